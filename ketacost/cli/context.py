@@ -1,0 +1,29 @@
+"""What every command shares: global options and the output streams (swapped by tests, never made at import)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@dataclass
+class Env:
+    """Global options and streams. Rich consoles are made on first use: a Console made early keeps stale sizes."""
+
+    pricing: str | None = None
+    debug: bool = False
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def console(self) -> Console:
+        """A Rich console on stdout: colour only on a terminal, none with NO_COLOR (Rich honours it)."""
+        from rich.console import Console
+
+        return Console(file=self.stdout, highlight=False, emoji=False, soft_wrap=False)
+
+    def error(self, line: str) -> None:
+        self.stderr.write(line + "\n")

@@ -1,0 +1,54 @@
+"""Options shared by every command that prints data, so they read and behave the same everywhere."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="table for people; json or csv for scripts; markdown to paste."),
+]
+
+TreatmentOption = Annotated[
+    str | None,
+    typer.Option("--treatment", "-t", metavar="ID", help="Treatment id from the sheet. Default: the sheet's default."),
+]
+SessionsOption = Annotated[
+    int | None,
+    typer.Option("--sessions", "-n", metavar="N", help="Sessions in the course (1-200). Default: the sheet's."),
+]
+PriceOption = Annotated[
+    str | None,
+    typer.Option("--price", metavar="AMOUNT", help="One per-session price instead of the sheet's low-high range."),
+]
+AddOnOption = Annotated[
+    list[str] | None,
+    typer.Option("--add-on", metavar="ID", help="Include an optional add-on (e.g. consultation). Repeatable."),
+]
+TaxRateOption = Annotated[
+    str | None,
+    typer.Option("--tax-rate", metavar="PCT", help="Your marginal tax rate for HSA/FSA savings. Default: the sheet's."),
+]
+HsaBalanceOption = Annotated[
+    str | None,
+    typer.Option("--hsa-balance", metavar="AMOUNT", help="What your HSA holds: caps the pre-tax part."),
+]
+FsaBalanceOption = Annotated[
+    str | None,
+    typer.Option("--fsa-balance", metavar="AMOUNT", help="What your FSA holds: caps the pre-tax part."),
+]
+PaymentOptionOption = Annotated[
+    list[str] | None,
+    typer.Option("--option", "-o", metavar="ID", help="Only this payment option. Repeatable. Default: all."),
+]

@@ -1,0 +1,34 @@
+"""Exit codes and the errors that map onto them: the one place that says what a failure means to a script."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, documented in the README for script writers."""
+
+    OK = 0
+    INTERNAL = 1
+    BAD_INPUT = 2
+    CONFLICT = 3
+
+
+class KetacostError(Exception):
+    """A known failure: one or more lines for stderr and an exit code. Never shown with a traceback."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines: tuple[str, ...] = lines
+
+
+class BadInput(KetacostError):
+    """The user's input (flags, values, a price sheet) is wrong: exit 2."""
+
+
+class Conflict(KetacostError):
+    """Somebody else holds the sheet or changed it meanwhile: exit 3."""
+
+    exit_code = ExitCode.CONFLICT

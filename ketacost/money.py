@@ -1,0 +1,39 @@
+"""Money as exact Decimals: parsing, the one rounding helper, and formatting.
+
+Every amount in ketacost is a ``decimal.Decimal``; a float never touches money. Rounding to cents happens
+only through :func:`cents` (half-up) or :func:`cents_up` (ceiling, for "divide and round up" payments).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Round to the cent, half-up (Python's default would be half-to-even)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cents_up(amount: Decimal) -> Decimal:
+    """Round up to the next cent: a payment that must not fall short of a total."""
+    return amount.quantize(CENT, rounding=ROUND_CEILING)
+
+
+def percent(rate_pct: Decimal) -> Decimal:
+    """A percentage (e.g. 8.24) as a fraction (0.0824), exactly."""
+    return rate_pct / HUNDRED
+
+
+def fmt(amount: Decimal) -> str:
+    """Plain two-decimal text, as JSON and CSV carry money: ``2400.00``."""
+    return f"{cents(amount):.2f}"
+
+
+def fmt_grouped(amount: Decimal) -> str:
+    """Two decimals with thousands separators, for people: ``2,400.00``."""
+    return f"{cents(amount):,.2f}"
+

@@ -1,0 +1,92 @@
+"""What a person sees of an estimate: headings, one summary row per option, and notes, as plain strings.
+
+Shared by the terminal table and Markdown so that both say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ketacost.estimate import Estimate, OptionEstimate
+from ketacost.money import fmt_grouped
+
+COLUMNS = ("Option", "Upfront", "Monthly", "Total paid", "Interest + fees", "Tax savings", "Net cost")
+RANGE_COLUMNS = ("Option", "Net cost, low", "typical", "high")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One option at the typical price, ready to print; ``cells`` is empty when it is not available."""
+
+    option: OptionEstimate
+    name: str
+    cells: tuple[str, ...]
+    range_cells: tuple[str, ...]
+    cheapest: bool
+    reason: str = ""
+
+
+def heading(estimate: Estimate) -> list[str]:
+    course = estimate.course
+    unit = course.unit
+    weeks = f"{course.weeks[0]}" if course.weeks[0] == course.weeks[1] else f"{course.weeks[0]}-{course.weeks[1]}"
+    per, total = course.per_session, course.total
+    lines = [
+        f"{course.treatment}: {course.sessions} x {unit} over {weeks} weeks",
+        f"Per {unit}: {fmt_grouped(per.low)} / {fmt_grouped(per.typical)} / {fmt_grouped(per.high)}"
+        " (low / typical / high)",
+        f"Course total: {fmt_grouped(total.low)} / {fmt_grouped(total.typical)} / {fmt_grouped(total.high)}",
+    ]
+    if course.add_ons:
+        lines.append("Includes: " + ", ".join(course.add_ons))
+    return lines
+
+
+def source_line(estimate: Estimate) -> str:
+    return (
+        f"Price sheet: {estimate.source}, effective {estimate.effective}. "
+        f"Tax savings at a {fmt_grouped(estimate.tax_rate).removesuffix('.00')}% marginal rate (--tax-rate)."
+    )
+
+
+def rows(estimate: Estimate) -> list[Row]:
+    result = []
+    for option in estimate.options:
+        outcome = option.typical
+        cheapest = option.id == estimate.cheapest
+        if not outcome.available:
+            result.append(Row(option, option.name, (), (), cheapest, outcome.reason))
+            continue
+        monthly = f"{fmt_grouped(outcome.monthly)} x {outcome.months}" if outcome.months else "-"
+        cells = (
+            fmt_grouped(outcome.upfront),
+            monthly,
+            fmt_grouped(outcome.total_paid),
+            fmt_grouped(outcome.interest + outcome.fees),
+            fmt_grouped(outcome.tax_savings),
+            fmt_grouped(outcome.net_cost),
+        )
+        range_cells = tuple(
+            fmt_grouped(o.net_cost) if o.available else "-" for o in (option.low, option.typical, option.high)
+        )
+        result.append(Row(option, option.name, cells, range_cells, cheapest))
+    return result
+
+
+def notes(estimate: Estimate) -> list[str]:
+    lines = []
+    for option in estimate.options:
+        outcome = option.typical
+        if outcome.available and outcome.months and outcome.final_payment != outcome.monthly:
+            lines.append(f"{option.name}: final payment {fmt_grouped(outcome.final_payment)} (rounding).")
+        lines.extend(f"{option.name}: {note}" for note in option.notes)
+    if estimate.coverage_note:
+        lines.append(" ".join(estimate.coverage_note.split()))
+    return lines
+
+
+def cheapest_line(estimate: Estimate) -> str | None:
+    for option in estimate.options:
+        if option.id == estimate.cheapest:
+            return f"* Lowest net cost at the typical price: {option.name} ({fmt_grouped(option.typical.net_cost)})."
+    return None

@@ -1,0 +1,1 @@
+"""The price sheet: schema, discovery, loading with positioned errors."""

@@ -1,0 +1,174 @@
+"""Find and load a price sheet: TOML text -> validated :class:`Sheet`, every problem as ``file:line:col: key: msg``."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ketacost.errors import BadInput
+from ketacost.sheet.positions import Path as KeyPath
+from ketacost.sheet.positions import key_positions, locate
+
+if TYPE_CHECKING:  # the models are imported lazily: `--version` and `--help` need not build them
+    from ketacost.sheet.model import Sheet
+
+ENV_VAR = "KETACOST_PRICING"
+EMBEDDED = Path(__file__).resolve().parent.parent / "pricing.toml"
+EMBEDDED_LABEL = "built-in default"
+
+
+@dataclass(frozen=True, slots=True)
+class SheetSource:
+    """Where a sheet comes from, as the user should see it named."""
+
+    path: Path
+    label: str
+    embedded: bool = False
+
+
+def discover(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> SheetSource:
+    """``--pricing PATH`` > ``$KETACOST_PRICING`` > ``./pricing.toml`` > the embedded default."""
+    if explicit is not None and str(explicit) != "":
+        return SheetSource(Path(explicit), str(explicit))
+    from_env = os.environ.get(ENV_VAR, "")
+    if from_env:
+        return SheetSource(Path(from_env), from_env)
+    local = (cwd or Path.cwd()) / "pricing.toml"
+    if local.is_file():
+        return SheetSource(local, "pricing.toml" if cwd is None else str(local))
+    return SheetSource(EMBEDDED, EMBEDDED_LABEL, embedded=True)
+
+
+def read_text(source: SheetSource) -> str:
+    """The sheet's text, or a one-line error naming the file."""
+    name = source.label
+    try:
+        data = source.path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{name}: is a directory, not a price sheet") from None
+    except PermissionError:
+        raise BadInput(f"{name}: permission denied") from None
+    except OSError as error:
+        raise BadInput(f"{name}: cannot read: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise BadInput(f"{name}:{line}:{column}: not UTF-8 text (byte 0x{data[error.start]:02x})") from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOML_END = re.compile(r"\s*\(at end of document\)$")
+
+
+def parse_toml(text: str, name: str) -> dict[str, Any]:
+    """TOML text -> plain data, with every float read as an exact Decimal."""
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _TOML_POSITION.search(message)
+        if match:
+            line, column = match.group(1), match.group(2)
+            message = message[: match.start()]
+        else:
+            line, column = str(text.count("\n") + 1), "1"
+            message = _TOML_END.sub("", message)
+        raise BadInput(f"{name}:{line}:{column}: invalid TOML: {message[:1].lower()}{message[1:]}") from None
+
+
+def load(source: SheetSource) -> Sheet:
+    """Read, parse and validate a sheet; all problems at once in one :class:`BadInput`."""
+    text = read_text(source)
+    return parse_sheet(text, source.label)
+
+
+def parse_sheet(text: str, name: str) -> Sheet:
+    """Validate a sheet's text. Raises :class:`BadInput` with one line per problem, in file order."""
+    data = parse_toml(text, name)
+    from pydantic import ValidationError
+
+    from ketacost.sheet import model
+
+    problems = model.reference_problems(data)
+    with _pydantic_plugins_off():
+        try:
+            sheet = model.Sheet.model_validate(data)
+        except ValidationError as error:
+            problems.extend(_describe(item) for item in error.errors(include_url=False))
+    if problems:
+        raise BadInput(*format_problems(text, name, problems))
+    return sheet
+
+
+def format_problems(text: str, name: str, problems: list[tuple[KeyPath, str]]) -> list[str]:
+    """``name:line:col: dotted.key: message`` for each problem, sorted by position in the file."""
+    positions = key_positions(text)
+    lines = []
+    for loc, message in problems:
+        shown, (line, column) = locate(positions, loc)
+        key = ".".join(str(part) for part in shown) or "(sheet)"
+        lines.append(((line, column), f"{name}:{line}:{column}: {key}: {message}"))
+    lines.sort(key=lambda pair: pair[0])
+    return [line for _, line in lines]
+
+
+def _describe(item: Any) -> tuple[KeyPath, str]:
+    """A pydantic error as (location, plain message)."""
+    loc: KeyPath = tuple(item["loc"])
+    kind = item["type"]
+    context = item.get("ctx") or {}
+    if kind == "rule":
+        return (*loc, context["key"]), item["msg"]
+    if kind == "extra_forbidden":
+        return loc, _unknown_key(str(loc[-1]))
+    if kind == "missing":
+        return loc, "missing required key"
+    if kind == "union_tag_invalid":
+        return loc, f"kind must be one of {context.get('expected_tags')} (got {context.get('tag')!r})"
+    if kind == "union_tag_not_found":
+        return loc, "missing required key 'kind'"
+    if loc and loc[-1] == "[key]":
+        return loc[:-1], f"invalid id {item['input']!r}: use lowercase letters, digits, '_' or '-'"
+    message = str(item["msg"])
+    if kind in ("decimal_type", "decimal_parsing", "int_type", "bool_type", "string_type", "date_type"):
+        message += f" (got {_toml_type(item.get('input'))})"
+    return loc, message[:1].lower() + message[1:]
+
+
+def _toml_type(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", Decimal: "a number", str: "a string", dict: "a table"}
+    return names.get(type(value), "an array" if isinstance(value, list) else type(value).__name__)
+
+
+def _unknown_key(key: str) -> str:
+    import difflib
+
+    from ketacost.sheet import model
+
+    known = sorted({name for cls in model.all_models() for name in cls.model_fields})
+    close = difflib.get_close_matches(key, known, n=1)
+    return f"unknown key{f' (did you mean {close[0]!r}?)' if close else ''}"
+
+
+class _pydantic_plugins_off:
+    """Skip pydantic's plugin discovery (an entry-point scan) while our models build, as typer itself does."""
+
+    def __enter__(self) -> None:
+        self.previous = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+        os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
+
+    def __exit__(self, *_: object) -> None:
+        if self.previous is None:
+            os.environ.pop("PYDANTIC_DISABLE_PLUGINS", None)
+        else:
+            os.environ["PYDANTIC_DISABLE_PLUGINS"] = self.previous
+
