@@ -15,12 +15,12 @@ HUNDRED = Decimal(100)
 
 def cents(amount: Decimal) -> Decimal:
     """Round to the cent, half-up (Python's default would be half-to-even)."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount.quantize(CENT, ROUND_HALF_UP)  # positional: measurably faster in the amortization loop
 
 
 def cents_up(amount: Decimal) -> Decimal:
     """Round up to the next cent: a payment that must not fall short of a total."""
-    return amount.quantize(CENT, rounding=ROUND_CEILING)
+    return amount.quantize(CENT, ROUND_CEILING)
 
 
 def percent(rate_pct: Decimal) -> Decimal:
@@ -36,4 +36,3 @@ def fmt(amount: Decimal) -> str:
 def fmt_grouped(amount: Decimal) -> str:
     """Two decimals with thousands separators, for people: ``2,400.00``."""
     return f"{cents(amount):,.2f}"
-
