@@ -269,8 +269,7 @@ def _tax_account(
     basis = "balance" if balance is not None and balance < min(total, limit) else f"{tax.year} IRS limit"
     notes.append(
         f"Pays up to {fmt_grouped(min(limit, balance) if balance is not None else limit)} from the {account} "
-        f"({basis}); savings at {_pct(rate)} on the pre-tax part"
-        + (" (income tax + FICA)" if option.payroll else "")
+        f"({basis}); savings at {_pct(rate)} on the pre-tax part" + (" (income tax + FICA)" if option.payroll else "")
     )
     return Outcome(upfront=total, installments=(), interest=ZERO, fees=ZERO, tax_savings=savings)
 

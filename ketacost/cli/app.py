@@ -72,7 +72,8 @@ def reports_errors(command: F) -> F:
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         ctx = kwargs.get("ctx")  # every command takes the typer.Context as `ctx`
-        env = ctx.obj if isinstance(ctx, typer.Context) and isinstance(ctx.obj, Env) else Env()
+        obj = getattr(ctx, "obj", None)
+        env = obj if isinstance(obj, Env) else Env()
         try:
             return command(*args, **kwargs)
         except KetacostError as error:
@@ -85,8 +86,11 @@ def reports_errors(command: F) -> F:
             raise typer.Exit(int(ExitCode.OK)) from None
         except Exception as error:
             if env.debug:
-                raise
-            env.error(f"ketacost: internal error: {type(error).__name__}: {error} (run with --debug for details)")
+                import traceback
+
+                env.stderr.write(traceback.format_exc())
+            else:
+                env.error(f"ketacost: internal error: {type(error).__name__}: {error} (run with --debug for details)")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return run  # type: ignore[return-value]

@@ -8,7 +8,16 @@ from ketacost.estimate import Outcome
 from ketacost.money import fmt
 
 # Money fields of a price point, in display order (months is a count, not money).
-MONEY_FIELDS = ("upfront", "monthly", "final_payment", "total_paid", "interest", "fees", "tax_savings", "net_cost")
+MONEY_FIELDS = (
+    "upfront",
+    "monthly",
+    "final_payment",
+    "total_paid",
+    "interest",
+    "fees",
+    "tax_savings",
+    "net_cost",
+)
 
 
 def point_figures(outcome: Outcome) -> dict[str, str | int]:

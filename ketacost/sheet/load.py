@@ -171,4 +171,3 @@ class _pydantic_plugins_off:
             os.environ.pop("PYDANTIC_DISABLE_PLUGINS", None)
         else:
             os.environ["PYDANTIC_DISABLE_PLUGINS"] = self.previous
-

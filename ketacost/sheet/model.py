@@ -121,9 +121,7 @@ class Loan(_Option):
     kind: Literal["loan"]
     apr: Percent
     term_months: Months
-    origination_fee_pct: Annotated[Decimal, Field(ge=0, lt=100, decimal_places=4, allow_inf_nan=False)] = (
-        Decimal(0)
-    )
+    origination_fee_pct: Annotated[Decimal, Field(ge=0, lt=100, decimal_places=4, allow_inf_nan=False)] = Decimal(0)
     fee_handling: Literal["deducted", "financed"] = "deducted"
 
 
@@ -151,9 +149,7 @@ class VaCoverage(_Option):
     copay_per_session: Money
 
 
-PaymentOption = Annotated[
-    SelfPay | TaxAccount | Loan | ClinicPlan | VaCoverage, Field(discriminator="kind")
-]
+PaymentOption = Annotated[SelfPay | TaxAccount | Loan | ClinicPlan | VaCoverage, Field(discriminator="kind")]
 
 
 class TaxYear(Strict):
@@ -195,7 +191,7 @@ def reference_problems(data: object) -> list[tuple[tuple[str | int, ...], str]]:
     if isinstance(default, str) and known and default not in known:
         problems.append((("default_treatment",), f"{default!r} is not a treatment ({', '.join(sorted(known))})"))
     options = data.get("options")
-    for option_id, option in (options.items() if isinstance(options, dict) else ()):
+    for option_id, option in options.items() if isinstance(options, dict) else ():
         wanted = option.get("treatments") if isinstance(option, dict) else None
         for index, treatment_id in enumerate(wanted if isinstance(wanted, list) else ()):
             if isinstance(treatment_id, str) and known and treatment_id not in known:
@@ -205,4 +201,16 @@ def reference_problems(data: object) -> list[tuple[tuple[str | int, ...], str]]:
 
 def all_models() -> tuple[type[Strict], ...]:
     """Every table type a sheet may contain (for suggesting the nearest key to a misspelt one)."""
-    return (Sheet, TaxYear, Treatment, Course, AddOn, PriceRange, SelfPay, TaxAccount, Loan, ClinicPlan, VaCoverage)
+    return (
+        Sheet,
+        TaxYear,
+        Treatment,
+        Course,
+        AddOn,
+        PriceRange,
+        SelfPay,
+        TaxAccount,
+        Loan,
+        ClinicPlan,
+        VaCoverage,
+    )

@@ -1,0 +1,87 @@
+"""Start-up cost of ketacost against a minimal one-command Typer app, measured in the same run.
+
+Prints median wall time over N interleaved runs of each command, its ratio to the baseline, and peak memory
+(max RSS of the process). Not a test: nothing is asserted.
+
+    python benchmarks/startup.py [--runs 21]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASELINE_APP = """
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def main() -> None:
+    typer.echo("hello")
+
+
+if __name__ == "__main__":
+    app()
+"""
+
+
+def run_once(argv: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one run, output discarded (a pipe, as a script would see it)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {process.stderr.read().decode() if process.stderr else ''}")
+    return elapsed, usage.ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+
+    entry = shutil.which("ketacost", path=str(Path(sys.executable).parent)) or shutil.which("ketacost")
+    if entry is None:
+        raise SystemExit("the ketacost entry point is not installed (pip install .)")
+    with tempfile.TemporaryDirectory() as tmp:
+        baseline = Path(tmp) / "minimal_typer_app.py"
+        baseline.write_text(BASELINE_APP)
+        commands = {
+            "baseline: minimal typer app": [sys.executable, str(baseline)],
+            "ketacost estimate": [sys.executable, entry, "estimate"],
+            "ketacost estimate --format json": [sys.executable, entry, "estimate", "--format", "json"],
+            "ketacost --version": [sys.executable, entry, "--version"],
+        }
+        # Run in tmp so ./pricing.toml cannot be picked up: the embedded default sheet is measured.
+        os.chdir(tmp)
+        for argv in commands.values():  # warm the page cache and bytecode
+            run_once(argv)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        peaks: dict[str, int] = dict.fromkeys(commands, 0)
+        for _ in range(args.runs):  # interleaved, so drift in machine load hits every command alike
+            for name, argv in commands.items():
+                elapsed, peak = run_once(argv)
+                times[name].append(elapsed)
+                peaks[name] = max(peaks[name], peak)
+
+    base = statistics.median(times["baseline: minimal typer app"])
+    print(f"python {sys.version.split()[0]}, {args.runs} interleaved runs each, output to a pipe")
+    print(f"{'command':34} {'median ms':>10} {'ratio':>7} {'peak MiB':>9}")
+    for name in commands:
+        median = statistics.median(times[name])
+        print(f"{name:34} {median * 1000:10.1f} {median / base:7.3f} {peaks[name] / 1024:9.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""The real installed ``ketacost`` program, and a built wheel that carries the default sheet."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def installed_ketacost() -> str:
+    found = shutil.which("ketacost", path=str(Path(sys.executable).parent))
+    assert found, "the ketacost console script is not installed next to this Python (pip install -e '.[test]')"
+    return found
+
+
+def test_installed_entry_point_prints_the_table_from_any_directory(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [installed_ketacost(), "estimate"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Course total: 2,400.00 / 3,600.00 / 6,000.00" in result.stdout
+    assert "Price sheet: built-in default" in result.stdout
+
+
+def test_installed_entry_point_exits_2_on_a_broken_sheet(tmp_path: Path) -> None:
+    (tmp_path / "pricing.toml").write_text("schema_version = 1\nefective = 2026-01-01\n")
+    result = subprocess.run([installed_ketacost(), "estimate"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "pricing.toml:2:1: efective: unknown key (did you mean 'effective'?)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_python_dash_m_and_version(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ketacost", "--version"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("ketacost ")
+
+
+def test_a_built_wheel_ships_the_default_sheet(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "pricing.toml"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(ROOT / "ketacost", source / "ketacost", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (tmp_path / "dist").glob("ketacost-*.whl")
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    shipped = target / "ketacost" / "pricing.toml"
+    assert not shipped.is_symlink()
+    assert shipped.read_bytes() == (ROOT / "pricing.toml").read_bytes()
+    code = (  # import ketacost from the installed wheel, not from this checkout
+        "import sys; site = sys.argv.pop(1); sys.path.insert(0, site); import ketacost; "
+        "assert ketacost.__file__.startswith(site), ketacost.__file__; "
+        "from ketacost.cli.app import main; sys.argv[0] = 'ketacost'; main()"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(target), "estimate", "--format", "json"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["course"]["total"]["low"] == "2400.00"
+    assert document["pricing"]["source"] == "built-in default"

@@ -1,0 +1,64 @@
+"""Shared fixtures: run the CLI in-process, and copies of the default price sheet to break."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from ketacost.cli.app import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SHEET = ROOT / "pricing.toml"
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's KETACOST_PRICING or a pricing.toml in the working directory."""
+    monkeypatch.delenv("KETACOST_PRICING", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def run() -> Run:
+    """Invoke ``ketacost ARGS`` in-process; stdout and stderr stay separate."""
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return CliRunner().invoke(app, list(args), env={"COLUMNS": "80", **(env or {})})
+
+    return invoke
+
+
+@pytest.fixture
+def run_json(run: Run) -> Callable[..., Any]:
+    """Invoke a command with ``--format json`` and return the parsed document (asserting exit 0)."""
+
+    def invoke(*args: str) -> Any:
+        result = run(*args, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    return invoke
+
+
+@pytest.fixture
+def sheet_text() -> str:
+    return DEFAULT_SHEET.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def write_sheet(tmp_path: Path) -> Callable[[str], Path]:
+    """Write a sheet's text to a file and return its path."""
+
+    def write(text: str, name: str = "sheet.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
