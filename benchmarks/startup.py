@@ -3,7 +3,10 @@
 Prints median wall time over N interleaved runs of each command, its ratio to the baseline, and peak memory
 (max RSS of the process). Not a test: nothing is asserted.
 
-    python benchmarks/startup.py [--runs 21]
+By default both are measured in a throwaway virtualenv with a regular (non-editable) install of this checkout,
+as a user would have it; ``--here`` measures the current interpreter's environment instead.
+
+    python benchmarks/startup.py [--runs 21] [--here]
 """
 
 from __future__ import annotations
@@ -25,6 +28,15 @@ app = typer.Typer()
 
 
 @app.command()
+def fresh_install(venv: Path) -> str:
+    """A new virtualenv with this checkout installed the way the README's Quick start installs it."""
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", str(root)], check=True, stdout=subprocess.DEVNULL)
+    return python
+
+
 def main() -> None:
     typer.echo("hello")
 
@@ -46,22 +58,33 @@ def run_once(argv: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
+def fresh_install(venv: Path) -> str:
+    """A new virtualenv with this checkout installed the way the README's Quick start installs it."""
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", str(root)], check=True, stdout=subprocess.DEVNULL)
+    return python
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--here", action="store_true", help="use this interpreter's environment as it is")
     args = parser.parse_args()
 
-    entry = shutil.which("ketacost", path=str(Path(sys.executable).parent)) or shutil.which("ketacost")
-    if entry is None:
-        raise SystemExit("the ketacost entry point is not installed (pip install .)")
     with tempfile.TemporaryDirectory() as tmp:
+        python = sys.executable if args.here else fresh_install(Path(tmp) / "venv")
+        entry = shutil.which("ketacost", path=str(Path(python).parent))
+        if entry is None:
+            raise SystemExit("the ketacost entry point is not installed (pip install .)")
         baseline = Path(tmp) / "minimal_typer_app.py"
         baseline.write_text(BASELINE_APP)
         commands = {
-            "baseline: minimal typer app": [sys.executable, str(baseline)],
-            "ketacost estimate": [sys.executable, entry, "estimate"],
-            "ketacost estimate --format json": [sys.executable, entry, "estimate", "--format", "json"],
-            "ketacost --version": [sys.executable, entry, "--version"],
+            "baseline: minimal typer app": [python, str(baseline)],
+            "ketacost estimate": [python, entry, "estimate"],
+            "ketacost estimate --format json": [python, entry, "estimate", "--format", "json"],
+            "ketacost --version": [python, entry, "--version"],
         }
         # Run in tmp so ./pricing.toml cannot be picked up: the embedded default sheet is measured.
         os.chdir(tmp)
@@ -76,7 +99,8 @@ def main() -> None:
                 peaks[name] = max(peaks[name], peak)
 
     base = statistics.median(times["baseline: minimal typer app"])
-    print(f"python {sys.version.split()[0]}, {args.runs} interleaved runs each, output to a pipe")
+    where = "this environment" if args.here else "a fresh virtualenv, regular install"
+    print(f"python {sys.version.split()[0]}, {where}, {args.runs} interleaved runs each, output to a pipe")
     print(f"{'command':34} {'median ms':>10} {'ratio':>7} {'peak MiB':>9}")
     for name in commands:
         median = statistics.median(times[name])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
@@ -24,6 +25,15 @@ class Env:
         from rich.console import Console
 
         return Console(file=self.stdout, highlight=False, emoji=False, soft_wrap=False)
+
+    def is_terminal(self) -> bool:
+        """Pretty output only for a terminal (or when FORCE_COLOR asks for it); plain text when piped."""
+        return bool(os.environ.get("FORCE_COLOR")) or self.stdout.isatty()
+
+    def width(self) -> int:
+        """Columns for plain output: $COLUMNS when set, else 80."""
+        columns = os.environ.get("COLUMNS", "")
+        return int(columns) if columns.isdigit() and int(columns) >= 40 else 80
 
     def error(self, line: str) -> None:
         self.stderr.write(line + "\n")

@@ -68,10 +68,15 @@ def write(env: Env, output: OutputFormat, result: object) -> None:
     from ketacost.estimate import Estimate
 
     assert isinstance(result, Estimate)
-    if output is OutputFormat.table:
+    if output is OutputFormat.table and env.is_terminal():
         from ketacost.render.table import render_table
 
         render_table(result, env.console())
+        return
+    if output is OutputFormat.table:
+        from ketacost.render.plain import render_plain
+
+        render_plain(result, env.stdout, env.width())
         return
     if output is OutputFormat.json:
         from ketacost.render.json_out import render_json as render

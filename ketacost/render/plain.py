@@ -1,0 +1,71 @@
+"""Estimate -> plain-text tables for pipes and files: the same content as the Rich view, without importing Rich.
+
+Scripts and pagers get no colour codes and no box-drawing characters, and ketacost starts faster when piped.
+Figures are never cut: number columns keep their full width and only option names wrap.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import TextIO
+
+from ketacost.estimate import Estimate
+from ketacost.render import display
+
+GAP = "  "
+
+
+def _header_cells(columns: Sequence[str]) -> list[list[str]]:
+    """Long headings split over two lines, as the Rich view does."""
+    return [name.split(" ", 1) if len(name) > 9 and i else [name] for i, name in enumerate(columns)]
+
+
+def table_lines(title: str, columns: Sequence[str], body: Sequence[Sequence[str]], width: int) -> list[str]:
+    """A titled table: the first column wraps to fit ``width``, the others are right-aligned and whole."""
+    headers = _header_cells(columns)
+    numbers = [
+        max([len(part) for part in headers[i]] + [len(row[i]) for row in body if len(row) > i])
+        for i in range(1, len(columns))
+    ]
+    fixed = sum(numbers) + len(GAP) * len(numbers)
+    longest_name = max([len(headers[0][0])] + [len(row[0]) for row in body])
+    name_width = max(12, min(longest_name, width - fixed))
+    lines = [title]
+    depth = max(len(h) for h in headers)
+    for level in range(depth):  # headings sit on the bottom line(s), like the Rich view
+        cells = [h[level - (depth - len(h))] if level >= depth - len(h) else "" for h in headers]
+        lines.append(_join(cells, name_width, numbers))
+    lines.append("-" * (name_width + fixed))
+    for row in body:
+        names = textwrap.wrap(row[0], name_width) or [""]
+        lines.append(_join([names[0], *row[1:]], name_width, numbers))
+        lines.extend(name.rstrip() for name in names[1:])
+    return lines
+
+
+def _join(cells: Sequence[str], name_width: int, numbers: Sequence[int]) -> str:
+    parts = [cells[0].ljust(name_width)]
+    parts.extend(cell.rjust(size) for cell, size in zip(cells[1:], numbers, strict=False))
+    return GAP.join(parts).rstrip()
+
+
+def render_plain(estimate: Estimate, out: TextIO, width: int = 80) -> None:
+    lines = [*display.heading(estimate), ""]
+    typical, ranged = [], []
+    for row in display.rows(estimate):
+        name = ("* " if row.cheapest else "") + row.name
+        if row.cells:
+            typical.append([name, *row.cells])
+            ranged.append([name, *row.range_cells])
+        else:
+            typical.append([f"{name} ({row.reason})", *["-"] * (len(display.COLUMNS) - 1)])
+    lines += table_lines("At the typical price", display.COLUMNS, typical, width)
+    lines += ["", *table_lines("Net cost across the price range", display.RANGE_COLUMNS, ranged, width), ""]
+    cheapest = display.cheapest_line(estimate)
+    if cheapest:
+        lines += textwrap.wrap(cheapest, width)
+    for note in display.notes(estimate):
+        lines += textwrap.wrap(f"- {note}", width, subsequent_indent="  ")
+    lines += textwrap.wrap(display.source_line(estimate), width)
+    out.write("\n".join(lines) + "\n")
