@@ -28,15 +28,6 @@ app = typer.Typer()
 
 
 @app.command()
-def fresh_install(venv: Path) -> str:
-    """A new virtualenv with this checkout installed the way the README's Quick start installs it."""
-    root = Path(__file__).resolve().parent.parent
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = str(venv / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "-q", str(root)], check=True, stdout=subprocess.DEVNULL)
-    return python
-
-
 def main() -> None:
     typer.echo("hello")
 
