@@ -1,7 +1,8 @@
 """Money as exact Decimals: parsing, the one rounding helper, and formatting.
 
 Every amount in ketacost is a ``decimal.Decimal``; a float never touches money. Rounding to cents happens
-only through :func:`cents` (half-up) or :func:`cents_up` (ceiling, for "divide and round up" payments).
+only through :func:`cents` (half-up), :func:`cents_up` (ceiling, for "divide and round up" payments) or
+:func:`round_to` (half-up to a coarser step, for price changes).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+ONE = Decimal(1)
 
 
 def cents(amount: Decimal) -> Decimal:
@@ -36,3 +38,10 @@ def fmt(amount: Decimal) -> str:
 def fmt_grouped(amount: Decimal) -> str:
     """Two decimals with thousands separators, for people: ``2,400.00``."""
     return f"{cents(amount):,.2f}"
+
+
+def round_to(amount: Decimal, step: Decimal) -> Decimal:
+    """Round half-up to a multiple of ``step`` (0.01: cents, 1: whole dollars, 5: fives), kept to the cent."""
+    if step == CENT:
+        return cents(amount)
+    return cents((amount / step).quantize(ONE, ROUND_HALF_UP) * step)

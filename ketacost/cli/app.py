@@ -98,8 +98,10 @@ def reports_errors(command: F) -> F:
 
 def _register() -> None:
     from ketacost.cli import estimate
+    from ketacost.cli.pricing import pricing_app
 
     estimate.register(app)
+    app.add_typer(pricing_app, name="pricing")
 
 
 _register()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ketacost.cli import values
+from ketacost import values
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
 from ketacost.cli.options import (

@@ -52,3 +52,49 @@ PaymentOptionOption = Annotated[
     list[str] | None,
     typer.Option("--option", "-o", metavar="ID", help="Only this payment option. Repeatable. Default: all."),
 ]
+
+
+class SheetFormat(StrEnum):
+    """``pricing show``: a sheet is not an estimate, so its formats differ (toml: the file itself)."""
+
+    table = "table"
+    json = "json"
+    toml = "toml"
+
+
+class ValueFormat(StrEnum):
+    """``pricing get``: the bare value for ``$(...)``, or JSON for tables and arrays."""
+
+    text = "text"
+    json = "json"
+
+
+class ReportFormat(StrEnum):
+    """``pricing diff``: a table for people, JSON for scripts."""
+
+    table = "table"
+    json = "json"
+
+
+LOCK_TIMEOUT = 5.0  # seconds: long enough to wait out another ketacost edit, short enough for a script to notice
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Print what would change as a unified diff; write nothing.")
+]
+LockTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        metavar="SECONDS",
+        min=0,
+        help="How long to wait for another writer's lock on the sheet before giving up (exit 3).",
+    ),
+]
+InputOption = Annotated[
+    str | None,
+    typer.Option(
+        "--input",
+        "-i",
+        metavar="FILE",
+        help="Batch: one scenario per CSV row or JSON line (.csv, .jsonl; - for stdin); writes CSV or JSON Lines.",
+    ),
+]

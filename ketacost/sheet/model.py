@@ -11,18 +11,44 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from ketacost import bounds
+from ketacost.money import fmt
 
 SCHEMA_VERSION = 1
 
+
+class _Marker:
+    """Tags a field type in its metadata, so tools that walk the schema can tell money from other numbers."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+MONEY = _Marker("money")
+
+# JSON carries money as a string with exactly two decimals, as everywhere in ketacost.
 Money = Annotated[
     Decimal,
-    Field(ge=0, le=bounds.MAX_AMOUNT, decimal_places=2, allow_inf_nan=False, strict=False),
+    Field(
+        ge=0,
+        le=bounds.MAX_AMOUNT,
+        decimal_places=2,
+        allow_inf_nan=False,
+        strict=False,
+        description="US dollars, at most two decimals (400.00)",
+    ),
+    PlainSerializer(fmt, return_type=str, when_used="json"),
+    MONEY,
 ]
-Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False)]
+Percent = Annotated[
+    Decimal, Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False, description="percent: 17.99 means 17.99%")
+]
 Months = Annotated[int, Field(ge=bounds.MIN_MONTHS, le=bounds.MAX_MONTHS, strict=True)]
 Sessions = Annotated[int, Field(ge=bounds.MIN_SESSIONS, le=bounds.MAX_SESSIONS, strict=True)]
 Weeks = Annotated[int, Field(ge=1, le=104, strict=True)]

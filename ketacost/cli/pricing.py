@@ -1,0 +1,278 @@
+"""``ketacost pricing``: check, show, read, edit, scale, compare and start price sheets.
+
+Edits keep every comment and byte they do not change, validate the whole sheet before writing, and write safely
+(``ketacost.sheet.write``). tomlkit and filelock are imported only inside the commands that edit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ketacost.cli.app import PricingOption, env_of, reports_errors
+from ketacost.cli.options import (
+    LOCK_TIMEOUT,
+    DryRunOption,
+    LockTimeoutOption,
+    ReportFormat,
+    SheetFormat,
+    ValueFormat,
+)
+from ketacost.errors import BadInput
+
+pricing_app = typer.Typer(
+    name="pricing",
+    help="Check, show, read, edit, scale and compare price sheets.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@pricing_app.command("validate")
+@reports_errors
+def validate_command(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[PATH ...]", help="Sheets to check. Default: the sheet in use.", show_default=False),
+    ] = None,
+    pricing: PricingOption = None,
+) -> None:
+    """Check price sheets: one OK line each, or every problem as file:line:col: key: message (exit 2)."""
+    from ketacost.sheet.load import SheetSource, discover, load
+
+    env = env_of(ctx, pricing)
+    sources = [SheetSource(Path(path), path) for path in paths] if paths else [discover(env.pricing)]
+    problems: list[str] = []
+    for source in sources:
+        try:
+            sheet = load(source)
+        except BadInput as error:
+            problems.extend(error.lines)
+            continue
+        counts = f"{_count(len(sheet.treatments), 'treatment')}, {_count(len(sheet.options), 'payment option')}"
+        env.stdout.write(f"{source.label}: OK ({counts})\n")
+    if problems:
+        raise BadInput(*problems)
+
+
+@pricing_app.command("show")
+@reports_errors
+def show_command(
+    ctx: typer.Context,
+    output: Annotated[
+        SheetFormat, typer.Option("--format", "-f", help="table for people; json for scripts; toml: the file as is.")
+    ] = SheetFormat.table,
+    pricing: PricingOption = None,
+) -> None:
+    """Show the sheet in use: treatments and prices, payment options and terms, tax limits."""
+    from ketacost.sheet.load import discover, parse_sheet, read_text
+
+    env = env_of(ctx, pricing)
+    source = discover(env.pricing)
+    text = read_text(source)
+    sheet = parse_sheet(text, source.label)
+    if output is SheetFormat.toml:
+        env.stdout.write(text)
+    elif output is SheetFormat.json:
+        from ketacost.sheet.query import json_values
+
+        document = {"source": source.label, "sheet": json_values(sheet)}
+        env.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from ketacost.render.sheet_out import show_lines
+
+        env.stdout.write("\n".join(show_lines(sheet, source.label, env.width())) + "\n")
+
+
+@pricing_app.command("get")
+@reports_errors
+def get_command(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A dotted key, e.g. treatments.iv.price.high.")],
+    output: Annotated[
+        ValueFormat,
+        typer.Option("--format", "-f", help="text: the bare value (tables as key = value lines); json."),
+    ] = ValueFormat.text,
+    pricing: PricingOption = None,
+) -> None:
+    """Print the value of a dotted key, bare, so that $(ketacost pricing get KEY) works."""
+    from ketacost.sheet import query
+    from ketacost.sheet.load import discover, parse_sheet, parse_toml, read_text
+
+    env = env_of(ctx, pricing)
+    source = discover(env.pricing)
+    text = read_text(source)
+    sheet = parse_sheet(text, source.label)
+    if output is ValueFormat.json:
+        value = query.lookup(query.json_values(sheet), key, parse_toml(text, source.label))
+        env.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+        return
+    value = query.lookup(query.values(sheet), key, parse_toml(text, source.label))
+    if isinstance(value, dict):
+        lines = [f"{'.'.join(path)} = {query.literal(item)}" for path, item in query.flatten(value)]
+    elif isinstance(value, list):
+        lines = [query.bare(item) for item in value]
+    else:
+        lines = [query.bare(value)]
+    env.stdout.write("".join(line + "\n" for line in lines))
+
+
+@pricing_app.command("set")
+@reports_errors
+def set_command(
+    ctx: typer.Context,
+    assignments: Annotated[
+        list[str],
+        typer.Argument(metavar="KEY=VALUE...", help='TOML values: 950.50, \'"text"\', true, ["iv", "im"].'),
+    ],
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+    pricing: PricingOption = None,
+) -> None:
+    """Set keys in the sheet in use, in place: comments and untouched lines stay byte for byte.
+
+    The whole sheet is validated before anything is written; an unknown key is refused with the nearest known one.
+    Exit 3 if another writer holds the sheet or it changed on disk meanwhile.
+    """
+    from ketacost.sheet import edit, write
+    from ketacost.sheet.load import discover
+
+    env = env_of(ctx, pricing)
+    source = discover(env.pricing)
+    pairs = [edit.parse_assignment(text) for text in assignments]
+    old, result = write.edit(
+        source,
+        lambda text: edit.set_values(text, source.label, pairs),
+        lock_timeout=lock_timeout,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        env.stdout.write(edit.unified_diff(old, result.text, source.label))
+        return
+    for change in result.changes:
+        env.stdout.write(f"{change.key}: {change.old if change.old is not None else '(not set)'} -> {change.new}\n")
+
+
+@pricing_app.command("scale")
+@reports_errors
+def scale_command(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option("--by", metavar="PCT%", help="Relative change, e.g. 3.5% or -2%.")],
+    select: Annotated[
+        str,
+        typer.Option(
+            "--select",
+            metavar="GLOB",
+            help="Which amounts: a dotted glob, * for one part, ** for any number (e.g. treatments.*.price).",
+        ),
+    ] = "treatments.**.price",
+    round_to: Annotated[
+        str, typer.Option("--round", metavar="STEP", help="Round to this step: 0.01 (cents) or 1 (whole dollars).")
+    ] = "0.01",
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+    pricing: PricingOption = None,
+) -> None:
+    """Raise or lower prices by a percentage, rounded half-up; prints each change. Default: every treatment and
+    add-on price.
+
+    Same safety as set: validated first, comments kept, locked, atomic.
+    """
+    from ketacost import values
+    from ketacost.money import cents
+    from ketacost.sheet import edit, write
+    from ketacost.sheet.load import discover
+
+    env = env_of(ctx, pricing)
+    percent = values.change_percent("--by", by)
+    step = values.step("--round", round_to)
+    source = discover(env.pricing)
+    old, result = write.edit(
+        source,
+        lambda text: edit.scale_prices(text, source.label, percent, select, step),
+        lock_timeout=lock_timeout,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        env.stdout.write(edit.unified_diff(old, result.text, source.label))
+        return
+    for change in result.changes:
+        shown = "" if change.percent is None else f" ({cents(change.percent):+.2f}%)"
+        env.stdout.write(f"{change.key}: {change.old} -> {change.new}{shown}\n")
+    if not result.changes:
+        env.error(f"{source.label}: no amount changed (each rounds back to what it was)")
+
+
+@pricing_app.command("diff")
+@reports_errors
+def diff_command(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The sheet before.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The sheet after.")],
+    output: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="table for people; json for scripts.")
+    ] = ReportFormat.table,
+) -> None:
+    """Compare two sheets by meaning: each value old -> new with its percent change; ids added and removed.
+
+    Exit 0 when they are the same, 1 when they differ (as diff(1) does), 2 on bad input.
+    """
+    from ketacost.render.sheet_out import diff_document, diff_lines
+    from ketacost.sheet.diff import diff
+    from ketacost.sheet.load import SheetSource, load
+
+    env = env_of(ctx)
+    problems: list[str] = []
+    sheets = []
+    for path in (old, new):
+        try:
+            sheets.append(load(SheetSource(Path(path), path)))
+        except BadInput as error:
+            problems.extend(error.lines)
+    if problems:
+        raise BadInput(*problems)
+    result = diff(sheets[0], sheets[1])
+    if output is ReportFormat.json:
+        env.stdout.write(json.dumps(diff_document(result, old, new), indent=2, ensure_ascii=False) + "\n")
+    else:
+        env.stdout.write("\n".join(diff_lines(result, old, new, env.width())) + "\n")
+    if not result.same:
+        raise typer.Exit(1)
+
+
+@pricing_app.command("schema")
+@reports_errors
+def schema_command(ctx: typer.Context) -> None:
+    """Print the sheet's JSON Schema (draft 2020-12), for editors: see pricing.schema.json."""
+    from ketacost.sheet.schema import schema_text
+
+    env_of(ctx).stdout.write(schema_text())
+
+
+@pricing_app.command("init")
+@reports_errors
+def init_command(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(metavar="[PATH]", help="Where to write it.")] = "pricing.toml",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+) -> None:
+    """Write a starter sheet (the built-in default) to edit; an existing file is kept unless --force."""
+    from ketacost.sheet import write
+    from ketacost.sheet.load import EMBEDDED
+
+    env = env_of(ctx)
+    data = EMBEDDED.read_bytes()
+    if data.startswith(b"#:schema "):
+        # The built-in sheet points at the repository's schema file, which does not exist next to a new sheet.
+        data = data.split(b"\n", 1)[1]
+    write.create(Path(path), path, data, force=force, lock_timeout=lock_timeout)
+    env.stdout.write(f"{path}: written (the built-in sheet); edit it, then run `ketacost pricing validate`\n")

@@ -1,0 +1,157 @@
+"""A price sheet and a sheet diff -> plain-text tables and JSON documents (``pricing show`` and ``pricing diff``)."""
+
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+from typing import Any
+
+from ketacost.money import cents, fmt, fmt_grouped
+from ketacost.render.plain import table_lines
+from ketacost.sheet import query
+from ketacost.sheet.diff import MISSING, SheetDiff, ValueChange
+from ketacost.sheet.model import ClinicPlan, Loan, PaymentOption, SelfPay, Sheet, TaxAccount, VaCoverage
+
+
+def _pct(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def terms(option: PaymentOption) -> str:
+    """An option's terms in a few words, e.g. ``17.99% APR, 24 months, 5% fee deducted``."""
+    if isinstance(option, SelfPay):
+        parts = [f"{_pct(option.prepay_discount_pct)} prepay discount"] if option.prepay_discount_pct else ["in full"]
+    elif isinstance(option, TaxAccount):
+        parts = [option.coverage.replace("_", "-") + " limit"] if option.kind == "hsa" else ["FSA limit"]
+        parts += ["catch-up"] if option.catch_up else []
+        parts += ["payroll: saves FICA"] if option.payroll else []
+    elif isinstance(option, Loan):
+        parts = [f"{_pct(option.apr)} APR", f"{option.term_months} months"]
+        if option.origination_fee_pct:
+            parts.append(f"{_pct(option.origination_fee_pct)} fee {option.fee_handling}")
+    elif isinstance(option, ClinicPlan):
+        down = fmt_grouped(option.down_payment) if option.down_payment is not None else _pct(option.down_payment_pct)
+        parts = [f"{down} down", f"{option.months} months", f"{_pct(option.apr)} APR"]
+        parts += [f"{fmt_grouped(option.setup_fee)} plan fee"] if option.setup_fee else []
+    else:
+        assert isinstance(option, VaCoverage)
+        parts = [f"{fmt_grouped(option.copay_per_session)} copay per session"]
+    if option.treatments is not None:
+        parts.append("only " + ", ".join(option.treatments))
+    return ", ".join(parts)
+
+
+def show_lines(sheet: Sheet, label: str, width: int = 80) -> list[str]:
+    """The sheet for people: treatments with their prices and add-ons, payment options with their terms, tax."""
+    tax = sheet.tax
+    lines = [f"Price sheet: {label}, effective {sheet.effective.isoformat()}", ""]
+    body = []
+    for treatment_id, treatment in sheet.treatments.items():
+        price = treatment.price
+        course = treatment.course
+        weeks = (
+            f"{course.weeks_min}" if course.weeks_min == course.weeks_max else f"{course.weeks_min}-{course.weeks_max}"
+        )
+        star = " *" if treatment_id == sheet.default_treatment else ""
+        body.append(
+            [
+                f"{treatment_id}{star}: {treatment.name} (per {treatment.unit})",
+                *(fmt_grouped(p) for p in (price.low, price.typical, price.high)),
+                f"{course.sessions} over {weeks} wk",
+            ]
+        )
+        for add_on_id, add_on in treatment.add_ons.items():
+            extra = ", optional" if add_on.optional else ""
+            body.append(
+                [
+                    f"  + {add_on_id}: {add_on.name} (per {add_on.per}{extra})",
+                    *(fmt_grouped(p) for p in (add_on.price.low, add_on.price.typical, add_on.price.high)),
+                    "",
+                ]
+            )
+    lines += table_lines("Treatments (* the default)", ("Treatment", "Low", "Typical", "High", "Course"), body, width)
+    options = [[f"{oid}: {o.name}", o.kind, terms(o)] for oid, o in sheet.options.items()]
+    lines += ["", *_text_table("Payment options", ("Option", "Kind", "Terms"), options, width)]
+    lines.append("")
+    lines += textwrap.wrap(
+        f"Tax year {tax.year}: HSA {fmt_grouped(tax.hsa_self_only_limit)} self-only, "
+        f"{fmt_grouped(tax.hsa_family_limit)} family (+{fmt_grouped(tax.hsa_catch_up)} catch-up); "
+        f"FSA {fmt_grouped(tax.fsa_limit)}; FICA {_pct(tax.fica_rate)}; "
+        f"default marginal rate {_pct(tax.default_marginal_rate)}.",
+        width,
+    )
+    return lines
+
+
+def _text_table(title: str, columns: tuple[str, ...], body: list[list[str]], width: int) -> list[str]:
+    """A left-aligned table whose last column takes the room that is left, wrapping under itself."""
+    sizes = [max(len(columns[i]), *(len(row[i]) for row in body)) for i in range(len(columns) - 1)]
+    indent = sum(sizes) + 2 * len(sizes)
+    room = max(20, width - indent)
+
+    def join(cells: list[str]) -> str:
+        return "  ".join(cell.ljust(size) for cell, size in zip(cells, [*sizes, 0], strict=True)).rstrip()
+
+    lines = [title, join(list(columns))]
+    lines.append("-" * min(width, indent + max(len(row[-1]) for row in body)))
+    for row in body:
+        wrapped = textwrap.wrap(row[-1], room) or [""]
+        lines.append(join([*row[:-1], wrapped[0]]))
+        lines += [" " * indent + more for more in wrapped[1:]]
+    return lines
+
+
+def _shown(value: Any, money: bool) -> str:
+    if value is MISSING:
+        return "-"
+    return fmt(value) if money and isinstance(value, Decimal) else query.literal(value)
+
+
+def _percent_text(change: ValueChange) -> str:
+    percent = change.percent
+    return "" if percent is None else f"{cents(percent):+.2f}%"
+
+
+def diff_lines(result: SheetDiff, old_label: str, new_label: str, width: int = 80) -> list[str]:
+    """Added and removed ids, then each changed value with its percent change."""
+    if result.same:
+        return [f"{old_label} and {new_label}: same prices and terms"]
+    lines = [f"--- {old_label}", f"+++ {new_label}"]
+    lines += [f"added: {key}" for key in result.added]
+    lines += [f"removed: {key}" for key in result.removed]
+    if result.changed:
+        body = [[c.key, _shown(c.old, c.money), _shown(c.new, c.money), _percent_text(c)] for c in result.changed]
+        lines += ["", *_text_table("Changed", ("Key", "Old", "New", "Change"), body, width)]
+    return lines
+
+
+def _json_value(value: Any, money: bool = False) -> Any:
+    if value is MISSING:
+        return None
+    if isinstance(value, Decimal):
+        return fmt(value) if money else str(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items()}
+    return value if isinstance(value, bool | int | str) else str(value)
+
+
+def diff_document(result: SheetDiff, old_label: str, new_label: str) -> dict[str, Any]:
+    """The diff as JSON: money as two-decimal strings, other numbers exact, a percent change to two decimals."""
+    return {
+        "old": old_label,
+        "new": new_label,
+        "same": result.same,
+        "added": list(result.added),
+        "removed": list(result.removed),
+        "changed": [
+            {
+                "key": c.key,
+                "old": _json_value(c.old, c.money),
+                "new": _json_value(c.new, c.money),
+                "change_pct": None if c.percent is None else fmt(c.percent),
+            }
+            for c in result.changed
+        ],
+    }

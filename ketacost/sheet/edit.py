@@ -1,0 +1,162 @@
+"""Format-preserving edits of a sheet's text with tomlkit: set keys, scale prices; every other byte stays as it was.
+
+Each edit returns the new text and what changed; the caller validates the whole sheet and writes it safely
+(:mod:`ketacost.sheet.write`). tomlkit is imported here only, inside the functions, so ``estimate`` never pays
+for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ketacost.errors import BadInput
+from ketacost.money import HUNDRED, round_to
+from ketacost.sheet import keys
+from ketacost.sheet.load import parse_sheet, parse_toml
+
+if TYPE_CHECKING:
+    from tomlkit.items import Item
+    from tomlkit.toml_document import TOMLDocument
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One key's value before and after, as spelt in the sheet (``old`` is None for a key that was not set)."""
+
+    key: str
+    old: str | None
+    new: str
+    percent: Decimal | None = None  # the relative change of an amount, when it had one
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A validated new text for a sheet and the changes that make it."""
+
+    text: str
+    changes: tuple[Change, ...]
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """``KEY=VALUE`` -> (key, value text)."""
+    key, equals, value = text.partition("=")
+    if not equals or not key.strip():
+        raise BadInput(f"{text!r}: expected KEY=VALUE, e.g. treatments.iv.price.high=950.00")
+    return key.strip(), value.strip()
+
+
+def set_values(text: str, name: str, assignments: Sequence[tuple[str, str]]) -> Edit:
+    """Set each key to its TOML value; refuses unknown keys and any edit that leaves the sheet invalid."""
+    import tomlkit
+
+    data = parse_toml(text, name)
+    document = tomlkit.parse(text)
+    changes = []
+    for key, value_text in assignments:
+        path = keys.split(key)
+        keys.resolve(path, data)
+        item = toml_item(key, value_text)
+        old = _assign(document, path, item)
+        changes.append(Change(".".join(path), old, item.as_string().strip()))
+    return _validated(tomlkit.dumps(document), name, changes)
+
+
+def scale_prices(text: str, name: str, by_pct: Decimal, select: str, step: Decimal) -> Edit:
+    """Multiply every amount of money that ``select`` matches by ``1 + by_pct/100``, rounded to ``step``."""
+    import tomlkit
+
+    data = parse_toml(text, name)
+    document = tomlkit.parse(text)
+    factor = 1 + by_pct / HUNDRED
+    selected = [path for path in keys.money_paths(data) if keys.glob_matches(select, path)]
+    if not selected:
+        raise BadInput(f"--select {select!r} matches no amount of money in {name} (try treatments.*.price)")
+    changes = []
+    for path in selected:
+        old = _value(data, path)
+        if not isinstance(old, Decimal | int) or isinstance(old, bool):
+            continue  # not a number: the whole-sheet validation below reports it
+        new = round_to(Decimal(old) * factor, step)
+        spelt = f"{new:.0f}" if isinstance(old, int) and new == new.to_integral_value() else f"{new:.2f}"
+        if Decimal(spelt) == Decimal(old):
+            continue
+        previous = _assign(document, path, toml_item(".".join(path), spelt))
+        percent = (new - old) / old * HUNDRED if old else None
+        changes.append(Change(".".join(path), previous, spelt, percent))
+    return _validated(tomlkit.dumps(document), name, changes)
+
+
+def toml_item(key: str, value_text: str) -> Item:
+    """A TOML value from its text, keeping its spelling (``950.50`` stays ``950.50``)."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+    from tomlkit.items import Item
+
+    hint = f"{key}: {value_text!r} is not a TOML value (text needs quotes: {key}='\"...\"')"
+    if not value_text:
+        raise BadInput(f"{key}: no value given (e.g. {key}=950.00, or {key}='\"text\"')")
+    try:
+        parsed = tomlkit.parse(f"v = {value_text}\n")
+    except TOMLKitError:
+        raise BadInput(hint) from None
+    if list(parsed) != ["v"]:  # `1\nother = 2` would smuggle in a second key
+        raise BadInput(hint)
+    item = parsed.item("v")
+    if not isinstance(item, Item):
+        raise BadInput(hint)
+    if item.trivia.comment:
+        raise BadInput(f"{key}: {value_text!r}: a comment is not part of a value")
+    return item
+
+
+def _value(data: Any, path: keys.KeyPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _assign(document: TOMLDocument, path: keys.KeyPath, item: Item) -> str | None:
+    """Put ``item`` at ``path``, making the tables on the way; the old value's text, or None if it was new."""
+    import tomlkit
+    from tomlkit.items import InlineTable
+
+    container: Any = document
+    for depth, part in enumerate(path[:-1]):
+        if part not in container:
+            container[part] = tomlkit.inline_table() if isinstance(container, InlineTable) else tomlkit.table()
+        container = container[part]
+        if not isinstance(container, dict):
+            raise BadInput(f"{'.'.join(path)}: {'.'.join(path[: depth + 1])} is not a table in the sheet")
+    last = path[-1]
+    old = container.item(last) if last in container else None
+    container[last] = item
+    if old is None:
+        return None
+    old_text: str = old.as_string().strip()
+    new = container.item(last)
+    if not isinstance(container, InlineTable) and new.trivia.comment:
+        # Keep a trailing comment in its column, as people align them, when the new value leaves room.
+        width = len(old_text) + len(new.trivia.comment_ws)
+        new.trivia.comment_ws = " " * max(1, width - len(new.as_string().strip()))
+    return old_text
+
+
+def _validated(text: str, name: str, changes: list[Change]) -> Edit:
+    try:
+        parse_sheet(text, name)
+    except BadInput as error:
+        raise BadInput(*error.lines, f"{name}: not changed: the edit would leave the sheet invalid") from None
+    return Edit(text, tuple(changes))
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """What an edit would change, as ``diff -u`` shows it."""
+    import difflib
+
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{name}", tofile=f"b/{name}"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

@@ -1,0 +1,170 @@
+"""The sheet's dotted keys as its schema knows them: resolve one, suggest the nearest, find the amounts of money.
+
+Works from the pydantic models, so a key added to the schema is known here without a second list to keep in step.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import types
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from ketacost.errors import BadInput
+from ketacost.sheet import model
+
+KeyPath = tuple[str, ...]
+ID = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Node:
+    """What the schema says sits at a key: a table of named keys, a table of ids, an array or a single value."""
+
+    kind: Literal["table", "ids", "array", "value"]
+    fields: Mapping[str, Node] = field(default_factory=dict)  # table: its keys
+    tagged: Mapping[str, Mapping[str, Node]] = field(default_factory=dict)  # table chosen by its `kind` value
+    item: Node | None = None  # ids: what each id holds
+    money: bool = False  # value: an amount of money
+
+    def keys_for(self, data: object) -> Mapping[str, Node]:
+        """A table's keys; for a payment option, those of its kind (all kinds' keys while the kind is unknown)."""
+        if not self.tagged:
+            return self.fields
+        kind = data.get("kind") if isinstance(data, Mapping) else None
+        if isinstance(kind, str) and kind in self.tagged:
+            return self.tagged[kind]
+        merged: dict[str, Node] = {}
+        for keys in self.tagged.values():
+            merged.update(keys)
+        return merged
+
+
+def _table(cls: type[BaseModel]) -> Node:
+    return Node(
+        "table", fields={name: _node(info.annotation, info.metadata) for name, info in cls.model_fields.items()}
+    )
+
+
+def _node(annotation: Any, metadata: list[Any]) -> Node:
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *extra = get_args(annotation)
+        return _node(inner, [*metadata, *extra])
+    if origin in (Union, types.UnionType):
+        choices = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if len(choices) == 1:
+            return _node(choices[0], metadata)
+        tagged: dict[str, Mapping[str, Node]] = {}
+        for choice in choices:  # a discriminated union of tables: the options, told apart by `kind`
+            table = _table(choice)
+            for kind in get_args(choice.model_fields["kind"].annotation):
+                tagged[kind] = table.fields
+        return Node("table", tagged=tagged)
+    if origin is dict:
+        _, value = get_args(annotation)
+        return Node("ids", item=_node(value, []))
+    if origin is list:
+        return Node("array")
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _table(annotation)
+    return Node("value", money=any(item is model.MONEY for item in metadata))
+
+
+@functools.cache
+def root() -> Node:
+    """The whole sheet's node (built once: walking the models costs a few milliseconds)."""
+    return _table(model.Sheet)
+
+
+def split(key: str) -> KeyPath:
+    """``treatments.iv.price.high`` -> its parts; every part of a sheet key is a bare TOML key."""
+    parts = tuple(part.strip() for part in key.strip().split("."))
+    if not key.strip() or not all(parts):
+        raise BadInput(f"{key!r} is not a key (expected a dotted key such as treatments.iv.price.high)")
+    return parts
+
+
+def resolve(path: KeyPath, data: Mapping[str, Any]) -> Node:
+    """The schema's node at ``path``, or :class:`BadInput` naming the nearest key the schema does know.
+
+    ``data`` is the sheet as parsed: it tells a payment option's kind, and which ids exist (a misspelt id is
+    refused when an existing one is close, rather than silently starting a new treatment).
+    """
+    node = root()
+    current: object = data
+    for index, part in enumerate(path):
+        walked = path[:index]
+        if node.kind == "table":
+            keys = node.keys_for(current)
+            if part not in keys:
+                raise BadInput(_unknown(path, index, list(keys)))
+            node = keys[part]
+        elif node.kind == "ids":
+            existing = list(current) if isinstance(current, Mapping) else []
+            if not ID.match(part):
+                raise BadInput(f"{'.'.join(path)}: {part!r} is not an id: use lowercase letters, digits, '_' or '-'")
+            if part not in existing and index < len(path) - 1 and difflib.get_close_matches(part, existing, n=1):
+                raise BadInput(_unknown(path, index, existing))
+            assert node.item is not None
+            node = node.item
+        else:
+            what = "an array: set it whole" if node.kind == "array" else "a single value"
+            raise BadInput(f"{'.'.join(path)}: {'.'.join(walked)} is {what}, it has no keys")
+        current = current.get(part) if isinstance(current, Mapping) else None
+    return node
+
+
+def _unknown(path: KeyPath, index: int, candidates: list[str]) -> str:
+    """The message for an unknown part ``path[index]``: the nearest key, else the keys there are."""
+    key = ".".join(path)
+    close = difflib.get_close_matches(path[index], candidates, n=1, cutoff=0.5)
+    if close:
+        return f"unknown key {key!r} (did you mean {'.'.join((*path[:index], close[0], *path[index + 1 :]))!r}?)"
+    where = ".".join(path[:index]) or "the top level"
+    return f"unknown key {key!r} (keys of {where}: {', '.join(candidates)})"
+
+
+def money_paths(data: Mapping[str, Any]) -> Iterator[KeyPath]:
+    """Every amount of money the sheet sets, in file order of the parsed data."""
+
+    def walk(node: Node, value: object, path: KeyPath) -> Iterator[KeyPath]:
+        if not isinstance(value, Mapping):
+            if node.kind == "value" and node.money:
+                yield path
+            return
+        if node.kind == "ids" and node.item is not None:
+            for key, item in value.items():
+                yield from walk(node.item, item, (*path, key))
+        elif node.kind == "table":
+            keys = node.keys_for(value)
+            for key, item in value.items():
+                if key in keys:
+                    yield from walk(keys[key], item, (*path, key))
+
+    yield from walk(root(), data, ())
+
+
+def glob_matches(pattern: str, path: KeyPath) -> bool:
+    """Whether a dotted glob selects ``path``: ``*`` stands for one part, ``**`` for any number of parts.
+
+    A pattern that selects a table selects every key inside it: ``treatments.*.price`` selects each low,
+    typical and high price.
+    """
+    import fnmatch
+
+    parts = tuple(pattern.strip().split("."))
+
+    def match(p: int, k: int) -> bool:
+        if p == len(parts):
+            return True  # the pattern is used up: it named this key or a table that holds it
+        if parts[p] == "**":
+            return any(match(p + 1, j) for j in range(k, len(path) + 1))
+        return k < len(path) and fnmatch.fnmatchcase(path[k], parts[p]) and match(p + 1, k + 1)
+
+    return match(0, 0)
