@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
 from ketacost.errors import BadInput
-from ketacost.finance.schedule import Schedule, amortize, equal_installments
+from ketacost.finance.schedule import amortize, equal_installments
 from ketacost.money import HUNDRED, ZERO, cents, cents_up, fmt_grouped
 from ketacost.sheet.model import (
     ClinicPlan,
@@ -207,9 +208,14 @@ def _price_option(
         reason = f"not offered for {course.treatment}"
         outcomes = [_unavailable(reason) for _ in POINTS]
     else:
-        outcomes = [
-            _price(option, sheet, course, scenario, tax_rate, course.total.at(point), notes) for point in POINTS
-        ]
+        # A single --price makes the three totals equal: price each distinct total once (a batch runs this a lot).
+        priced: dict[Decimal, Outcome] = {}
+        outcomes = []
+        for point in POINTS:
+            total = course.total.at(point)
+            if total not in priced:
+                priced[total] = _price(option, sheet, course, scenario, tax_rate, total, notes)
+            outcomes.append(priced[total])
     if option.note:
         notes.append(option.note)
     return OptionEstimate(
@@ -283,12 +289,12 @@ def _loan(option: Loan, total: Decimal, notes: list[str]) -> Outcome:
     else:
         fee = cents(total * fee_share)
         principal = total + fee
-    schedule = amortize(principal, option.apr, option.term_months)
+    repayments = _repayments(principal, option.apr, option.term_months, level=True)
     if fee:
         how = "deducted from the proceeds" if option.fee_handling == "deducted" else "added to the loan"
         notes.append(f"{_pct(option.origination_fee_pct)} origination fee {how}")
     notes.append(f"{_pct(option.apr)} APR note rate over {option.term_months} months")
-    return _financed(ZERO, schedule, fees=fee)
+    return _financed(ZERO, repayments, fees=fee)
 
 
 def _clinic_plan(option: ClinicPlan, total: Decimal, notes: list[str]) -> Outcome:
@@ -296,23 +302,30 @@ def _clinic_plan(option: ClinicPlan, total: Decimal, notes: list[str]) -> Outcom
         down = min(option.down_payment, total)
     else:
         down = cents(total * option.down_payment_pct / HUNDRED)
-    financed = total - down
-    if option.apr:
-        schedule = amortize(financed, option.apr, option.months)
-    else:
-        schedule = equal_installments(financed, option.months)
+    repayments = _repayments(total - down, option.apr, option.months, level=bool(option.apr))
     if option.setup_fee:
         notes.append(f"{fmt_grouped(option.setup_fee)} plan fee paid with the down payment")
-    return _financed(down + option.setup_fee, schedule, fees=option.setup_fee)
+    return _financed(down + option.setup_fee, repayments, fees=option.setup_fee)
 
 
-def _financed(upfront: Decimal, schedule: Schedule, *, fees: Decimal) -> Outcome:
+Repayments = tuple[tuple[Decimal, ...], Decimal, Decimal]  # installments, total interest, fees in them
+
+
+@functools.lru_cache(maxsize=512)
+def _repayments(principal: Decimal, apr: Decimal, months: int, *, level: bool) -> Repayments:
+    """A level-payment (amortized) or equal-installment schedule, reduced to what an Outcome keeps.
+
+    Cached: a schedule depends only on these values, every figure in it is rounded to the cent, and a batch of
+    scenarios meets the same course totals again and again (512 entries stay within a few MiB).
+    """
+    schedule = amortize(principal, apr, months) if level else equal_installments(principal, months)
+    return tuple(row.payment for row in schedule.rows), schedule.total_interest, schedule.total_fees
+
+
+def _financed(upfront: Decimal, repayments: Repayments, *, fees: Decimal) -> Outcome:
+    installments, interest, schedule_fees = repayments
     return Outcome(
-        upfront=upfront,
-        installments=tuple(row.payment for row in schedule.rows),
-        interest=schedule.total_interest,
-        fees=fees + schedule.total_fees,
-        tax_savings=ZERO,
+        upfront=upfront, installments=installments, interest=interest, fees=fees + schedule_fees, tax_savings=ZERO
     )
 
 

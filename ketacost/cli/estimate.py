@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, TextIO
+
 import typer
 
 from ketacost import values
@@ -12,6 +17,7 @@ from ketacost.cli.options import (
     FormatOption,
     FsaBalanceOption,
     HsaBalanceOption,
+    InputOption,
     OutputFormat,
     PaymentOptionOption,
     PriceOption,
@@ -19,6 +25,9 @@ from ketacost.cli.options import (
     TaxRateOption,
     TreatmentOption,
 )
+
+if TYPE_CHECKING:
+    from ketacost.estimate import Scenario
 
 
 def register(app: typer.Typer) -> None:
@@ -37,11 +46,14 @@ def estimate_command(
     fsa_balance: FsaBalanceOption = None,
     option: PaymentOptionOption = None,
     output: FormatOption = OutputFormat.table,
+    input_path: InputOption = None,
     pricing: PricingOption = None,
 ) -> None:
     """Estimate a course's cost and each payment option's upfront, monthly and total cost.
 
     Figures are shown at the typical price, with the low-high range; the lowest net cost is marked with *.
+    With --input, one scenario per CSV row or JSON line (fields named like the flags, which give defaults):
+    one row per scenario and option, tagged with the input line; exit 2 at the end if any scenario failed.
     """
     from ketacost.estimate import Scenario, estimate
     from ketacost.sheet.load import discover, load
@@ -58,9 +70,98 @@ def estimate_command(
         add_ons=tuple(add_on or ()),
     )
     source = discover(env.pricing)
+    if input_path is not None:
+        given = ctx.get_parameter_source("output")
+        chosen = output if given is not None and given.name != "DEFAULT" else None
+        batch(env, input_path, chosen, scenario)
+        return
     sheet = load(source)
     result = estimate(sheet, scenario, source=source.label)
     write(env, output, result)
+
+
+def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario) -> None:
+    """Stream the scenarios in ``path`` through one loaded sheet; CSV or JSON Lines out (default: as the input)."""
+    from ketacost import batch as batches
+    from ketacost.errors import BadInput
+    from ketacost.sheet.load import discover, load
+
+    if output not in (None, OutputFormat.csv, OutputFormat.json):
+        raise BadInput(f"--format {output}: with --input, choose csv or json (JSON Lines)")
+    source = discover(env.pricing)
+    sheet = load(source)
+    stream = _open(path)
+    try:
+        first = stream.readline()
+        kind = batches.input_kind(path, first)
+        lines = _chain(first, stream)
+        if output is None:
+            output = OutputFormat.csv if kind == "csv" else OutputFormat.json
+        with _Progress(env, path, lines) if env.stderr.isatty() else contextlib.nullcontext() as progress:
+            if progress is not None:
+                lines = progress.lines
+            records = batches.read_csv(lines, path) if kind == "csv" else batches.read_jsonl(lines, path)
+            writer = batches.CsvWriter(env.stdout) if output is OutputFormat.csv else batches.JsonlWriter(env.stdout)
+            summary = batches.run(sheet, source.label, records, writer, base, progress)
+    except UnicodeDecodeError as error:
+        raise BadInput(f"{path}: not UTF-8 text (byte 0x{error.object[error.start]:02x})") from None
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    env.stdout.flush()
+    if summary.failed:
+        raise BadInput(f"{path}: {summary.failed} of {summary.scenarios} scenarios failed (see their error records)")
+
+
+def _open(path: str) -> TextIO:
+    from ketacost.errors import BadInput
+
+    if path == "-":
+        return sys.stdin
+    try:
+        return open(path, encoding="utf-8", newline="")  # closed by the caller
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{path}: is a directory") from None
+    except OSError as error:
+        raise BadInput(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _chain(first: str, rest: TextIO) -> Iterator[str]:
+    if first:
+        yield first
+    yield from rest
+
+
+class _Progress:
+    """A Rich progress bar on stderr (a terminal only), advanced by the input read; Rich is imported only here."""
+
+    def __init__(self, env: Env, path: str, lines: Iterable[str]) -> None:
+        import os
+
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.read = 0
+        self.lines = self._counted(lines)
+        self._bar = Progress(console=Console(file=env.stderr), transient=True)
+        self._task = self._bar.add_task("Estimating", total=os.path.getsize(path) if path != "-" else None)
+
+    def _counted(self, lines: Iterable[str]) -> Iterator[str]:
+        for line in lines:
+            self.read += len(line)
+            yield line
+
+    def __call__(self, scenarios: int) -> None:
+        self._bar.update(self._task, completed=self.read, description=f"{scenarios:,} scenarios")
+
+    def __enter__(self) -> _Progress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._bar.stop()
 
 
 def write(env: Env, output: OutputFormat, result: object) -> None:

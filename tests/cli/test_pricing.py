@@ -456,6 +456,7 @@ print(sorted(name for name in ("tomlkit", "filelock") if name in sys.modules), c
     [
         (("estimate",), "[] 0"),
         (("estimate", "-f", "json"), "[] 0"),
+        (("estimate", "--input", "s.csv"), "[] 0"),
         (("pricing", "get", "tax.year"), "[] 0"),
         (("pricing", "set", "tax.year=2027"), "['filelock', 'tomlkit'] 0"),
     ],

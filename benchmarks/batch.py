@@ -1,0 +1,108 @@
+"""Batch estimates end to end: output rows per second and peak memory of ``ketacost estimate --input``.
+
+Generates scenarios into a temporary CSV file (seeded: every treatment, 1-12 sessions; half at the sheet's prices
+and half at a random price of 100.00-1,500.00 per session; some with a tax rate or HSA/FSA balances; every payment
+option, so six output rows per scenario), then runs ``python -m ketacost estimate --input FILE`` in a fresh process
+with its output going to a file, at a small and a large size: the same peak memory at both means the batch streams.
+
+Baseline, measured in the same run: a fresh Python process that reads the same CSV with the csv module and writes
+as many rows of the same width with no arithmetic at all, i.e. the floor cost of this much CSV work in Python.
+Targets (issue 4): at least 20,000 output rows per second; peak memory under 80 MiB and not growing with the input.
+Not a test: nothing is asserted.
+
+    python benchmarks/batch.py [--scenarios 100000] [--small 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BASELINE = """
+import csv, sys
+reader = csv.reader(open(sys.argv[1], newline=""))
+writer = csv.writer(sys.stdout, lineterminator="\\n")
+header = next(reader)
+writer.writerow(["c%d" % i for i in range(22)])
+for row in reader:
+    for option in range(6):
+        writer.writerow([reader.line_num, *row, option, *(["0.00"] * (21 - len(row)))])
+"""
+
+
+def write_scenarios(path: Path, count: int, seed: int = 20261127) -> None:
+    rng = random.Random(seed)
+    treatments = ("iv", "im", "spravato", "kap", "oral")
+    with path.open("w", encoding="utf-8") as out:
+        out.write("treatment,sessions,price,tax_rate,hsa_balance,fsa_balance\n")
+        for _ in range(count):
+            price = f"{rng.randint(10_000, 150_000) / 100:.2f}" if rng.random() < 0.5 else ""
+            tax_rate = str(rng.randint(10, 37)) if rng.random() < 0.5 else ""
+            hsa = f"{rng.randint(0, 500_000) / 100:.2f}" if rng.random() < 0.3 else ""
+            fsa = f"{rng.randint(0, 340_000) / 100:.2f}" if rng.random() < 0.3 else ""
+            out.write(f"{rng.choice(treatments)},{rng.randint(1, 12)},{price},{tax_rate},{hsa},{fsa}\n")
+
+
+def measure(argv: list[str], output: Path, cwd: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MiB and exit status of one run, stdout to ``output``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with output.open("wb") as sink:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, cwd=cwd, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        errors = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"{' '.join(argv)} exited {code}: {errors[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024, code
+
+
+def rows_in(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle) - 1  # the header
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenarios", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)  # no pricing.toml here: the built-in sheet is used
+        baseline = work / "baseline.py"
+        baseline.write_text(BASELINE)
+        print(f"python {sys.version.split()[0]}; rows = output rows (6 payment options per scenario)")
+        print(f"{'run':38} {'scenarios':>9} {'rows':>8} {'seconds':>8} {'rows/s':>8} {'peak MiB':>9}")
+        results = {}
+        for count in (args.small, args.scenarios):
+            scenarios = work / f"scenarios-{count}.csv"
+            write_scenarios(scenarios, count)
+            runs = {
+                "ketacost estimate --input": [sys.executable, "-m", "ketacost", "estimate", "--input", str(scenarios)],
+                "baseline: csv read + write, no math": [sys.executable, str(baseline), str(scenarios)],
+            }
+            for name, argv in runs.items():
+                output = work / "out.csv"
+                seconds, peak, _ = measure(argv, output, work)
+                rows = rows_in(output)
+                results[name, count] = (seconds, rows)
+                print(f"{name:38} {count:9,} {rows:8,} {seconds:8.2f} {rows / seconds:8,.0f} {peak:9.1f}")
+        ours, theirs = (
+            results["ketacost estimate --input", args.scenarios],
+            results["baseline: csv read + write, no math", args.scenarios],
+        )
+        print(f"ratio at {args.scenarios:,} scenarios (ketacost time / baseline time): {ours[0] / theirs[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

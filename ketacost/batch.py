@@ -1,0 +1,308 @@
+"""Batch estimates: scenarios in (CSV rows or JSON lines), one row per scenario and payment option out, streamed.
+
+Each input record holds the estimate's flags as columns or fields (treatment, sessions, price, add_ons, tax_rate,
+hsa_balance, fsa_balance, options). Each output row is tagged with the record's line number and carries the
+option's figures at the typical price plus its net cost at the low and high price. A bad record becomes an
+error record naming its line, and the others go on. The sheet is loaded once by the caller; records are read,
+priced and written one at a time, so memory does not grow with the input.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any, Literal, Protocol, TextIO
+
+from ketacost import values
+from ketacost.errors import BadInput
+from ketacost.estimate import Estimate, Scenario, estimate
+from ketacost.money import fmt
+from ketacost.render.csv_out import safe_cell
+from ketacost.render.fields import MONEY_FIELDS, point_figures
+from ketacost.sheet.model import Sheet
+
+InputKind = Literal["csv", "jsonl"]
+
+FIELDS = ("treatment", "sessions", "price", "add_ons", "tax_rate", "hsa_balance", "fsa_balance", "options")
+_ALIASES = {"add_on": "add_ons", "option": "options"}  # the flag's own name (--add-on, --option) works too
+
+COLUMNS = (
+    "line",
+    "treatment",
+    "sessions",
+    "course_total",
+    "option",
+    "kind",
+    "name",
+    "available",
+    "reason",
+    "cheapest",
+    "months",
+    *MONEY_FIELDS,
+    "net_cost_low",
+    "net_cost_high",
+    "error",
+)
+
+_IDS = re.compile(r"[\s,;]+")
+_NO_FLAGS = Scenario()
+
+
+@dataclass(slots=True)
+class Summary:
+    """How a batch went: scenarios read, rows written (error records included), scenarios that failed."""
+
+    scenarios: int = 0
+    rows: int = 0
+    failed: int = 0
+
+
+def input_kind(name: str, first_line: str = "") -> InputKind:
+    """CSV or JSON Lines, by the file's extension (``-``, standard input, by its first line)."""
+    lowered = name.lower()
+    if lowered.endswith(".csv"):
+        return "csv"
+    if lowered.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if name == "-":
+        return "jsonl" if first_line.lstrip().startswith("{") else "csv"
+    raise BadInput(f"{name}: cannot tell the input format: name it .csv or .jsonl")
+
+
+def field_name(name: str) -> str | None:
+    """The canonical field for a column or key (``tax-rate`` and ``tax_rate`` alike), or None if unknown."""
+    canonical = name.strip().lower().replace("-", "_")
+    canonical = _ALIASES.get(canonical, canonical)
+    return canonical if canonical in FIELDS else None
+
+
+def _unknown_field(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name.strip().lower().replace("-", "_"), [*FIELDS, *_ALIASES], n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"fields: {', '.join(FIELDS)}"
+    return f"unknown field {name!r} ({hint})"
+
+
+Record = tuple[int, Mapping[str, Any] | str]  # (line, fields) or (line, what is wrong with it)
+
+
+def read_csv(lines: Iterable[str], name: str) -> Iterator[Record]:
+    """CSV with a header row of field names; empty cells are not given. Yields each row with its first line.
+
+    The header is read and checked at once (an unknown column stops the batch before any output); rows are read
+    as the iterator is consumed.
+    """
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        return iter(())
+    fields = [field_name(column) for column in header]
+    unknown = [_unknown_field(column) for column, known in zip(header, fields, strict=True) if known is None]
+    if unknown:
+        raise BadInput(*(f"{name}:1: {message}" for message in unknown))
+    repeated = sorted({f for f in fields if f is not None and fields.count(f) > 1})
+    if repeated:
+        raise BadInput(f"{name}:1: column given twice: {', '.join(repeated)}")
+    return _csv_records(reader, [f for f in fields if f is not None])
+
+
+def _csv_records(reader: Any, fields: list[str]) -> Iterator[Record]:
+    last = reader.line_num
+    for cells in reader:
+        line, last = last + 1, reader.line_num
+        if not cells:
+            continue  # a blank line
+        if len(cells) != len(fields):
+            yield line, f"expected {len(fields)} cells, got {len(cells)}"
+            continue
+        yield line, {f: cell for f, cell in zip(fields, cells, strict=True) if cell.strip()}
+
+
+def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Record]:
+    """One JSON object per line; numbers are read as exact Decimals."""
+    for line, text in enumerate(lines, 1):
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            yield line, f"invalid JSON: {error.msg} (column {error.colno})"
+            continue
+        if not isinstance(record, dict):
+            yield line, "expected a JSON object with the scenario's fields"
+            continue
+        fields: dict[str, Any] = {}
+        for key, value in record.items():
+            known = field_name(key)
+            if known is None:
+                yield line, _unknown_field(key)
+                break
+            if value is not None and value != "":
+                fields[known] = value
+        else:
+            yield line, fields
+
+
+def _text(field: str, value: Any) -> str:
+    """A field's value as the text a flag would carry; JSON numbers are fine, JSON booleans are not numbers."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise BadInput(f"{field}: expected text or a number, got {json.dumps(value, default=str)}")
+    return str(value)
+
+
+def _ids(field: str, value: Any) -> tuple[str, ...]:
+    """Ids as a list, or one text with ids separated by spaces, commas or semicolons."""
+    if isinstance(value, list):
+        return tuple(_text(field, item).strip() for item in value)
+    return tuple(part for part in _IDS.split(_text(field, value)) if part)
+
+
+def scenario(fields: Mapping[str, Any], base: Scenario) -> Scenario:
+    """A record's scenario: its fields over ``base`` (the command-line flags), each checked as its flag is."""
+    changes: dict[str, Any] = {}
+    for field, value in fields.items():
+        if field == "treatment":
+            changes[field] = _text(field, value).strip()
+        elif field == "sessions":
+            if isinstance(value, int) and not isinstance(value, bool):
+                changes[field] = values.sessions(field, value)
+            else:
+                changes[field] = values.sessions(field, values.whole(field, _text(field, value)))
+        elif field in ("price", "hsa_balance", "fsa_balance"):
+            changes[field] = values.money(field, _text(field, value))
+        elif field == "tax_rate":
+            changes[field] = values.percent(field, _text(field, value))
+        else:  # add_ons, options
+            changes[field] = _ids(field, value)
+    return replace(base, **changes) if changes else base
+
+
+class Writer(Protocol):
+    def rows(self, line: int, result: Estimate) -> int: ...
+
+    def error(self, line: int, message: str) -> None: ...
+
+
+_EMPTY_FIGURES = (None,) * (len(MONEY_FIELDS) + 3)  # months, the money fields, net cost low and high
+
+
+def _option_values(result: Estimate) -> Iterator[tuple[Any, ...]]:
+    """Each option's output values for one scenario, in :data:`COLUMNS` order without ``line`` and ``error``.
+
+    Money is two-decimal text; None marks what does not apply (the figures of an option that is not available).
+    """
+    course = result.course
+    head = (course.treatment_id, course.sessions, fmt(course.total.typical))
+    for option in result.options:
+        typical = option.typical
+        cheapest = option.id == result.cheapest
+        if not typical.available:
+            yield (*head, option.id, option.kind, option.name, False, typical.reason, cheapest, *_EMPTY_FIGURES)
+            continue
+        figures = point_figures(typical)
+        net = figures["net_cost"]
+        yield (
+            *head,
+            option.id,
+            option.kind,
+            option.name,
+            True,
+            None,
+            cheapest,
+            figures["months"],
+            *(figures[name] for name in MONEY_FIELDS),
+            net if option.low is typical else fmt(option.low.net_cost),  # one price for all three points: same
+            net if option.high is typical else fmt(option.high.net_cost),
+        )
+
+
+_BOOL = {True: "true", False: "false"}
+
+
+class CsvWriter:
+    """CSV with one header row; text cells defused against spreadsheet formulas; an ``error`` column."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+        self._writer.writerow(COLUMNS)
+
+    def rows(self, line: int, result: Estimate) -> int:
+        count = 0
+        writerow = self._writer.writerow
+        for treatment, sessions, total, option, kind, name, available, reason, cheapest, *figures in _option_values(
+            result
+        ):
+            # csv writes None as an empty cell, which is what a figure that does not apply should be.
+            writerow(
+                [
+                    line,
+                    safe_cell(treatment),
+                    sessions,
+                    total,
+                    safe_cell(option),
+                    kind,
+                    safe_cell(name),
+                    _BOOL[available],
+                    reason and safe_cell(reason),
+                    _BOOL[cheapest],
+                    *figures,
+                    None,
+                ]
+            )
+            count += 1
+        return count
+
+    def error(self, line: int, message: str) -> None:
+        self._writer.writerow([line, *[""] * (len(COLUMNS) - 2), safe_cell(message)])
+
+
+class JsonlWriter:
+    """One JSON object per line, without the fields that do not apply; an error is ``{"line": N, "error": "..."}``."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._names = COLUMNS[1:-1]
+
+    def rows(self, line: int, result: Estimate) -> int:
+        count = 0
+        for values_ in _option_values(result):
+            record = {"line": line}
+            record.update((name, value) for name, value in zip(self._names, values_, strict=True) if value is not None)
+            self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+        return count
+
+    def error(self, line: int, message: str) -> None:
+        self._out.write(json.dumps({"line": line, "error": message}, ensure_ascii=False) + "\n")
+
+
+def run(
+    sheet: Sheet,
+    source: str,
+    records: Iterable[Record],
+    writer: Writer,
+    base: Scenario = _NO_FLAGS,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Price every record and write its rows (or its error record); the sheet is validated once, by the caller."""
+    summary = Summary()
+    for line, fields in records:
+        summary.scenarios += 1
+        try:
+            if isinstance(fields, str):
+                raise BadInput(fields)
+            summary.rows += writer.rows(line, estimate(sheet, scenario(fields, base), source=source))
+        except BadInput as error:
+            writer.error(line, "; ".join(error.lines))
+            summary.rows += 1
+            summary.failed += 1
+        if progress is not None and summary.scenarios % 1000 == 0:
+            progress(summary.scenarios)
+    if progress is not None:
+        progress(summary.scenarios)
+    return summary

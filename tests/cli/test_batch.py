@@ -1,0 +1,223 @@
+"""``ketacost estimate --input``: many scenarios at once, a row per scenario and option, bad rows reported in place."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ketacost.batch import COLUMNS
+from tests.conftest import Run
+
+OPTIONS = ["self_pay", "hsa", "fsa", "medical_loan", "clinic_plan", "va"]
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def jsonl(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_csv_in_csv_out_one_row_per_scenario_and_option_tagged_with_its_line(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text("treatment,sessions,price\niv,6,\n\nspravato,4,700.50\n")
+    result = run("estimate", "--input", "s.csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ",".join(COLUMNS)
+    rows = csv_rows(result.stdout)
+    assert [(r["line"], r["option"]) for r in rows] == [("2", o) for o in OPTIONS] + [("4", o) for o in OPTIONS]
+    loan = rows[3]
+    assert (loan["treatment"], loan["sessions"], loan["course_total"]) == ("iv", "6", "3600.00")
+    assert (loan["months"], loan["monthly"], loan["final_payment"], loan["total_paid"]) == (
+        "24",
+        "189.17",
+        "189.10",
+        "4540.01",
+    )
+    assert (loan["net_cost_low"], loan["net_cost_high"], loan["error"]) == ("3026.70", "7566.71", "")
+    assert [r["cheapest"] for r in rows[:6]] == ["false", "false", "true", "false", "false", "false"]
+    assert rows[6]["course_total"] == "2802.00"
+    assert result.stderr == ""
+
+
+def test_each_row_says_what_a_single_estimate_says(run: Run, run_json: Callable[..., Any], tmp_path: Path) -> None:
+    (tmp_path / "s.jsonl").write_text('{"treatment": "kap", "sessions": 4, "tax_rate": "24", "hsa_balance": 1000}\n')
+    rows = jsonl(run("estimate", "--input", "s.jsonl").stdout)
+    single = run_json("estimate", "-t", "kap", "-n", "4", "--tax-rate", "24", "--hsa-balance", "1000")
+    for row, option in zip(rows, single["options"], strict=True):
+        assert row["option"] == option["id"] and row["name"] == option["name"]
+        if not row["available"]:
+            assert row["reason"] == option["typical"]["reason"]
+            continue
+        for field in ("upfront", "monthly", "months", "final_payment", "total_paid", "interest", "fees", "net_cost"):
+            assert row[field] == option["typical"][field], (option["id"], field)
+        assert (row["net_cost_low"], row["net_cost_high"]) == (option["low"]["net_cost"], option["high"]["net_cost"])
+        assert row["cheapest"] is (option["id"] == single["cheapest"])
+
+
+def test_a_bad_row_gets_an_error_record_and_the_others_go_on(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text(
+        "treatment,sessions,price,tax_rate\niv,6,,\nivv,6,,\nim,six,,\nkap,6,1.234,\noral,3,,150\nim,2,,\niv,6\n"
+    )
+    result = run("estimate", "--input", "s.csv")
+    assert result.exit_code == 2
+    assert result.stderr == "s.csv: 5 of 7 scenarios failed (see their error records)\n"
+    rows = csv_rows(result.stdout)
+    errors = {r["line"]: r["error"] for r in rows if r["error"]}
+    assert errors == {
+        "3": "unknown treatment 'ivv' (choose from: iv, im, spravato, kap, oral)",
+        "4": "sessions: 'six' is not a whole number",
+        "5": "price: '1.234' has more than two decimals",
+        "6": "tax_rate: '150' must be between 0 and 100",
+        "8": "expected 4 cells, got 2",
+    }
+    assert all(r[c] == "" for r in rows if r["error"] for c in COLUMNS if c not in ("line", "error"))
+    assert [r["line"] for r in rows if not r["error"]] == ["2"] * 6 + ["7"] * 6
+
+
+def test_jsonl_in_jsonl_out_with_error_records(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "s.jsonl").write_text(
+        '{"treatment": "iv", "price": 650.50, "options": ["hsa", "va"]}\n'
+        "\n"
+        '{"sessions": true}\n'
+        "not json\n"
+        '{"pirce": 650}\n'
+        '["iv"]\n'
+        '{"treatment": "kap", "option": "va"}\n'
+    )
+    result = run("estimate", "--input", "s.jsonl")
+    assert result.exit_code == 2
+    records = jsonl(result.stdout)
+    assert [(r["line"], r.get("option")) for r in records if "error" not in r] == [(1, "hsa"), (1, "va"), (7, "va")]
+    assert records[0]["course_total"] == "3903.00"  # 650.50 x 6, exact
+    assert records[-1] == {
+        "line": 7,
+        "treatment": "kap",
+        "sessions": 6,
+        "course_total": "4050.00",
+        "option": "va",
+        "kind": "va",
+        "name": "VA coverage (eligible veterans)",
+        "available": False,
+        "reason": "not offered for Ketamine-assisted psychotherapy (KAP)",
+        "cheapest": False,
+    }
+    assert [r for r in records if "error" in r] == [
+        {"line": 3, "error": "sessions: expected text or a number, got true"},
+        {"line": 4, "error": "invalid JSON: Expecting value (column 1)"},
+        {"line": 5, "error": "unknown field 'pirce' (did you mean 'price'?)"},
+        {"line": 6, "error": "expected a JSON object with the scenario's fields"},
+    ]
+
+
+def test_flags_give_defaults_that_a_row_overrides(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text("treatment,tax-rate,add_on\niv,,\niv,10,consultation\n")
+    rows = csv_rows(run("estimate", "--input", "s.csv", "--tax-rate", "24", "--option", "hsa").stdout)
+    assert [(r["line"], r["option"], r["tax_savings"], r["course_total"]) for r in rows] == [
+        ("2", "hsa", "864.00", "3600.00"),  # 3,600 x 24% (the flag)
+        ("3", "hsa", "390.00", "3900.00"),  # 3,900 x 10% (the row), with the consultation
+    ]
+
+
+def test_several_ids_in_one_cell(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text('treatment,options\niv,"hsa, fsa"\niv,clinic_plan;va medical_loan\n')
+    rows = csv_rows(run("estimate", "--input", "s.csv").stdout)
+    assert [(r["line"], r["option"]) for r in rows] == [
+        ("2", "hsa"),
+        ("2", "fsa"),
+        ("3", "clinic_plan"),
+        ("3", "va"),
+        ("3", "medical_loan"),
+    ]
+
+
+def test_format_json_turns_csv_input_into_json_lines_and_other_formats_are_refused(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text("treatment\nim\n")
+    records = jsonl(run("estimate", "--input", "s.csv", "--format", "json").stdout)
+    assert len(records) == 6 and records[0]["treatment"] == "im"
+    refused = run("estimate", "--input", "s.csv", "--format", "table")
+    assert refused.exit_code == 2
+    assert refused.stderr == "--format table: with --input, choose csv or json (JSON Lines)\n"
+    assert refused.stdout == ""
+
+
+def test_standard_input_is_read_with_a_dash(run: Run) -> None:
+    from typer.testing import CliRunner
+
+    from ketacost.cli.app import app
+
+    result = CliRunner().invoke(app, ["estimate", "--input", "-"], input='{"treatment": "oral"}\n')
+    assert result.exit_code == 0, result.stderr
+    assert jsonl(result.stdout)[0]["course_total"] == "750.00"
+    as_csv = CliRunner().invoke(app, ["estimate", "-i", "-"], input="treatment,sessions\noral,2\n")
+    assert csv_rows(as_csv.stdout)[0]["course_total"] == "500.00"
+
+
+def test_text_cells_are_defused_for_spreadsheets(
+    run: Run, tmp_path: Path, sheet_text: str, write_sheet: Callable[..., Path]
+) -> None:
+    write_sheet(sheet_text.replace('name = "Self-pay, in full"', 'name = "=HYPERLINK(1)"'), "pricing.toml")
+    (tmp_path / "s.csv").write_text("treatment\niv\n")
+    assert csv_rows(run("estimate", "--input", "s.csv").stdout)[0]["name"] == "'=HYPERLINK(1)"
+
+
+def test_a_record_over_several_lines_is_tagged_with_its_first_line(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text('treatment,options\niv,"hsa\nfsa"\nkap,hsa\n')
+    rows = csv_rows(run("estimate", "--input", "s.csv").stdout)
+    assert [(r["line"], r["option"]) for r in rows] == [("2", "hsa"), ("2", "fsa"), ("4", "hsa")]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("s.csv", "treatment,pirce\niv,1\n", "s.csv:1: unknown field 'pirce' (did you mean 'price'?)\n"),
+        ("s.csv", "treatment,treatment\niv,iv\n", "s.csv:1: column given twice: treatment\n"),
+        ("s.txt", "treatment\niv\n", "s.txt: cannot tell the input format: name it .csv or .jsonl\n"),
+        ("missing.csv", None, "missing.csv: no such file\n"),
+    ],
+)
+def test_unusable_input_exits_2_before_any_output(
+    run: Run, tmp_path: Path, name: str, text: str | None, message: str
+) -> None:
+    if text is not None:
+        (tmp_path / name).write_text(text)
+    result = run("estimate", "--input", name)
+    assert (result.exit_code, result.stderr, result.stdout) == (2, message, "")
+
+
+def test_input_that_is_not_utf8_exits_2(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_bytes(b"treatment\ncaf\xe9\n")
+    result = run("estimate", "--input", "s.csv")
+    assert result.exit_code == 2
+    assert result.stderr == "s.csv: not UTF-8 text (byte 0xe9)\n"
+
+
+def test_an_empty_input_writes_the_header_only(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text("")
+    result = run("estimate", "--input", "s.csv")
+    assert (result.exit_code, result.stdout) == (0, ",".join(COLUMNS) + "\n")
+
+
+def test_a_progress_bar_goes_to_stderr_on_a_terminal_only(tmp_path: Path) -> None:
+    from ketacost.cli.context import Env
+    from ketacost.cli.estimate import batch
+    from ketacost.estimate import Scenario
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    (tmp_path / "s.csv").write_text("treatment\n" + "iv\n" * 2500)
+    piped, on_terminal = Env(stdout=io.StringIO(), stderr=io.StringIO()), Env(stdout=io.StringIO(), stderr=Terminal())
+    batch(piped, "s.csv", None, Scenario())
+    batch(on_terminal, "s.csv", None, Scenario())
+    assert piped.stdout.getvalue() == on_terminal.stdout.getvalue()  # type: ignore[attr-defined]
+    assert len(csv_rows(piped.stdout.getvalue())) == 2500 * 6  # type: ignore[attr-defined]
+    assert piped.stderr.getvalue() == ""  # type: ignore[attr-defined]
+    assert "2,500 scenarios" in on_terminal.stderr.getvalue()  # type: ignore[attr-defined]
