@@ -131,7 +131,7 @@ def set_command(
     ctx: typer.Context,
     assignments: Annotated[
         list[str],
-        typer.Argument(metavar="KEY=VALUE...", help='TOML values: 950.50, \'"text"\', true, ["iv", "im"].'),
+        typer.Argument(metavar="KEY=VALUE", help='TOML values: 950.50, \'"text"\', true, ["iv", "im"].'),
     ],
     dry_run: DryRunOption = False,
     lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,

@@ -221,3 +221,28 @@ def test_a_progress_bar_goes_to_stderr_on_a_terminal_only(tmp_path: Path) -> Non
     assert len(csv_rows(piped.stdout.getvalue())) == 2500 * 6  # type: ignore[attr-defined]
     assert piped.stderr.getvalue() == ""  # type: ignore[attr-defined]
     assert "2,500 scenarios" in on_terminal.stderr.getvalue()  # type: ignore[attr-defined]
+
+
+def test_a_long_batch_gives_what_each_scenario_gives_alone(tmp_path: Path) -> None:
+    """Schedules are cached across scenarios; a warm cache must never change a figure."""
+    import random
+
+    from ketacost import batch, estimate
+    from ketacost.sheet.load import EMBEDDED, SheetSource, load
+
+    sheet = load(SheetSource(EMBEDDED, "built-in"))
+    rng = random.Random(7)
+    lines = ["treatment,sessions,price,tax_rate"]
+    for _ in range(300):
+        price = f"{rng.randint(100, 2000)}.{rng.randint(0, 99):02d}" if rng.random() < 0.5 else ""
+        lines.append(f"{rng.choice(['iv', 'im', 'kap', 'oral', 'spravato'])},{rng.randint(1, 12)},{price},")
+    out = io.StringIO()
+    batch.run(sheet, "built-in", batch.read_csv(lines, "s.csv"), batch.CsvWriter(out))
+    rows = csv_rows(out.getvalue())
+    for line, fields in batch.read_csv(lines, "s.csv"):
+        estimate._repayments.cache_clear()
+        alone = io.StringIO()
+        writer = batch.CsvWriter(alone)
+        assert isinstance(fields, dict)
+        writer.rows(line, estimate.estimate(sheet, batch.scenario(fields, estimate.Scenario()), source="built-in"))
+        assert csv_rows(alone.getvalue()) == [row for row in rows if row["line"] == str(line)]
