@@ -69,12 +69,12 @@ def estimate_command(
         options=tuple(option or ()),
         add_ons=tuple(add_on or ()),
     )
-    source = discover(env.pricing)
     if input_path is not None:
         given = ctx.get_parameter_source("output")
         chosen = output if given is not None and given.name != "DEFAULT" else None
         batch(env, input_path, chosen, scenario)
         return
+    source = discover(env.pricing)
     sheet = load(source)
     result = estimate(sheet, scenario, source=source.label)
     write(env, output, result)
@@ -92,7 +92,7 @@ def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario) -> N
     sheet = load(source)
     stream = _open(path)
     try:
-        first = stream.readline()
+        first = stream.readline().removeprefix("\ufeff")
         kind = batches.input_kind(path, first)
         lines = _chain(first, stream)
         if output is None:
@@ -119,7 +119,8 @@ def _open(path: str) -> TextIO:
     if path == "-":
         return sys.stdin
     try:
-        return open(path, encoding="utf-8", newline="")  # closed by the caller
+        # utf-8-sig: spreadsheets often save CSV with a byte-order mark, which would stick to the first column's name
+        return open(path, encoding="utf-8-sig", newline="")  # closed by the caller
     except FileNotFoundError:
         raise BadInput(f"{path}: no such file") from None
     except IsADirectoryError:

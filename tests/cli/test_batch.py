@@ -191,6 +191,13 @@ def test_unusable_input_exits_2_before_any_output(
     assert (result.exit_code, result.stderr, result.stdout) == (2, message, "")
 
 
+def test_a_csv_saved_by_a_spreadsheet_with_a_byte_order_mark_is_read(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_bytes("treatment,sessions\r\noral,2\r\n".encode("utf-8-sig"))
+    result = run("estimate", "--input", "s.csv")
+    assert result.exit_code == 0, result.stderr
+    assert csv_rows(result.stdout)[0]["course_total"] == "500.00"
+
+
 def test_input_that_is_not_utf8_exits_2(run: Run, tmp_path: Path) -> None:
     (tmp_path / "s.csv").write_bytes(b"treatment\ncaf\xe9\n")
     result = run("estimate", "--input", "s.csv")
