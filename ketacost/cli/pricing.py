@@ -6,7 +6,6 @@ Edits keep every comment and byte they do not change, validate the whole sheet b
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -73,6 +72,8 @@ def show_command(
     pricing: PricingOption = None,
 ) -> None:
     """Show the sheet in use: treatments and prices, payment options and terms, tax limits."""
+    import json
+
     from ketacost.sheet.load import discover, parse_sheet, read_text
 
     env = env_of(ctx, pricing)
@@ -104,6 +105,8 @@ def get_command(
     pricing: PricingOption = None,
 ) -> None:
     """Print the value of a dotted key, bare, so that $(ketacost pricing get KEY) works."""
+    import json
+
     from ketacost.sheet import query
     from ketacost.sheet.load import discover, parse_sheet, parse_toml, read_text
 
@@ -225,6 +228,8 @@ def diff_command(
 
     Exit 0 when they are the same, 1 when they differ (as diff(1) does), 2 on bad input.
     """
+    import json
+
     from ketacost.render.sheet_out import diff_document, diff_lines
     from ketacost.sheet.diff import diff
     from ketacost.sheet.load import SheetSource, load
