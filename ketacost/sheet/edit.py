@@ -131,17 +131,27 @@ def _assign(document: TOMLDocument, path: keys.KeyPath, item: Item) -> str | Non
         if not isinstance(container, dict):
             raise BadInput(f"{'.'.join(path)}: {'.'.join(path[: depth + 1])} is not a table in the sheet")
     last = path[-1]
-    old = container.item(last) if last in container else None
+    old = _item(container, last) if last in container else None
     container[last] = item
     if old is None:
         return None
     old_text: str = old.as_string().strip()
-    new = container.item(last)
+    new = _item(container, last)
     if not isinstance(container, InlineTable) and new.trivia.comment:
         # Keep a trailing comment in its column, as people align them, when the new value leaves room.
         width = len(old_text) + len(new.trivia.comment_ws)
         new.trivia.comment_ws = " " * max(1, width - len(new.as_string().strip()))
     return old_text
+
+
+def _item(container: Any, key: str) -> Item:
+    """The item under ``key``, unwrapped values included (tables made of dotted keys have no ``.item()``)."""
+    import tomlkit
+    from tomlkit.items import Item
+
+    getter = getattr(container, "item", None)
+    value = getter(key) if getter is not None else container[key]
+    return value if isinstance(value, Item) else tomlkit.item(value)
 
 
 def _validated(text: str, name: str, changes: list[Change]) -> Edit:

@@ -243,3 +243,34 @@ def test_unified_diff_names_the_file_and_shows_one_hunk(sheet_text: str) -> None
         "+year = 2027",
     ]
     assert unified_diff(sheet_text, sheet_text, "p.toml") == ""
+
+
+def test_dotted_keys_and_tables_out_of_order_are_edited_where_they_stand(sheet_text: str) -> None:
+    inline = "price = { low = 129.00, typical = 250.00, high = 500.00 }    # 129-500 per month"
+    consultation = sheet_text[
+        sheet_text.index("[treatments.iv.add_ons.consultation]") : sheet_text.index("[treatments.im]")
+    ]
+    text = sheet_text.replace(inline, "price.low = 129.00  # dotted\nprice.typical = 250.00\nprice.high = 500.00  #")
+    text = text.replace(consultation, "") + "\n" + consultation  # an add-on table far from its treatment
+    edit = set_values(
+        text,
+        "p.toml",
+        [
+            ("treatments.oral.price.high", "510.00"),
+            ("treatments.iv.add_ons.consultation.per", '"session"'),
+            ("options.fsa.payroll", "false"),
+        ],
+    )
+    removed, added = changed_lines(text, edit.text)
+    payroll = "payroll = {:<5}                   # an FSA is funded by salary reduction, so FICA is saved too"
+    assert removed == [
+        "price.high = 500.00  # (vitalityscout.com); typical EXAMPLE",
+        payroll.format("true"),
+        'per = "course"',
+    ]
+    assert added == [
+        "price.high = 510.00  # (vitalityscout.com); typical EXAMPLE",
+        payroll.format("false"),
+        'per = "session"',
+    ]
+    assert [c.old for c in edit.changes] == ["500.00", '"course"', "true"]
