@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from ketacost.cli import values
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
 from ketacost.cli.options import (
     AddOnOption,
+    BoostersOption,
+    BudgetOption,
+    CoinsuranceOption,
+    CopayOption,
+    DeductibleOption,
+    DownPaymentOption,
     FormatOption,
     FsaBalanceOption,
     HsaBalanceOption,
+    OopMaxOption,
     OutputFormat,
     PaymentOptionOption,
     PriceOption,
@@ -19,6 +27,7 @@ from ketacost.cli.options import (
     TaxRateOption,
     TreatmentOption,
 )
+from ketacost.cli.scenario import build_scenario
 
 
 def register(app: typer.Typer) -> None:
@@ -30,12 +39,22 @@ def estimate_command(
     ctx: typer.Context,
     treatment: TreatmentOption = None,
     sessions: SessionsOption = None,
+    boosters: BoostersOption = None,
     price: PriceOption = None,
     add_on: AddOnOption = None,
     tax_rate: TaxRateOption = None,
     hsa_balance: HsaBalanceOption = None,
     fsa_balance: FsaBalanceOption = None,
+    down_payment: DownPaymentOption = None,
+    budget: BudgetOption = None,
+    deductible_left: DeductibleOption = None,
+    coinsurance: CoinsuranceOption = None,
+    copay: CopayOption = None,
+    oop_max_left: OopMaxOption = None,
     option: PaymentOptionOption = None,
+    timeline: Annotated[
+        bool, typer.Option("--timeline", help="Also draw the cumulative cost of care, month by month.")
+    ] = False,
     output: FormatOption = OutputFormat.table,
     pricing: PricingOption = None,
 ) -> None:
@@ -43,27 +62,34 @@ def estimate_command(
 
     Figures are shown at the typical price, with the low-high range; the lowest net cost is marked with *.
     """
-    from ketacost.estimate import Scenario, estimate
+    from ketacost.estimate import estimate
     from ketacost.sheet.load import discover, load
 
     env = env_of(ctx, pricing)
-    scenario = Scenario(
+    scenario = build_scenario(
         treatment=treatment,
-        sessions=values.sessions("--sessions", sessions),
-        price=values.money("--price", price),
-        tax_rate=values.percent("--tax-rate", tax_rate),
-        hsa_balance=values.money("--hsa-balance", hsa_balance),
-        fsa_balance=values.money("--fsa-balance", fsa_balance),
-        options=tuple(option or ()),
-        add_ons=tuple(add_on or ()),
+        sessions=sessions,
+        boosters=boosters,
+        price=price,
+        add_on=add_on,
+        tax_rate=tax_rate,
+        hsa_balance=hsa_balance,
+        fsa_balance=fsa_balance,
+        down_payment=down_payment,
+        budget=budget,
+        deductible_left=deductible_left,
+        coinsurance=coinsurance,
+        copay=copay,
+        oop_max_left=oop_max_left,
+        option=option,
     )
     source = discover(env.pricing)
     sheet = load(source)
     result = estimate(sheet, scenario, source=source.label)
-    write(env, output, result)
+    write(env, output, result, timeline=timeline)
 
 
-def write(env: Env, output: OutputFormat, result: object) -> None:
+def write(env: Env, output: OutputFormat, result: object, *, timeline: bool = False) -> None:
     """Render an estimate in the chosen format; each renderer is imported only when used."""
     from ketacost.estimate import Estimate
 
@@ -71,16 +97,28 @@ def write(env: Env, output: OutputFormat, result: object) -> None:
     if output is OutputFormat.table and env.is_terminal():
         from ketacost.render.table import render_table
 
-        render_table(result, env.console())
+        console = env.console()
+        render_table(result, console)
+        if timeline:
+            from ketacost.render.timeline import render_timeline_rich
+
+            render_timeline_rich(result, console)
         return
     if output is OutputFormat.table:
         from ketacost.render.plain import render_plain
 
         render_plain(result, env.stdout, env.width())
+        if timeline:
+            from ketacost.render.timeline import render_timeline_plain
+
+            env.stdout.write(render_timeline_plain(result, env.width()))
         return
     if output is OutputFormat.json:
-        from ketacost.render.json_out import render_json as render
-    elif output is OutputFormat.csv:
+        from ketacost.render.json_out import render_json
+
+        env.stdout.write(render_json(result, timeline=timeline))
+        return
+    if output is OutputFormat.csv:
         from ketacost.render.csv_out import render_csv as render
     else:
         from ketacost.render.markdown_out import render_markdown as render

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ketacost.estimate import Estimate, OptionEstimate
+from ketacost.estimate import POINTS, Estimate, OptionEstimate
 from ketacost.money import fmt_grouped
 
 COLUMNS = ("Option", "Upfront", "Monthly", "Total paid", "Interest + fees", "Tax savings", "Net cost")
@@ -39,6 +39,14 @@ def heading(estimate: Estimate) -> list[str]:
     ]
     if course.add_ons:
         lines.append("Includes: " + ", ".join(course.add_ons))
+    if course.boosters:
+        horizon = course.horizon_total
+        lines.append(
+            f"With {course.boosters} boosters, {course.horizon_months}-month total: "
+            f"{fmt_grouped(horizon.low)} / {fmt_grouped(horizon.typical)} / {fmt_grouped(horizon.high)}"
+        )
+    for what, amount in estimate.funding:
+        lines.append(f"Paid first, before any financing: {what} {fmt_grouped(amount)}")
     return lines
 
 
@@ -54,8 +62,9 @@ def rows(estimate: Estimate) -> list[Row]:
     for option in estimate.options:
         outcome = option.typical
         cheapest = option.id == estimate.cheapest
+        name = option.name + (" [fits budget]" if option.fits_budget else "")
         if not outcome.available:
-            result.append(Row(option, option.name, (), (), cheapest, outcome.reason))
+            result.append(Row(option, name, (), (), cheapest, outcome.reason))
             continue
         monthly = f"{fmt_grouped(outcome.monthly)} x {outcome.months}" if outcome.months else "-"
         cells = (
@@ -69,7 +78,7 @@ def rows(estimate: Estimate) -> list[Row]:
         range_cells = tuple(
             fmt_grouped(o.net_cost) if o.available else "-" for o in (option.low, option.typical, option.high)
         )
-        result.append(Row(option, option.name, cells, range_cells, cheapest))
+        result.append(Row(option, name, cells, range_cells, cheapest))
     return result
 
 
@@ -77,12 +86,38 @@ def notes(estimate: Estimate) -> list[str]:
     lines = []
     for option in estimate.options:
         outcome = option.typical
+        missing = [(p, o.reason) for p, o in zip(POINTS, (option.low, outcome, option.high), strict=True) if not o.available]
+        if len(missing) == 3 and len({reason for _, reason in missing}) == 1:
+            lines.append(f"{option.name}: not available: {missing[0][1]}.")
+        else:
+            lines.extend(f"{option.name}: not available at the {p} price: {reason}." for p, reason in missing)
         if outcome.available and outcome.months and outcome.final_payment != outcome.monthly:
             lines.append(f"{option.name}: final payment {fmt_grouped(outcome.final_payment)} (rounding).")
+        if outcome.available and outcome.interest_at_risk is not None:
+            lines.append(
+                f"{option.name}: interest at risk 0.00 if {fmt_grouped(outcome.monthly)}/mo is paid every month; "
+                f"{fmt_grouped(outcome.interest_at_risk)} if only minimum payments are made."
+            )
         lines.extend(f"{option.name}: {note}" for note in option.notes)
     if estimate.coverage_note:
         lines.append(" ".join(estimate.coverage_note.split()))
     return lines
+
+
+def budget_lines(estimate: Estimate) -> list[str]:
+    budget = estimate.budget
+    if budget is None:
+        return []
+    if budget.suggestion:
+        return [budget.suggestion]
+    names = {option.id: option.name for option in estimate.options}
+    if not budget.fitting:
+        return [f"No option fits a budget of {fmt_grouped(budget.amount)} a month."]
+    line = f"Within {fmt_grouped(budget.amount)} a month (no single payment above it): "
+    line += ", ".join(names[i] for i in budget.fitting) + "."
+    if budget.cheapest:
+        line += f" Cheapest that fits: {names[budget.cheapest]}."
+    return [line]
 
 
 def cheapest_line(estimate: Estimate) -> str | None:

@@ -59,13 +59,15 @@ def render_plain(estimate: Estimate, out: TextIO, width: int = 80) -> None:
             typical.append([name, *row.cells])
             ranged.append([name, *row.range_cells])
         else:
-            typical.append([f"{name} ({row.reason})", *["-"] * (len(display.COLUMNS) - 1)])
+            typical.append([f"{name} (n/a)", *["-"] * (len(display.COLUMNS) - 1)])
     lines += table_lines("At the typical price", display.COLUMNS, typical, width)
     lines += ["", *table_lines("Net cost across the price range", display.RANGE_COLUMNS, ranged, width), ""]
     cheapest = display.cheapest_line(estimate)
     if cheapest:
         lines += textwrap.wrap(cheapest, width)
+    for line in display.budget_lines(estimate):
+        lines += textwrap.wrap(line, width)
     for note in display.notes(estimate):
-        lines += textwrap.wrap(f"- {note}", width, subsequent_indent="  ")
+        lines += textwrap.wrap(f"- {note}", width, subsequent_indent="  ", break_on_hyphens=False)
     lines += textwrap.wrap(display.source_line(estimate), width)
     out.write("\n".join(lines) + "\n")

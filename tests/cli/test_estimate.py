@@ -77,13 +77,19 @@ def test_json_contract_for_the_default_sheet(run_json: Callable[..., Any]) -> No
         "fsa": "fsa",
         "medical_loan": "loan",
         "clinic_plan": "clinic_plan",
+        "care_card": "deferred_interest",
+        "card_24": "reduced_apr",
+        "card_60": "reduced_apr",
+        "insurance": "insurance",
         "va": "va",
     }
     money = re.compile(r"^\d+\.\d\d$")
     for option in doc["options"]:
         for point_name in ("low", "typical", "high"):
             point = option[point_name]
-            assert point["available"] is True
+            if not point["available"]:
+                assert set(point) == {"available", "reason"} and point["reason"]
+                continue
             for field in ("upfront", "monthly", "total_paid", "interest", "fees", "tax_savings", "net_cost"):
                 assert money.match(point[field]), (option["id"], field, point[field])
             assert isinstance(point["months"], int)
@@ -152,7 +158,7 @@ def test_add_ons_per_course_and_per_session(run_json: Callable[..., Any]) -> Non
 def test_csv_has_a_row_per_option_and_price_point(run: Run) -> None:
     result = run("estimate", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 6 * 3
+    assert len(rows) == 10 * 3
     first = rows[0]
     assert (first["option"], first["price_point"], first["total_paid"]) == ("self_pay", "low", "2400.00")
 
