@@ -83,10 +83,13 @@ def price_course(treatment_id: str, treatment: Treatment, scenario: Scenario) ->
     """Per-session range, course total and 12-month total, with the add-ons and boosters that apply."""
     for add_on_id in scenario.add_ons:
         if add_on_id not in treatment.add_ons:
-            raise BadInput(f"unknown add-on for {treatment_id} {add_on_id!r} (choose from: {', '.join(treatment.add_ons) or 'none'})")
+            known = ", ".join(treatment.add_ons) or "none"
+            raise BadInput(f"unknown add-on for {treatment_id} {add_on_id!r} (choose from: {known})")
     sessions = scenario.sessions or treatment.course.sessions
     included = [
-        add_on for add_on_id, add_on in treatment.add_ons.items() if not add_on.optional or add_on_id in scenario.add_ons
+        add_on
+        for add_on_id, add_on in treatment.add_ons.items()
+        if not add_on.optional or add_on_id in scenario.add_ons
     ]
 
     def per_session(point: PricePointName) -> Decimal:

@@ -45,8 +45,9 @@ class Outcome:
     financed: Decimal = ZERO
     apr: Decimal | None = None  # Regulation Z APR; None when credit costs nothing
     note_rate: Decimal | None = None
-    interest_at_risk: Decimal | None = None  # deferred interest charged if only minimums are paid
+    interest_at_risk: Decimal | None = None  # interest charged if only minimum payments are made
     schedule: Schedule | None = None
+    risk_schedule: Schedule | None = None  # deferred interest: the minimum-payments-only path
     available: bool = True
     reason: str = ""
 
@@ -217,7 +218,8 @@ class Pricer:
         basis = "balance" if balance is not None and balance < limit else f"{self.sheet.tax.year} IRS limit"
         self.notes.append(
             f"Pays up to {fmt_grouped(limit if balance is None else min(limit, balance))} from the {account} "
-            f"({basis}); savings at {_pct(rate)} on the pre-tax part" + (" (income tax + FICA)" if option.payroll else "")
+            f"({basis}); savings at {_pct(rate)} on the pre-tax part"
+            + (" (income tax + FICA)" if option.payroll else "")
         )
         savings = cents(eligible * rate / HUNDRED)
         return Outcome(upfront=total, installments=(), interest=ZERO, fees=ZERO, tax_savings=savings)
@@ -280,13 +282,13 @@ class Pricer:
             repay_months=option.repay_months,
         )
         schedule = paid_in_full_schedule(financed, terms)
-        at_risk = minimum_only_schedule(financed, terms).total_interest if financed else ZERO
+        risk = minimum_only_schedule(financed, terms)
         self.notes.append(
             f"No interest if paid in full within {option.promo_months} months; otherwise "
             f"{_pct(option.standard_apr)} APR is charged from the purchase date"
         )
         outcome = _financed(first, schedule, fees=ZERO, savings=savings, financed=financed, apr=None, rate=ZERO)
-        return replace(outcome, interest_at_risk=at_risk, note_rate=option.standard_apr)
+        return replace(outcome, interest_at_risk=risk.total_interest, risk_schedule=risk, note_rate=option.standard_apr)
 
     def insurance(self, option: Insurance, point: PricePointName) -> Outcome:
         course = self.course
@@ -368,9 +370,7 @@ class Pricer:
 
     def budget_suggestion(self, options: tuple[OptionEstimate, ...], amount: Decimal) -> str | None:
         """The smallest change that makes the cheapest financed option fit: a down payment, found to the cent."""
-        financed = [
-            o for o in options if o.typical.available and o.typical.months and not o.conditional
-        ]
+        financed = [o for o in options if o.typical.available and o.typical.months and not o.conditional]
         if not financed:
             return None
         best = min(financed, key=lambda o: o.typical.net_cost)

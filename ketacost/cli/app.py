@@ -97,9 +97,10 @@ def reports_errors(command: F) -> F:
 
 
 def _register() -> None:
-    from ketacost.cli import estimate
+    from ketacost.cli import estimate, schedule
 
     estimate.register(app)
+    schedule.register(app)
 
 
 _register()

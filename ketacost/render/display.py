@@ -86,7 +86,9 @@ def notes(estimate: Estimate) -> list[str]:
     lines = []
     for option in estimate.options:
         outcome = option.typical
-        missing = [(p, o.reason) for p, o in zip(POINTS, (option.low, outcome, option.high), strict=True) if not o.available]
+        missing = [
+            (p, o.reason) for p, o in zip(POINTS, (option.low, outcome, option.high), strict=True) if not o.available
+        ]
         if len(missing) == 3 and len({reason for _, reason in missing}) == 1:
             lines.append(f"{option.name}: not available: {missing[0][1]}.")
         else:

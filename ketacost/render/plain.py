@@ -21,7 +21,9 @@ def _header_cells(columns: Sequence[str]) -> list[list[str]]:
     return [name.split(" ", 1) if len(name) > 9 and i else [name] for i, name in enumerate(columns)]
 
 
-def table_lines(title: str, columns: Sequence[str], body: Sequence[Sequence[str]], width: int) -> list[str]:
+def table_lines(
+    title: str, columns: Sequence[str], body: Sequence[Sequence[str]], width: int, *, first_min: int = 12
+) -> list[str]:
     """A titled table: the first column wraps to fit ``width``, the others are right-aligned and whole."""
     headers = _header_cells(columns)
     numbers = [
@@ -30,7 +32,7 @@ def table_lines(title: str, columns: Sequence[str], body: Sequence[Sequence[str]
     ]
     fixed = sum(numbers) + len(GAP) * len(numbers)
     longest_name = max([len(headers[0][0])] + [len(row[0]) for row in body])
-    name_width = max(12, min(longest_name, width - fixed))
+    name_width = max(first_min, min(longest_name, width - fixed))
     lines = [title]
     depth = max(len(h) for h in headers)
     for level in range(depth):  # headings sit on the bottom line(s), like the Rich view
