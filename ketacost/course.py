@@ -7,9 +7,8 @@ Booster timing: the series takes ``weeks_max`` weeks; booster k falls ``k x inte
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ketacost.errors import BadInput
 from ketacost.money import ZERO, cents
@@ -22,8 +21,7 @@ DEFAULT_BOOSTER_INTERVAL_WEEKS = 4  # "often every 4-6 weeks" (DOMAIN.md): used 
 WEEKS_PER_YEAR = 52
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(NamedTuple):
     """A figure at the low, typical and high price."""
 
     low: Decimal
@@ -35,8 +33,7 @@ class Range:
         return value
 
 
-@dataclass(frozen=True)
-class Course:
+class Course(NamedTuple):
     """The course priced: per-session range, first-course total, boosters and the 12-month total."""
 
     treatment_id: str

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ketacost.course import Course, price_course
 from ketacost.errors import BadInput
@@ -33,8 +32,7 @@ PricePointName = Literal["low", "typical", "high"]
 POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """One payment option at one price point. ``upfront + installments == total_paid``, exactly."""
 
     upfront: Decimal
@@ -78,8 +76,7 @@ class Outcome:
         return max((self.upfront, *self.installments))
 
 
-@dataclass(frozen=True)
-class OptionEstimate:
+class OptionEstimate(NamedTuple):
     """A payment option priced at the low, typical and high course total."""
 
     id: str
@@ -97,8 +94,7 @@ class OptionEstimate:
         return value
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):
     """What fits a monthly budget: no single payment (upfront or installment) above it."""
 
     amount: Decimal
@@ -107,8 +103,7 @@ class Budget:
     suggestion: str | None
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(NamedTuple):
     """Everything a renderer needs; no arithmetic is left for it to do."""
 
     source: str
@@ -137,7 +132,7 @@ def estimate(sheet: Sheet, scenario: Scenario, *, source: str) -> Estimate:
     budget = None
     if scenario.budget is not None:
         budget = pricer.budget(options, scenario.budget)
-        options = tuple(replace(o, fits_budget=o.id in budget.fitting) for o in options)
+        options = tuple(o._replace(fits_budget=o.id in budget.fitting) for o in options)
     return Estimate(
         source=source,
         effective=sheet.effective.isoformat(),
@@ -288,7 +283,7 @@ class Pricer:
             f"{_pct(option.standard_apr)} APR is charged from the purchase date"
         )
         outcome = _financed(first, schedule, fees=ZERO, savings=savings, financed=financed, apr=None, rate=ZERO)
-        return replace(outcome, interest_at_risk=risk.total_interest, risk_schedule=risk, note_rate=option.standard_apr)
+        return outcome._replace(interest_at_risk=risk.total_interest, risk_schedule=risk, note_rate=option.standard_apr)
 
     def insurance(self, option: Insurance, point: PricePointName) -> Outcome:
         course = self.course
@@ -379,7 +374,7 @@ class Pricer:
         total = self.course.total.typical
 
         def installments_fit(down: Decimal) -> Outcome | None:
-            pricer = Pricer(self.sheet, self.course, replace(self.scenario, down_payment=down))
+            pricer = Pricer(self.sheet, self.course, self.scenario._replace(down_payment=down))
             outcome = pricer.outcome(option, total, "typical")
             fits = outcome.available and max(outcome.installments, default=ZERO) <= amount
             return outcome if fits else None

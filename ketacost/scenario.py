@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(NamedTuple):
     """Which treatment, how many sessions, what the patient can pay with. ``None`` means "the sheet's"."""
 
     treatment: str | None = None

@@ -30,6 +30,8 @@ scenarios = st.builds(
     coinsurance=st.none() | st.decimals(min_value=0, max_value=100, places=2),
     copay=optional_money,
     oop_max_left=optional_money,
+    options=st.just(()),
+    add_ons=st.just(()),
 )
 
 

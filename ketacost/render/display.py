@@ -5,7 +5,7 @@ Shared by the terminal table and Markdown so that both say the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ketacost.estimate import POINTS, Estimate, OptionEstimate
 from ketacost.money import fmt_grouped
@@ -14,8 +14,7 @@ COLUMNS = ("Option", "Upfront", "Monthly", "Total paid", "Interest + fees", "Tax
 RANGE_COLUMNS = ("Option", "Net cost, low", "typical", "high")
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One option at the typical price, ready to print; ``cells`` is empty when it is not available."""
 
     option: OptionEstimate

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketacost.errors import BadInput
 from ketacost.sheet.positions import Path as KeyPath
@@ -22,8 +21,7 @@ EMBEDDED = Path(__file__).resolve().parent.parent / "pricing.toml"
 EMBEDDED_LABEL = "built-in default"
 
 
-@dataclass(frozen=True, slots=True)
-class SheetSource:
+class SheetSource(NamedTuple):
     """Where a sheet comes from, as the user should see it named."""
 
     path: Path
