@@ -1,6 +1,7 @@
 """What a person sees of an estimate: headings, one summary row per option, and notes, as plain strings.
 
-Shared by the terminal table and Markdown so that both say the same thing.
+Shared by the terminal table and Markdown so that both say the same thing. Every string that leaves this module
+has passed through :func:`terminal_text`: sheet text cannot smuggle escape sequences onto a terminal.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import NamedTuple
 
 from ketacost.estimate import POINTS, Estimate, OptionEstimate
 from ketacost.money import fmt_grouped
+from ketacost.render.safe import terminal_text
 
 COLUMNS = ("Option", "Upfront", "Monthly", "Total paid", "Interest + fees", "Tax savings", "Net cost")
 RANGE_COLUMNS = ("Option", "Net cost, low", "typical", "high")
@@ -46,11 +48,11 @@ def heading(estimate: Estimate) -> list[str]:
         )
     for what, amount in estimate.funding:
         lines.append(f"Paid first, before any financing: {what} {fmt_grouped(amount)}")
-    return lines
+    return [terminal_text(line) for line in lines]
 
 
 def source_line(estimate: Estimate) -> str:
-    return (
+    return terminal_text(
         f"Price sheet: {estimate.source}, effective {estimate.effective}. "
         f"Tax savings at a {fmt_grouped(estimate.tax_rate).removesuffix('.00')}% marginal rate (--tax-rate)."
     )
@@ -61,9 +63,9 @@ def rows(estimate: Estimate) -> list[Row]:
     for option in estimate.options:
         outcome = option.typical
         cheapest = option.id == estimate.cheapest
-        name = option.name + (" [fits budget]" if option.fits_budget else "")
+        name = terminal_text(option.name) + (" [fits budget]" if option.fits_budget else "")
         if not outcome.available:
-            result.append(Row(option, name, (), (), cheapest, outcome.reason))
+            result.append(Row(option, name, (), (), cheapest, terminal_text(outcome.reason)))
             continue
         monthly = f"{fmt_grouped(outcome.monthly)} x {outcome.months}" if outcome.months else "-"
         cells = (
@@ -102,7 +104,7 @@ def notes(estimate: Estimate) -> list[str]:
         lines.extend(f"{option.name}: {note}" for note in option.notes)
     if estimate.coverage_note:
         lines.append(" ".join(estimate.coverage_note.split()))
-    return lines
+    return [terminal_text(line) for line in lines]
 
 
 def budget_lines(estimate: Estimate) -> list[str]:
@@ -110,7 +112,7 @@ def budget_lines(estimate: Estimate) -> list[str]:
     if budget is None:
         return []
     if budget.suggestion:
-        return [budget.suggestion]
+        return [terminal_text(budget.suggestion)]
     names = {option.id: option.name for option in estimate.options}
     if not budget.fitting:
         return [f"No option fits a budget of {fmt_grouped(budget.amount)} a month."]
@@ -118,11 +120,13 @@ def budget_lines(estimate: Estimate) -> list[str]:
     line += ", ".join(names[i] for i in budget.fitting) + "."
     if budget.cheapest:
         line += f" Cheapest that fits: {names[budget.cheapest]}."
-    return [line]
+    return [terminal_text(line)]
 
 
 def cheapest_line(estimate: Estimate) -> str | None:
     for option in estimate.options:
         if option.id == estimate.cheapest:
-            return f"* Lowest net cost at the typical price: {option.name} ({fmt_grouped(option.typical.net_cost)})."
+            return terminal_text(
+                f"* Lowest net cost at the typical price: {option.name} ({fmt_grouped(option.typical.net_cost)})."
+            )
     return None

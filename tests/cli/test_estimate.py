@@ -260,3 +260,14 @@ def test_version(run: Run) -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"ketacost {__version__}"
+
+
+@pytest.mark.parametrize("env", [{}, {"FORCE_COLOR": "1"}])
+def test_escape_sequences_in_sheet_text_never_reach_the_terminal(
+    run: Run, sheet_text: str, write_sheet: Callable[[str], Path], env: dict[str, str]
+) -> None:
+    evil = 'name = "Self-pay\\u001b]0;pwned\\u0007\\u001b[2J\\u001b[31m red\\u0008"'
+    path = write_sheet(sheet_text.replace('name = "Self-pay, in full"', evil))
+    out = run("estimate", "--pricing", str(path), env=env).stdout
+    assert "Self-pay red" in out
+    assert "pwned" not in out and "\x1b[2J" not in out and "\x1b]" not in out and "\x08" not in out
