@@ -60,13 +60,18 @@ class Course(NamedTuple):
         for index in range(self.sessions):
             yield price + (self.per_course.at(point) if index == 0 else ZERO)
 
+    def session_months(self) -> list[int]:
+        """The month (1-based) of each session of the series, spread evenly over its weeks."""
+        series_weeks = self.weeks[1]
+        return [
+            _month_of(index * series_weeks // self.sessions, self.horizon_months) + 1 for index in range(self.sessions)
+        ]
+
     def spending_by_month(self, point: PricePointName = "typical") -> list[Decimal]:
         """What the care costs in each month of the horizon, paying per session (sessions x price)."""
         months = [ZERO] * self.horizon_months
-        series_weeks = self.weeks[1]
-        for index, charge in enumerate(self.session_charges(point)):
-            week = index * series_weeks // self.sessions
-            months[_month_of(week, self.horizon_months)] += charge
+        for month, charge in zip(self.session_months(), self.session_charges(point), strict=True):
+            months[month - 1] += charge
         for week in self.booster_weeks:
             months[_month_of(week, self.horizon_months)] += self.per_session.at(point)
         return months

@@ -46,6 +46,7 @@ class Outcome(NamedTuple):
     interest_at_risk: Decimal | None = None  # interest charged if only minimum payments are made
     schedule: Schedule | None = None
     risk_schedule: Schedule | None = None  # deferred interest: the minimum-payments-only path
+    visits: tuple[Decimal, ...] = ()  # paid at each visit (copays, insurance shares): what each session costs
     available: bool = True
     reason: str = ""
 
@@ -303,12 +304,16 @@ class Pricer:
             f"coinsurance {_pct(plan.coinsurance_pct)}, copay {fmt_grouped(plan.copay)}, "
             f"out-of-pocket maximum left {fmt_grouped(plan.oop_max_left)}"
         )
-        return Outcome(upfront=sum(shares, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO)
+        return Outcome(
+            upfront=sum(shares, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=shares
+        )
 
     def va(self, option: VaCoverage) -> Outcome:
-        copays = cents(option.copay_per_session * self.course.sessions)
+        visits = (cents(option.copay_per_session),) * self.course.sessions
         self.notes.append(f"{fmt_grouped(option.copay_per_session)} copay per session, paid at each visit")
-        return Outcome(upfront=copays, installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO)
+        return Outcome(
+            upfront=sum(visits, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=visits
+        )
 
     # -- money that goes first -----------------------------------------------------------------------------------
 

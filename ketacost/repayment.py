@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ketacost.course import Course
 from ketacost.errors import BadInput
 from ketacost.estimate import OptionEstimate, PricePointName
 from ketacost.finance.schedule import Installment
@@ -28,6 +29,7 @@ class Repayment:
     rows: tuple[Installment, ...]
     dates: tuple[dt.date | None, ...]
     minimum_only: bool
+    per_visit: bool = False  # rows are what is paid at the visits of each month, not installments
 
     def total(self, field: str) -> Decimal:
         return sum((getattr(row, field) for row in self.rows), ZERO)
@@ -44,8 +46,27 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def by_visit_month(visits: tuple[Decimal, ...], months: list[int]) -> tuple[Installment, ...]:
+    """Payments made at each visit, gathered by the month the visits fall in."""
+    paid: dict[int, Decimal] = {}
+    for month, amount in zip(months, visits, strict=True):
+        paid[month] = paid.get(month, ZERO) + amount
+    balance = sum(visits, ZERO)
+    rows = []
+    for month in range(1, max(paid) + 1):
+        payment = paid.get(month, ZERO)
+        balance -= payment
+        rows.append(Installment(month, payment, ZERO, payment, ZERO, balance))
+    return tuple(rows)
+
+
 def repayment(
-    option: OptionEstimate, point: PricePointName, *, start: dt.date | None = None, minimum_only: bool = False
+    option: OptionEstimate,
+    point: PricePointName,
+    course: Course,
+    *,
+    start: dt.date | None = None,
+    minimum_only: bool = False,
 ) -> Repayment:
     """The rows behind an estimate's figures; with ``minimum_only``, a deferred-interest plan's trap instead."""
     outcome = option.at(point)
@@ -57,6 +78,10 @@ def repayment(
             raise BadInput(f"--minimum-only applies to deferred-interest options; {option.id} is {option.kind}")
         schedule = outcome.risk_schedule
     rows = schedule.rows if schedule is not None else ()
+    upfront = outcome.upfront
+    if outcome.visits and not minimum_only:  # paid at each visit: follow the sessions month by month
+        rows = by_visit_month(outcome.visits, course.session_months())
+        upfront = ZERO
     # Payments fall at the end of each month from the start date (Regulation Z's regular monthly periods).
     dates = tuple(add_months(start, row.month) if start else None for row in rows)
     return Repayment(
@@ -67,8 +92,9 @@ def repayment(
         financed=outcome.financed,
         note_rate=schedule.note_rate if minimum_only and schedule else outcome.note_rate,
         apr=None if minimum_only else outcome.apr,
-        upfront=outcome.upfront,
+        upfront=upfront,
         rows=rows,
         dates=dates,
         minimum_only=minimum_only,
+        per_visit=bool(outcome.visits) and not minimum_only,
     )

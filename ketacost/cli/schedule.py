@@ -12,10 +12,14 @@ from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.options import (
     AddOnOption,
     BoostersOption,
+    CoinsuranceOption,
+    CopayOption,
+    DeductibleOption,
     DownPaymentOption,
     FormatOption,
     FsaBalanceOption,
     HsaBalanceOption,
+    OopMaxOption,
     OutputFormat,
     PriceOption,
     SessionsOption,
@@ -49,6 +53,10 @@ def schedule_command(
     hsa_balance: HsaBalanceOption = None,
     fsa_balance: FsaBalanceOption = None,
     down_payment: DownPaymentOption = None,
+    deductible_left: DeductibleOption = None,
+    coinsurance: CoinsuranceOption = None,
+    copay: CopayOption = None,
+    oop_max_left: OopMaxOption = None,
     at: Annotated[PricePoint, typer.Option("--at", help="Which course price to repay.")] = PricePoint.typical,
     start: Annotated[
         str | None, typer.Option("--start", metavar="DATE", help="First day of the loan (YYYY-MM-DD): adds dates.")
@@ -60,7 +68,11 @@ def schedule_command(
     output: FormatOption = OutputFormat.table,
     pricing: PricingOption = None,
 ) -> None:
-    """Show a payment option month by month, with totals; rows add up to the estimate's total paid."""
+    """Show a payment option month by month, with totals; rows add up to the estimate's total paid.
+
+    Loans, plans and cards show their repayment; copays and insurance shares, paid at each visit, follow the
+    sessions month by month; an option paid in full up front has no monthly rows.
+    """
     from ketacost.estimate import estimate
     from ketacost.render import schedule_out
     from ketacost.repayment import repayment
@@ -77,12 +89,16 @@ def schedule_command(
         hsa_balance=hsa_balance,
         fsa_balance=fsa_balance,
         down_payment=down_payment,
+        deductible_left=deductible_left,
+        coinsurance=coinsurance,
+        copay=copay,
+        oop_max_left=oop_max_left,
         option=[option],
     )
     first_day = _date("--start", start)
     source = discover(env.pricing)
     result = estimate(load(source), scenario, source=source.label)
-    plan = repayment(result.options[0], at.value, start=first_day, minimum_only=minimum_only)
+    plan = repayment(result.options[0], at.value, result.course, start=first_day, minimum_only=minimum_only)
     if output is OutputFormat.json:
         env.stdout.write(schedule_out.render_json(plan))
     elif output is OutputFormat.csv:

@@ -24,6 +24,7 @@ def document(plan: Repayment) -> dict[str, Any]:
         "name": plan.name,
         "price_point": plan.point,
         "minimum_only": plan.minimum_only,
+        "per_visit": plan.per_visit,
         "financed": fmt(plan.financed),
         "note_rate": rate(plan.note_rate),
         "apr": rate(plan.apr),
@@ -55,6 +56,11 @@ def render_csv(plan: Repayment) -> str:
 
 
 def _heading(plan: Repayment) -> list[str]:
+    if plan.per_visit:
+        return [
+            f"{plan.name}: paid at each visit, by month (the {plan.point} price)",
+            f"Total paid: {fmt_grouped(plan.total_paid)}",
+        ]
     what = "only minimum payments" if plan.minimum_only else f"the {plan.point} price"
     lines = [f"{plan.name}: repayment at {what}"]
     rates = []

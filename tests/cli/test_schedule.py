@@ -107,3 +107,29 @@ def test_bad_input_exits_2(run: Run, args: tuple[str, ...], message: str) -> Non
 
 def test_option_is_required(run: Run) -> None:
     assert run("schedule").exit_code == 2
+
+
+def test_costs_paid_at_each_visit_follow_the_sessions_month_by_month(run_json: Callable[..., Any]) -> None:
+    plan = run_json(
+        "schedule",
+        "-o",
+        "insurance",
+        "-t",
+        "spravato",
+        "-n",
+        "24",
+        "--price",
+        "100",
+        "--deductible-left",
+        "0",
+        "--coinsurance",
+        "10",
+        "--copay",
+        "0",
+    )
+    assert plan["per_visit"] is True and plan["upfront"] == "0.00"
+    assert [row["payment"] for row in plan["rows"]] == ["240.00"]  # 24 sessions in the 4-week induction
+    kap = run_json("schedule", "-o", "self_pay", "-t", "kap")
+    assert kap["rows"] == []  # self-pay prepays the series: nothing monthly
+    spread = run_json("schedule", "-o", "va", "-t", "iv", "-n", "6")
+    assert sum(D(r["payment"]) for r in spread["rows"]) == D(spread["total_paid"]) == D("300.00")
