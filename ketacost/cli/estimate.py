@@ -31,7 +31,9 @@ from ketacost.cli.scenario import build_scenario
 
 
 def register(app: typer.Typer) -> None:
-    app.command("estimate", no_args_is_help=False)(estimate_command)
+    app.command("estimate", short_help="Course cost and every way to pay it: upfront, monthly, total.")(
+        estimate_command
+    )
 
 
 @reports_errors

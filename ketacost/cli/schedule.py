@@ -37,7 +37,9 @@ class PricePoint(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("schedule")(schedule_command)
+    app.command("schedule", short_help="One payment option month by month: payment, interest, balance.")(
+        schedule_command
+    )
 
 
 @reports_errors
