@@ -2,8 +2,9 @@
 
 Generates scenarios into a temporary CSV file (seeded: every treatment, 1-12 sessions; half at the sheet's prices
 and half at a random price of 100.00-1,500.00 per session; some with a tax rate or HSA/FSA balances; every payment
-option, so six output rows per scenario), then runs ``python -m ketacost estimate --input FILE`` in a fresh process
-with its output going to a file, at a small and a large size: the same peak memory at both means the batch streams.
+option of the built-in sheet, so one output row per scenario and option), then runs
+``python -m ketacost estimate --input FILE`` in a fresh process with its output going to a file, at a small and a
+large size: the same peak memory at both means the batch streams.
 
 Baseline, measured in the same run: a fresh Python process that reads the same CSV with the csv module and writes
 as many rows of the same width with no arithmetic at all, i.e. the floor cost of this much CSV work in Python.
@@ -30,11 +31,12 @@ BASELINE = """
 import csv, sys
 reader = csv.reader(open(sys.argv[1], newline=""))
 writer = csv.writer(sys.stdout, lineterminator="\\n")
+options, width = int(sys.argv[2]), int(sys.argv[3])
 header = next(reader)
-writer.writerow(["c%d" % i for i in range(22)])
+writer.writerow(["c%d" % i for i in range(width)])
 for row in reader:
-    for option in range(6):
-        writer.writerow([reader.line_num, *row, option, *(["0.00"] * (21 - len(row)))])
+    for option in range(options):
+        writer.writerow([reader.line_num, *row, option, *(["0.00"] * (width - 2 - len(row)))])
 """
 
 
@@ -66,6 +68,20 @@ def measure(argv: list[str], output: Path, cwd: Path) -> tuple[float, float, int
     return elapsed, usage.ru_maxrss / 1024, code
 
 
+def shape() -> tuple[int, int]:
+    """Payment options in the built-in sheet and columns in a batch row, asked of a separate process: importing
+    ketacost here would make this process bigger, and a child's peak memory counts what it shared before exec."""
+    code = (
+        "from ketacost.batch import COLUMNS; from ketacost.sheet.load import EMBEDDED, SheetSource, load; "
+        "print(len(load(SheetSource(EMBEDDED, 'x')).options), len(COLUMNS))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    options, width = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env
+    ).stdout.split()
+    return int(options), int(width)
+
+
 def rows_in(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(1 for _ in handle) - 1  # the header
@@ -81,7 +97,8 @@ def main() -> None:
         work = Path(tmp)  # no pricing.toml here: the built-in sheet is used
         baseline = work / "baseline.py"
         baseline.write_text(BASELINE)
-        print(f"python {sys.version.split()[0]}; rows = output rows (6 payment options per scenario)")
+        options, width = shape()
+        print(f"python {sys.version.split()[0]}; rows = output rows ({options} payment options per scenario)")
         print(f"{'run':38} {'scenarios':>9} {'rows':>8} {'seconds':>8} {'rows/s':>8} {'peak MiB':>9}")
         results = {}
         for count in (args.small, args.scenarios):
@@ -89,7 +106,13 @@ def main() -> None:
             write_scenarios(scenarios, count)
             runs = {
                 "ketacost estimate --input": [sys.executable, "-m", "ketacost", "estimate", "--input", str(scenarios)],
-                "baseline: csv read + write, no math": [sys.executable, str(baseline), str(scenarios)],
+                "baseline: csv read + write, no math": [
+                    sys.executable,
+                    str(baseline),
+                    str(scenarios),
+                    str(options),
+                    str(width),
+                ],
             }
             for name, argv in runs.items():
                 output = work / "out.csv"

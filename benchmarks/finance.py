@@ -3,7 +3,7 @@
 Run: ``python benchmarks/finance.py [--loans N] [--repeat R]``. Prints figures; asserts nothing.
 
 Baselines, measured in the same run on the same loans:
-- ``rows only``: building the same 36-row tuple of Installment dataclasses (through their constructor)
+- ``rows only``: building the same 36-row tuple of Installment rows (through their constructor)
   with no arithmetic at all, i.e. the floor cost of materialising a schedule as objects;
 - ``npf.pmt``: numpy_financial's (float) level payment, one call per loan, if numpy-financial is installed.
 """

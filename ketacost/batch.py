@@ -13,21 +13,24 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Protocol, TextIO
 
-from ketacost import values
+from ketacost import bounds, values
 from ketacost.errors import BadInput
-from ketacost.estimate import Estimate, Scenario, estimate
+from ketacost.estimate import Estimate, estimate
 from ketacost.money import fmt
 from ketacost.render.csv_out import safe_cell
-from ketacost.render.fields import MONEY_FIELDS, point_figures
+from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, point_figures
+from ketacost.scenario import Scenario
 from ketacost.sheet.model import Sheet
 
 InputKind = Literal["csv", "jsonl"]
 
-FIELDS = ("treatment", "sessions", "price", "add_ons", "tax_rate", "hsa_balance", "fsa_balance", "options")
+_MONEY = ("price", "hsa_balance", "fsa_balance", "down_payment", "budget", "deductible_left", "copay", "oop_max_left")
+_PERCENT = ("tax_rate", "coinsurance")
+FIELDS = ("treatment", "sessions", "boosters", *_MONEY, *_PERCENT, "add_ons", "options")
 _ALIASES = {"add_on": "add_ons", "option": "options"}  # the flag's own name (--add-on, --option) works too
 
 COLUMNS = (
@@ -43,6 +46,7 @@ COLUMNS = (
     "cheapest",
     "months",
     *MONEY_FIELDS,
+    *EXTRA_FIELDS,
     "net_cost_low",
     "net_cost_high",
     "error",
@@ -168,18 +172,22 @@ def scenario(fields: Mapping[str, Any], base: Scenario) -> Scenario:
     for field, value in fields.items():
         if field == "treatment":
             changes[field] = _text(field, value).strip()
-        elif field == "sessions":
-            if isinstance(value, int) and not isinstance(value, bool):
-                changes[field] = values.sessions(field, value)
+        elif field in ("sessions", "boosters"):
+            count = value if isinstance(value, int) and not isinstance(value, bool) else None
+            count = values.whole(field, _text(field, value)) if count is None else count
+            if field == "sessions":
+                changes[field] = values.sessions(field, count)
+            elif not 0 <= count <= bounds.MAX_SESSIONS:
+                raise BadInput(f"{field}: {count} must be between 0 and {bounds.MAX_SESSIONS}")
             else:
-                changes[field] = values.sessions(field, values.whole(field, _text(field, value)))
-        elif field in ("price", "hsa_balance", "fsa_balance"):
+                changes[field] = count
+        elif field in _MONEY:
             changes[field] = values.money(field, _text(field, value))
-        elif field == "tax_rate":
+        elif field in _PERCENT:
             changes[field] = values.percent(field, _text(field, value))
         else:  # add_ons, options
             changes[field] = _ids(field, value)
-    return replace(base, **changes) if changes else base
+    return base._replace(**changes) if changes else base
 
 
 class Writer(Protocol):
@@ -188,7 +196,7 @@ class Writer(Protocol):
     def error(self, line: int, message: str) -> None: ...
 
 
-_EMPTY_FIGURES = (None,) * (len(MONEY_FIELDS) + 3)  # months, the money fields, net cost low and high
+_EMPTY_FIGURES = (None,) * (len(MONEY_FIELDS) + len(EXTRA_FIELDS) + 3)  # months, the figures, net cost low, high
 
 
 def _option_values(result: Estimate) -> Iterator[tuple[Any, ...]]:
@@ -216,6 +224,7 @@ def _option_values(result: Estimate) -> Iterator[tuple[Any, ...]]:
             cheapest,
             figures["months"],
             *(figures[name] for name in MONEY_FIELDS),
+            *(figures[name] for name in EXTRA_FIELDS),
             net if option.low is typical else fmt(option.low.net_cost),  # one price for all three points: same
             net if option.high is typical else fmt(option.high.net_cost),
         )

@@ -3,71 +3,55 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from ketacost.course import Course, price_course
 from ketacost.errors import BadInput
-from ketacost.finance.schedule import amortize, equal_installments
-from ketacost.money import HUNDRED, ZERO, cents, cents_up, fmt_grouped
+from ketacost.finance import apr as _apr
+from ketacost.finance import deferred as _deferred
+from ketacost.finance import schedule as _schedule
+from ketacost.finance.deferred import PromoTerms
+from ketacost.finance.insurance import CostSharing, patient_shares
+from ketacost.finance.schedule import Schedule
+from ketacost.money import CENT, HUNDRED, ZERO, cents, cents_up, fmt_grouped
+from ketacost.scenario import Scenario
 from ketacost.sheet.model import (
     ClinicPlan,
+    DeferredInterest,
+    Insurance,
     Loan,
     PaymentOption,
+    ReducedApr,
     SelfPay,
     Sheet,
     TaxAccount,
-    Treatment,
     VaCoverage,
 )
+
+__all__ = ["POINTS", "Course", "Estimate", "OptionEstimate", "Outcome", "Scenario", "estimate", "price_course"]
 
 PricePointName = Literal["low", "typical", "high"]
 POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
 
-
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    """What the user asked: which treatment, how many sessions, what they can pay with."""
-
-    treatment: str | None = None
-    sessions: int | None = None
-    price: Decimal | None = None  # one per-session price instead of the sheet's range
-    tax_rate: Decimal | None = None  # marginal rate in percent; None: the sheet's default
-    hsa_balance: Decimal | None = None
-    fsa_balance: Decimal | None = None
-    options: tuple[str, ...] = ()  # only these payment options; empty: all that apply
-    add_ons: tuple[str, ...] = ()  # optional add-ons to include
+# A batch of scenarios meets the same amounts again and again (every scenario at the sheet's prices has the same
+# course totals). Schedules and APRs are pure functions of exact values with immutable results, so the recent
+# ones are kept; 256 of each stay within a few MiB. Equal Decimals (950 and 950.00) share an entry, which is
+# safe: every figure in a schedule and every APR is rounded to the cent.
+_recent = functools.lru_cache(maxsize=256)
+amortize = _recent(_schedule.amortize)
+equal_installments = _recent(_schedule.equal_installments)
+paid_in_full_schedule = _recent(_deferred.paid_in_full_schedule)
+minimum_only_schedule = _recent(_deferred.minimum_only_schedule)
+loan_apr = _recent(_apr.loan_apr)
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
-    """A figure at the low, typical and high price."""
-
-    low: Decimal
-    typical: Decimal
-    high: Decimal
-
-    def at(self, point: PricePointName) -> Decimal:
-        value: Decimal = getattr(self, point)
-        return value
+@_recent
+def _regz_apr(amount_financed: Decimal, payments: tuple[Decimal, ...]) -> Decimal | None:
+    return _apr.regz_apr(amount_financed, payments)
 
 
-@dataclass(frozen=True, slots=True)
-class Course:
-    """The course priced: treatment, sessions, per-session range and course total."""
-
-    treatment_id: str
-    treatment: str
-    unit: str
-    sessions: int
-    weeks: tuple[int, int]
-    per_session: Range
-    total: Range
-    add_ons: tuple[str, ...]  # names of the add-ons included in the total
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """One payment option at one price point. ``upfront + installments == total_paid``, exactly."""
 
     upfront: Decimal
@@ -75,6 +59,13 @@ class Outcome:
     interest: Decimal
     fees: Decimal
     tax_savings: Decimal
+    financed: Decimal = ZERO
+    apr: Decimal | None = None  # Regulation Z APR; None when credit costs nothing
+    note_rate: Decimal | None = None
+    interest_at_risk: Decimal | None = None  # interest charged if only minimum payments are made
+    schedule: Schedule | None = None
+    risk_schedule: Schedule | None = None  # deferred interest: the minimum-payments-only path
+    visits: tuple[Decimal, ...] = ()  # paid at each visit (copays, insurance shares): what each session costs
     available: bool = True
     reason: str = ""
 
@@ -99,9 +90,13 @@ class Outcome:
     def net_cost(self) -> Decimal:
         return self.total_paid - self.tax_savings
 
+    @property
+    def largest_payment(self) -> Decimal:
+        """The most paid at any one time: the upfront amount or the largest installment."""
+        return max((self.upfront, *self.installments))
 
-@dataclass(frozen=True, slots=True)
-class OptionEstimate:
+
+class OptionEstimate(NamedTuple):
     """A payment option priced at the low, typical and high course total."""
 
     id: str
@@ -112,14 +107,23 @@ class OptionEstimate:
     high: Outcome
     notes: tuple[str, ...] = ()
     conditional: bool = False  # only some patients qualify (VA): never marked "cheapest" on its own
+    fits_budget: bool | None = None  # None: no budget given
 
     def at(self, point: PricePointName) -> Outcome:
         value: Outcome = getattr(self, point)
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class Estimate:
+class Budget(NamedTuple):
+    """What fits a monthly budget: no single payment (upfront or installment) above it."""
+
+    amount: Decimal
+    fitting: tuple[str, ...]
+    cheapest: str | None
+    suggestion: str | None
+
+
+class Estimate(NamedTuple):
     """Everything a renderer needs; no arithmetic is left for it to do."""
 
     source: str
@@ -129,7 +133,8 @@ class Estimate:
     options: tuple[OptionEstimate, ...]
     cheapest: str | None = None  # id of the lowest net cost at the typical price
     coverage_note: str = ""
-    notes: tuple[str, ...] = field(default=())
+    funding: tuple[tuple[str, Decimal], ...] = ()  # what goes first for financed options, at the typical price
+    budget: Budget | None = None
 
 
 def estimate(sheet: Sheet, scenario: Scenario, *, source: str) -> Estimate:
@@ -138,205 +143,326 @@ def estimate(sheet: Sheet, scenario: Scenario, *, source: str) -> Estimate:
     treatment = sheet.treatments.get(treatment_id)
     if treatment is None:
         raise BadInput(_unknown("treatment", treatment_id, sheet.treatments))
-    course = price_course(treatment_id, treatment, scenario)
-    tax_rate = sheet.tax.default_marginal_rate if scenario.tax_rate is None else scenario.tax_rate
-
     for option_id in scenario.options:
         if option_id not in sheet.options:
             raise BadInput(_unknown("payment option", option_id, sheet.options))
-    chosen = scenario.options or tuple(sheet.options)
-    options = tuple(
-        _price_option(option_id, sheet.options[option_id], sheet, treatment_id, course, scenario, tax_rate)
-        for option_id in chosen
-    )
+    course = price_course(treatment_id, treatment, scenario)
+    pricer = Pricer(sheet, course, scenario)
+    options = tuple(pricer.option(option_id) for option_id in scenario.options or tuple(sheet.options))
+    budget = None
+    if scenario.budget is not None:
+        budget = pricer.budget(options, scenario.budget)
+        options = tuple(o._replace(fits_budget=o.id in budget.fitting) for o in options)
     return Estimate(
         source=source,
         effective=sheet.effective.isoformat(),
         course=course,
-        tax_rate=tax_rate,
+        tax_rate=pricer.tax_rate,
         options=options,
         cheapest=_cheapest(options),
         coverage_note=sheet.coverage_note,
+        funding=pricer.funding_shown(course.total.typical),
+        budget=budget,
     )
 
 
-def price_course(treatment_id: str, treatment: Treatment, scenario: Scenario) -> Course:
-    """Per-session range and course total, with the add-ons that apply."""
-    for add_on_id in scenario.add_ons:
-        if add_on_id not in treatment.add_ons:
-            raise BadInput(_unknown(f"add-on for {treatment_id}", add_on_id, treatment.add_ons))
-    sessions = scenario.sessions or treatment.course.sessions
-    included = [
-        add_on
-        for add_on_id, add_on in treatment.add_ons.items()
-        if not add_on.optional or add_on_id in scenario.add_ons
-    ]
+class Pricer:
+    """Prices each payment option for a course; shared inputs are worked out once."""
 
-    def per_session(point: PricePointName) -> Decimal:
-        base = scenario.price if scenario.price is not None else getattr(treatment.price, point)
-        extra = sum((getattr(a.price, point) for a in included if a.per == "session"), ZERO)
-        return cents(base + extra)
+    def __init__(self, sheet: Sheet, course: Course, scenario: Scenario) -> None:
+        self.sheet = sheet
+        self.course = course
+        self.scenario = scenario
+        self.tax_rate = sheet.tax.default_marginal_rate if scenario.tax_rate is None else scenario.tax_rate
+        self.notes: list[str] = []
 
-    def total(point: PricePointName) -> Decimal:
-        once = sum((getattr(a.price, point) for a in included if a.per == "course"), ZERO)
-        return cents(per_session(point) * sessions + once)
+    # -- the options ---------------------------------------------------------------------------------------------
 
-    return Course(
-        treatment_id=treatment_id,
-        treatment=treatment.name,
-        unit=treatment.unit,
-        sessions=sessions,
-        weeks=(treatment.course.weeks_min, treatment.course.weeks_max),
-        per_session=Range(*(per_session(p) for p in POINTS)),
-        total=Range(*(total(p) for p in POINTS)),
-        add_ons=tuple(a.name for a in included),
-    )
+    def option(self, option_id: str) -> OptionEstimate:
+        option = self.sheet.options[option_id]
+        self.notes = []
+        if option.treatments is not None and self.course.treatment_id not in option.treatments:
+            outcomes = [_unavailable(f"not offered for {self.course.treatment}")] * 3
+        else:
+            # Every part of a course total rises from low to high, so equal totals (one --price for all three
+            # points) mean equal courses: each distinct total is priced once.
+            by_total: dict[Decimal, Outcome] = {}
+            outcomes = []
+            for point in POINTS:
+                total = self.course.total.at(point)
+                if total not in by_total:
+                    by_total[total] = self.outcome(option, total, point)
+                outcomes.append(by_total[total])
+        if option.note:
+            self.notes.append(option.note)
+        return OptionEstimate(
+            id=option_id,
+            kind=option.kind,
+            name=option.name,
+            low=outcomes[0],
+            typical=outcomes[1],
+            high=outcomes[2],
+            notes=tuple(dict.fromkeys(self.notes)),
+            conditional=option.kind == "va",
+        )
 
+    def outcome(self, option: PaymentOption, total: Decimal, point: PricePointName) -> Outcome:
+        """This option for one course total."""
+        if isinstance(option, SelfPay):
+            return self.self_pay(option, total)
+        if isinstance(option, TaxAccount):
+            return self.tax_account(option, total)
+        if isinstance(option, Insurance):
+            return self.insurance(option, point)
+        if isinstance(option, VaCoverage):
+            return self.va(option)
+        first, savings = self.funding(total)
+        financed = total - first
+        if isinstance(option, Loan):
+            return self.loan(option, first, financed, savings)
+        if isinstance(option, ClinicPlan):
+            return self.clinic_plan(option, first, financed, savings)
+        if isinstance(option, ReducedApr):
+            return self.reduced_apr(option, first, financed, savings)
+        return self.deferred(option, first, financed, savings)
 
-def _price_option(
-    option_id: str,
-    option: PaymentOption,
-    sheet: Sheet,
-    treatment_id: str,
-    course: Course,
-    scenario: Scenario,
-    tax_rate: Decimal,
-) -> OptionEstimate:
-    notes: list[str] = []
-    applies = option.treatments is None or treatment_id in option.treatments
-    if not applies:
-        reason = f"not offered for {course.treatment}"
-        outcomes = [_unavailable(reason) for _ in POINTS]
-    else:
-        # A single --price makes the three totals equal: price each distinct total once (a batch runs this a lot).
-        priced: dict[Decimal, Outcome] = {}
-        outcomes = []
-        for point in POINTS:
-            total = course.total.at(point)
-            if total not in priced:
-                priced[total] = _price(option, sheet, course, scenario, tax_rate, total, notes)
-            outcomes.append(priced[total])
-    if option.note:
-        notes.append(option.note)
-    return OptionEstimate(
-        id=option_id,
-        kind=option.kind,
-        name=option.name,
-        low=outcomes[0],
-        typical=outcomes[1],
-        high=outcomes[2],
-        notes=tuple(dict.fromkeys(notes)),
-        conditional=option.kind == "va",
-    )
+    def self_pay(self, option: SelfPay, total: Decimal) -> Outcome:
+        discount = cents(total * option.prepay_discount_pct / HUNDRED)
+        if discount:
+            self.notes.append(f"{_pct(option.prepay_discount_pct)} prepay discount")
+        return Outcome(upfront=total - discount, installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO)
 
+    def tax_account(self, option: TaxAccount, total: Decimal) -> Outcome:
+        limit = self.account_limit(option)
+        balance = self.scenario.hsa_balance if option.kind == "hsa" else self.scenario.fsa_balance
+        eligible = min(total, limit) if balance is None else min(total, limit, balance)
+        rate = self.savings_rate(option)
+        account = option.kind.upper()
+        basis = "balance" if balance is not None and balance < limit else f"{self.sheet.tax.year} IRS limit"
+        self.notes.append(
+            f"Pays up to {fmt_grouped(limit if balance is None else min(limit, balance))} from the {account} "
+            f"({basis}); savings at {_pct(rate)} on the pre-tax part"
+            + (" (income tax + FICA)" if option.payroll else "")
+        )
+        savings = cents(eligible * rate / HUNDRED)
+        return Outcome(upfront=total, installments=(), interest=ZERO, fees=ZERO, tax_savings=savings)
 
-def _price(
-    option: PaymentOption,
-    sheet: Sheet,
-    course: Course,
-    scenario: Scenario,
-    tax_rate: Decimal,
-    total: Decimal,
-    notes: list[str],
-) -> Outcome:
-    """This option for one course total."""
-    if isinstance(option, SelfPay):
-        return _self_pay(option, total, notes)
-    if isinstance(option, TaxAccount):
-        return _tax_account(option, sheet, total, scenario, tax_rate, notes)
-    if isinstance(option, Loan):
-        return _loan(option, total, notes)
-    if isinstance(option, ClinicPlan):
-        return _clinic_plan(option, total, notes)
-    return _va(option, course, notes)
+    def loan(self, option: Loan, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
+        fee_share = option.origination_fee_pct / HUNDRED
+        if option.fee_handling == "deducted":
+            # The lender keeps the fee out of the proceeds: borrow enough that the clinic still gets it all.
+            principal = cents_up(financed / (1 - fee_share))
+            fee = principal - financed
+        else:
+            fee = cents(financed * fee_share)
+            principal = financed + fee
+        schedule = amortize(principal, option.apr, option.term_months)
+        if fee:
+            how = "deducted from the proceeds" if option.fee_handling == "deducted" else "added to the loan"
+            self.notes.append(f"{_pct(option.origination_fee_pct)} origination fee {how}")
+        apr = loan_apr(schedule, fee) if schedule.rows and (fee or schedule.total_interest) else None
+        self.notes.append(f"{_pct(option.apr)} note rate over {option.term_months} months" + _apr_note(apr))
+        return _financed(first, schedule, fees=fee, savings=savings, financed=financed, apr=apr, rate=option.apr)
 
+    def clinic_plan(self, option: ClinicPlan, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
+        if option.down_payment is not None:
+            down = min(option.down_payment, financed)
+        else:
+            down = cents(financed * option.down_payment_pct / HUNDRED)
+        financed -= down
+        if option.apr:
+            schedule = amortize(financed, option.apr, option.months)
+        else:
+            schedule = equal_installments(financed, option.months)
+        if option.setup_fee:
+            self.notes.append(f"{fmt_grouped(option.setup_fee)} plan fee paid with the down payment")
+        charge = schedule.total_interest + option.setup_fee
+        # The plan fee is a prepaid finance charge (Reg Z): it is netted from the amount financed.
+        apr = _regz_apr(financed - option.setup_fee, tuple(r.payment for r in schedule.rows)) if charge else None
+        if apr is not None:
+            self.notes.append(f"APR {apr}% (Regulation Z, counting the plan fee)")
+        upfront = first + down + option.setup_fee
+        return _financed(
+            upfront, schedule, fees=option.setup_fee, savings=savings, financed=financed, apr=apr, rate=option.apr
+        )
 
-def _self_pay(option: SelfPay, total: Decimal, notes: list[str]) -> Outcome:
-    discount = cents(total * option.prepay_discount_pct / HUNDRED)
-    if discount:
-        notes.append(f"{_pct(option.prepay_discount_pct)} prepay discount")
-    return Outcome(upfront=total - discount, installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO)
+    def reduced_apr(self, option: ReducedApr, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
+        if financed < option.min_purchase:
+            return _unavailable(_below_minimum(option.min_purchase, financed))
+        schedule = amortize(financed, option.apr, option.term_months)
+        apr = _regz_apr(financed, tuple(r.payment for r in schedule.rows)) if schedule.total_interest else None
+        self.notes.append(f"{_pct(option.apr)} fixed APR over {option.term_months} months")
+        return _financed(first, schedule, fees=ZERO, savings=savings, financed=financed, apr=apr, rate=option.apr)
 
+    def deferred(self, option: DeferredInterest, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
+        if financed < option.min_purchase:
+            return _unavailable(_below_minimum(option.min_purchase, financed))
+        terms = PromoTerms(
+            promo_months=option.promo_months,
+            standard_apr=option.standard_apr,
+            min_payment_pct=option.min_payment_pct,
+            min_payment_floor=option.min_payment_floor,
+            repay_months=option.repay_months,
+        )
+        schedule = paid_in_full_schedule(financed, terms)
+        risk = minimum_only_schedule(financed, terms)
+        self.notes.append(
+            f"No interest if paid in full within {option.promo_months} months; otherwise "
+            f"{_pct(option.standard_apr)} APR is charged from the purchase date"
+        )
+        outcome = _financed(first, schedule, fees=ZERO, savings=savings, financed=financed, apr=None, rate=ZERO)
+        return outcome._replace(interest_at_risk=risk.total_interest, risk_schedule=risk, note_rate=option.standard_apr)
 
-def _tax_account(
-    option: TaxAccount, sheet: Sheet, total: Decimal, scenario: Scenario, tax_rate: Decimal, notes: list[str]
-) -> Outcome:
-    tax = sheet.tax
-    if option.kind == "hsa":
+    def insurance(self, option: Insurance, point: PricePointName) -> Outcome:
+        course = self.course
+        if not course.insurable:
+            return _unavailable(f"{course.treatment} is rarely covered by insurance (not insurable in the sheet)")
+        s = self.scenario
+        plan = CostSharing(
+            deductible_left=option.deductible_left if s.deductible_left is None else s.deductible_left,
+            coinsurance_pct=option.coinsurance_pct if s.coinsurance is None else s.coinsurance,
+            copay=option.copay if s.copay is None else s.copay,
+            oop_max_left=option.oop_max_left if s.oop_max_left is None else s.oop_max_left,
+        )
+        charges = list(course.session_charges(point))
+        shares = patient_shares(charges, plan)
+        self.notes.append(
+            f"With prior authorization; deductible left {fmt_grouped(plan.deductible_left)}, "
+            f"coinsurance {_pct(plan.coinsurance_pct)}, copay {fmt_grouped(plan.copay)}, "
+            f"out-of-pocket maximum left {fmt_grouped(plan.oop_max_left)}"
+        )
+        return Outcome(
+            upfront=sum(shares, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=shares
+        )
+
+    def va(self, option: VaCoverage) -> Outcome:
+        visits = (cents(option.copay_per_session),) * self.course.sessions
+        self.notes.append(f"{fmt_grouped(option.copay_per_session)} copay per session, paid at each visit")
+        return Outcome(
+            upfront=sum(visits, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=visits
+        )
+
+    # -- money that goes first -----------------------------------------------------------------------------------
+
+    def account(self, kind: Literal["hsa", "fsa"]) -> TaxAccount:
+        """The sheet's HSA or FSA terms (the first option of that kind), or the usual ones."""
+        for option in self.sheet.options.values():
+            if isinstance(option, TaxAccount) and option.kind == kind:
+                return option
+        return TaxAccount(kind=kind, name=kind.upper(), payroll=kind == "fsa")
+
+    def account_limit(self, option: TaxAccount) -> Decimal:
+        tax = self.sheet.tax
+        if option.kind == "fsa":
+            return tax.fsa_limit
         limit = tax.hsa_family_limit if option.coverage == "family" else tax.hsa_self_only_limit
-        limit += tax.hsa_catch_up if option.catch_up else ZERO
-        balance = scenario.hsa_balance
-    else:
-        limit, balance = tax.fsa_limit, scenario.fsa_balance
-    eligible = min(total, limit) if balance is None else min(total, limit, balance)
-    rate = tax_rate + (tax.fica_rate if option.payroll else ZERO)
-    savings = cents(eligible * rate / HUNDRED)
-    account = option.kind.upper()
-    basis = "balance" if balance is not None and balance < min(total, limit) else f"{tax.year} IRS limit"
-    notes.append(
-        f"Pays up to {fmt_grouped(min(limit, balance) if balance is not None else limit)} from the {account} "
-        f"({basis}); savings at {_pct(rate)} on the pre-tax part" + (" (income tax + FICA)" if option.payroll else "")
-    )
-    return Outcome(upfront=total, installments=(), interest=ZERO, fees=ZERO, tax_savings=savings)
+        return limit + (tax.hsa_catch_up if option.catch_up else ZERO)
+
+    def savings_rate(self, option: TaxAccount) -> Decimal:
+        return self.tax_rate + (self.sheet.tax.fica_rate if option.payroll else ZERO)
+
+    def funding_parts(self, total: Decimal) -> list[tuple[str, Decimal, Decimal]]:
+        """HSA, FSA and cash down payment, in that order, each as (what, amount, tax savings)."""
+        s = self.scenario
+        parts: list[tuple[str, Decimal, Decimal]] = []
+        left = total
+        for kind, balance in (("hsa", s.hsa_balance), ("fsa", s.fsa_balance)):
+            if balance:
+                account = self.account(kind)  # type: ignore[arg-type]
+                used = min(left, self.account_limit(account), balance)
+                parts.append((kind.upper(), used, cents(used * self.savings_rate(account) / HUNDRED)))
+                left -= used
+        if s.down_payment:
+            parts.append(("down payment", min(left, s.down_payment), ZERO))
+        return parts
+
+    def funding(self, total: Decimal) -> tuple[Decimal, Decimal]:
+        """(paid before financing, its tax savings) for a financed option."""
+        parts = self.funding_parts(total)
+        if parts:
+            shown = ", ".join(f"{what} {fmt_grouped(amount)}" for what, amount, _ in parts)
+            self.notes.append(f"{shown} paid first; the rest is financed")
+        return sum((p[1] for p in parts), ZERO), sum((p[2] for p in parts), ZERO)
+
+    def funding_shown(self, total: Decimal) -> tuple[tuple[str, Decimal], ...]:
+        return tuple((what, amount) for what, amount, _ in self.funding_parts(total))
+
+    # -- the budget ----------------------------------------------------------------------------------------------
+
+    def budget(self, options: tuple[OptionEstimate, ...], amount: Decimal) -> Budget:
+        fitting = tuple(o.id for o in options if o.typical.available and o.typical.largest_payment <= amount)
+        cheapest = _cheapest(tuple(o for o in options if o.id in fitting))
+        suggestion = None if fitting else self.budget_suggestion(options, amount)
+        return Budget(amount=amount, fitting=fitting, cheapest=cheapest, suggestion=suggestion)
+
+    def budget_suggestion(self, options: tuple[OptionEstimate, ...], amount: Decimal) -> str | None:
+        """The smallest change that makes the cheapest financed option fit: a down payment, found to the cent."""
+        financed = [o for o in options if o.typical.available and o.typical.months and not o.conditional]
+        if not financed:
+            return None
+        best = min(financed, key=lambda o: o.typical.net_cost)
+        longest = max(financed, key=lambda o: o.typical.months)
+        option = self.sheet.options[best.id]
+        total = self.course.total.typical
+
+        def installments_fit(down: Decimal) -> Outcome | None:
+            pricer = Pricer(self.sheet, self.course, self.scenario._replace(down_payment=down))
+            outcome = pricer.outcome(option, total, "typical")
+            fits = outcome.available and max(outcome.installments, default=ZERO) <= amount
+            return outcome if fits else None
+
+        low, high = ZERO, total  # paying it all down always fits: nothing is left to finance
+        while high - low > CENT:
+            middle = cents((low + high) / 2)
+            if installments_fit(middle):
+                high = middle
+            else:
+                low = middle
+        down = low if low and installments_fit(low) else high
+        after = installments_fit(down)
+        then = f" (then {fmt_grouped(after.monthly)} x {after.months})" if after and after.months else ""
+        text = f"No option fits {fmt_grouped(amount)} a month. {best.name} fits with {fmt_grouped(down)} down{then}."
+        if longest.id != best.id:
+            text += (
+                f" The longest term offered is {longest.typical.months} months ({longest.name}, "
+                f"{fmt_grouped(longest.typical.monthly)} a month)."
+            )
+        return text
 
 
-def _loan(option: Loan, total: Decimal, notes: list[str]) -> Outcome:
-    fee_share = option.origination_fee_pct / HUNDRED
-    if option.fee_handling == "deducted":
-        # The lender keeps the fee out of the proceeds: borrow enough that the clinic still gets the total.
-        principal = cents_up(total / (1 - fee_share))
-        fee = principal - total
-    else:
-        fee = cents(total * fee_share)
-        principal = total + fee
-    repayments = _repayments(principal, option.apr, option.term_months, level=True)
-    if fee:
-        how = "deducted from the proceeds" if option.fee_handling == "deducted" else "added to the loan"
-        notes.append(f"{_pct(option.origination_fee_pct)} origination fee {how}")
-    notes.append(f"{_pct(option.apr)} APR note rate over {option.term_months} months")
-    return _financed(ZERO, repayments, fees=fee)
-
-
-def _clinic_plan(option: ClinicPlan, total: Decimal, notes: list[str]) -> Outcome:
-    if option.down_payment is not None:
-        down = min(option.down_payment, total)
-    else:
-        down = cents(total * option.down_payment_pct / HUNDRED)
-    repayments = _repayments(total - down, option.apr, option.months, level=bool(option.apr))
-    if option.setup_fee:
-        notes.append(f"{fmt_grouped(option.setup_fee)} plan fee paid with the down payment")
-    return _financed(down + option.setup_fee, repayments, fees=option.setup_fee)
-
-
-Repayments = tuple[tuple[Decimal, ...], Decimal, Decimal]  # installments, total interest, fees in them
-
-
-@functools.lru_cache(maxsize=512)
-def _repayments(principal: Decimal, apr: Decimal, months: int, *, level: bool) -> Repayments:
-    """A level-payment (amortized) or equal-installment schedule, reduced to what an Outcome keeps.
-
-    Cached: a schedule depends only on these values, every figure in it is rounded to the cent, and a batch of
-    scenarios meets the same course totals again and again (512 entries stay within a few MiB).
-    """
-    schedule = amortize(principal, apr, months) if level else equal_installments(principal, months)
-    return tuple(row.payment for row in schedule.rows), schedule.total_interest, schedule.total_fees
-
-
-def _financed(upfront: Decimal, repayments: Repayments, *, fees: Decimal) -> Outcome:
-    installments, interest, schedule_fees = repayments
+def _financed(
+    upfront: Decimal,
+    schedule: Schedule,
+    *,
+    fees: Decimal,
+    savings: Decimal,
+    financed: Decimal,
+    apr: Decimal | None,
+    rate: Decimal,
+) -> Outcome:
     return Outcome(
-        upfront=upfront, installments=installments, interest=interest, fees=fees + schedule_fees, tax_savings=ZERO
+        upfront=upfront,
+        installments=tuple(row.payment for row in schedule.rows),
+        interest=schedule.total_interest,
+        fees=fees + schedule.total_fees,
+        tax_savings=savings,
+        financed=financed,
+        apr=apr,
+        note_rate=rate,
+        schedule=schedule,
     )
-
-
-def _va(option: VaCoverage, course: Course, notes: list[str]) -> Outcome:
-    copays = cents(option.copay_per_session * course.sessions)
-    notes.append(f"{fmt_grouped(option.copay_per_session)} copay per session, paid at each visit")
-    return Outcome(upfront=copays, installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO)
 
 
 def _unavailable(reason: str) -> Outcome:
     return Outcome(ZERO, (), ZERO, ZERO, ZERO, available=False, reason=reason)
+
+
+def _below_minimum(minimum: Decimal, financed: Decimal) -> str:
+    return f"needs at least {fmt_grouped(minimum)} financed (this would be {fmt_grouped(financed)})"
+
+
+def _apr_note(apr: Decimal | None) -> str:
+    return f"; APR {apr}% (Regulation Z, counting fees)" if apr is not None else ""
 
 
 def _cheapest(options: tuple[OptionEstimate, ...]) -> str | None:
@@ -349,8 +475,8 @@ def _cheapest(options: tuple[OptionEstimate, ...]) -> str | None:
 
 
 def _pct(value: Decimal) -> str:
-    text = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
-    return f"{text}%"
+    text = f"{value:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
 def _unknown(what: str, wanted: str, known: object) -> str:

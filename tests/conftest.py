@@ -20,8 +20,10 @@ Run = Callable[..., Result]
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test sees the developer's KETACOST_PRICING or a pricing.toml in the working directory."""
+    """No test sees the developer's KETACOST_PRICING, a pricing.toml in the working directory or their cache."""
     monkeypatch.delenv("KETACOST_PRICING", raising=False)
+    monkeypatch.delenv("KETACOST_CACHE", raising=False)
+    monkeypatch.setenv("KETACOST_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
 
 

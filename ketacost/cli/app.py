@@ -19,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # inputs can hold patient data: never print locals
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: 0 success, 1 internal error, 2 bad input, 3 conflict (sheet locked or changed meanwhile).",
 )
 
 PricingOption = Annotated[
@@ -50,10 +51,7 @@ def main_options(
         typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
-    """What ketamine therapy for treatment-resistant depression costs out of pocket, and how to pay for it.
-
-    Exit codes: 0 success, 1 internal error, 2 bad input, 3 conflict (sheet locked or changed meanwhile).
-    """
+    """What ketamine therapy for treatment-resistant depression costs out of pocket, and how to pay for it."""
     ctx.obj = Env(pricing=pricing, debug=debug)
 
 
@@ -97,10 +95,11 @@ def reports_errors(command: F) -> F:
 
 
 def _register() -> None:
-    from ketacost.cli import estimate
+    from ketacost.cli import estimate, schedule
     from ketacost.cli.pricing import pricing_app
 
     estimate.register(app)
+    schedule.register(app)
     app.add_typer(pricing_app, name="pricing")
 
 

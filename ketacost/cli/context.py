@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-@dataclass
 class Env:
     """Global options and streams. Rich consoles are made on first use: a Console made early keeps stale sizes."""
 
-    pricing: str | None = None
-    debug: bool = False
-    stdout: TextIO = field(default_factory=lambda: sys.stdout)
-    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    def __init__(
+        self,
+        pricing: str | None = None,
+        debug: bool = False,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+    ) -> None:
+        self.pricing = pricing
+        self.debug = debug
+        self.stdout: TextIO = stdout or sys.stdout
+        self.stderr: TextIO = stderr or sys.stderr
 
     def console(self) -> Console:
         """A Rich console on stdout: colour only on a terminal, none with NO_COLOR (Rich honours it)."""

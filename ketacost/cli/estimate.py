@@ -5,19 +5,25 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from ketacost import values
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
 from ketacost.cli.options import (
     AddOnOption,
+    BoostersOption,
+    BudgetOption,
+    CoinsuranceOption,
+    CopayOption,
+    DeductibleOption,
+    DownPaymentOption,
     FormatOption,
     FsaBalanceOption,
     HsaBalanceOption,
     InputOption,
+    OopMaxOption,
     OutputFormat,
     PaymentOptionOption,
     PriceOption,
@@ -25,13 +31,16 @@ from ketacost.cli.options import (
     TaxRateOption,
     TreatmentOption,
 )
+from ketacost.cli.scenario import build_scenario
 
 if TYPE_CHECKING:
-    from ketacost.estimate import Scenario
+    from ketacost.scenario import Scenario
 
 
 def register(app: typer.Typer) -> None:
-    app.command("estimate", no_args_is_help=False)(estimate_command)
+    app.command("estimate", short_help="Course cost and every way to pay it: upfront, monthly, total.")(
+        estimate_command
+    )
 
 
 @reports_errors
@@ -39,12 +48,22 @@ def estimate_command(
     ctx: typer.Context,
     treatment: TreatmentOption = None,
     sessions: SessionsOption = None,
+    boosters: BoostersOption = None,
     price: PriceOption = None,
     add_on: AddOnOption = None,
     tax_rate: TaxRateOption = None,
     hsa_balance: HsaBalanceOption = None,
     fsa_balance: FsaBalanceOption = None,
+    down_payment: DownPaymentOption = None,
+    budget: BudgetOption = None,
+    deductible_left: DeductibleOption = None,
+    coinsurance: CoinsuranceOption = None,
+    copay: CopayOption = None,
+    oop_max_left: OopMaxOption = None,
     option: PaymentOptionOption = None,
+    timeline: Annotated[
+        bool, typer.Option("--timeline", help="Also draw the cumulative cost of care, month by month.")
+    ] = False,
     output: FormatOption = OutputFormat.table,
     input_path: InputOption = None,
     pricing: PricingOption = None,
@@ -55,19 +74,26 @@ def estimate_command(
     With --input, one scenario per CSV row or JSON line (fields named like the flags, which give defaults):
     one row per scenario and option, tagged with the input line; exit 2 at the end if any scenario failed.
     """
-    from ketacost.estimate import Scenario, estimate
+    from ketacost.estimate import estimate
     from ketacost.sheet.load import discover, load
 
     env = env_of(ctx, pricing)
-    scenario = Scenario(
+    scenario = build_scenario(
         treatment=treatment,
-        sessions=values.sessions("--sessions", sessions),
-        price=values.money("--price", price),
-        tax_rate=values.percent("--tax-rate", tax_rate),
-        hsa_balance=values.money("--hsa-balance", hsa_balance),
-        fsa_balance=values.money("--fsa-balance", fsa_balance),
-        options=tuple(option or ()),
-        add_ons=tuple(add_on or ()),
+        sessions=sessions,
+        boosters=boosters,
+        price=price,
+        add_on=add_on,
+        tax_rate=tax_rate,
+        hsa_balance=hsa_balance,
+        fsa_balance=fsa_balance,
+        down_payment=down_payment,
+        budget=budget,
+        deductible_left=deductible_left,
+        coinsurance=coinsurance,
+        copay=copay,
+        oop_max_left=oop_max_left,
+        option=option,
     )
     if input_path is not None:
         given = ctx.get_parameter_source("output")
@@ -77,7 +103,7 @@ def estimate_command(
     source = discover(env.pricing)
     sheet = load(source)
     result = estimate(sheet, scenario, source=source.label)
-    write(env, output, result)
+    write(env, output, result, timeline=timeline)
 
 
 def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario) -> None:
@@ -165,7 +191,7 @@ class _Progress:
         self._bar.stop()
 
 
-def write(env: Env, output: OutputFormat, result: object) -> None:
+def write(env: Env, output: OutputFormat, result: object, *, timeline: bool = False) -> None:
     """Render an estimate in the chosen format; each renderer is imported only when used."""
     from ketacost.estimate import Estimate
 
@@ -173,16 +199,28 @@ def write(env: Env, output: OutputFormat, result: object) -> None:
     if output is OutputFormat.table and env.is_terminal():
         from ketacost.render.table import render_table
 
-        render_table(result, env.console())
+        console = env.console()
+        render_table(result, console)
+        if timeline:
+            from ketacost.render.timeline import render_timeline_rich
+
+            render_timeline_rich(result, console)
         return
     if output is OutputFormat.table:
         from ketacost.render.plain import render_plain
 
         render_plain(result, env.stdout, env.width())
+        if timeline:
+            from ketacost.render.timeline import render_timeline_plain
+
+            env.stdout.write(render_timeline_plain(result, env.width()))
         return
     if output is OutputFormat.json:
-        from ketacost.render.json_out import render_json as render
-    elif output is OutputFormat.csv:
+        from ketacost.render.json_out import render_json
+
+        env.stdout.write(render_json(result, timeline=timeline))
+        return
+    if output is OutputFormat.csv:
         from ketacost.render.csv_out import render_csv as render
     else:
         from ketacost.render.markdown_out import render_markdown as render

@@ -52,6 +52,34 @@ PaymentOptionOption = Annotated[
     list[str] | None,
     typer.Option("--option", "-o", metavar="ID", help="Only this payment option. Repeatable. Default: all."),
 ]
+BoostersOption = Annotated[
+    int | None,
+    typer.Option("--boosters", metavar="N", help="Booster sessions after the series (0-200). Default: the sheet's."),
+]
+DownPaymentOption = Annotated[
+    str | None,
+    typer.Option("--down-payment", metavar="AMOUNT", help="Cash paid first; financed options finance the rest."),
+]
+BudgetOption = Annotated[
+    str | None,
+    typer.Option("--budget", metavar="AMOUNT", help="Most you can pay in a month: marks the options that fit."),
+]
+DeductibleOption = Annotated[
+    str | None,
+    typer.Option("--deductible-left", metavar="AMOUNT", help="Insurance: deductible still to meet this year."),
+]
+CoinsuranceOption = Annotated[
+    str | None,
+    typer.Option("--coinsurance", metavar="PCT", help="Insurance: your share after the deductible, percent."),
+]
+CopayOption = Annotated[
+    str | None,
+    typer.Option("--copay", metavar="AMOUNT", help="Insurance: copay per session."),
+]
+OopMaxOption = Annotated[
+    str | None,
+    typer.Option("--oop-max-left", metavar="AMOUNT", help="Insurance: out-of-pocket maximum still left this year."),
+]
 
 
 class SheetFormat(StrEnum):

@@ -16,8 +16,8 @@ matters only on a card that also carries other balances, which this model does n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from ketacost.finance.schedule import Installment, Schedule, amortize, fixed_payments
 from ketacost.money import ZERO, cents, cents_up, percent
@@ -25,8 +25,7 @@ from ketacost.money import ZERO, cents, cents_up, percent
 _PERCENT_MONTHS = Decimal(1200)
 
 
-@dataclass(frozen=True, slots=True)
-class PromoTerms:
+class PromoTerms(NamedTuple):
     """A deferred-interest promotion and what happens when it fails."""
 
     promo_months: int  # 6/12/18/24

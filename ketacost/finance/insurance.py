@@ -11,14 +11,13 @@ out-of-pocket maximum; once it is reached the patient pays 0.00.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from ketacost.money import ZERO, cents, percent
 
 
-@dataclass(frozen=True, slots=True)
-class CostSharing:
+class CostSharing(NamedTuple):
     """What is left of a plan's cost-sharing for the rest of the plan year."""
 
     deductible_left: Decimal

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
+from typing import NamedTuple
 
-from ketacost.money import ZERO, cents
+from ketacost.money import CENT, ZERO, cents
 
-# Monthly interest is balance * APR / 1200 (APR in percent, 12 periods a year). Dividing the exact product
-# balance * APR once, instead of multiplying by a pre-divided rate, keeps exact half-cent ties exact, so
-# cents() rounds them up as it must.
+# Monthly interest is cents(balance * APR / 1200) (APR in percent, 12 periods a year).
 _PERCENT_MONTHS = Decimal(1200)
 
 
-@dataclass(frozen=True, slots=True)
-class Installment:
-    """One month of a schedule; ``payment`` includes any fee charged that month."""
+def _monthly_rate(annual_rate_pct: Decimal) -> Decimal:
+    """APR / 1200 to 28 digits, rounded *up*, so that ``cents(balance * rate)`` equals the exact rounding.
+
+    Why this is exact: balance has 2 decimals and the APR at most 4, so the exact interest is a multiple of
+    1/1.2e9; a value that is not a half-cent tie is at least ~8e-10 away from one, far beyond the ~1e-22 error
+    of a 28-digit rate. A value that *is* a tie comes out at or above it, never below, because the rate was
+    rounded up, so half-up rounding still goes up. One multiplication per month instead of a multiplication
+    and a division is what makes schedules fast (benchmarks/finance.py).
+    """
+    with localcontext() as context:
+        context.rounding = ROUND_CEILING
+        return annual_rate_pct / _PERCENT_MONTHS
+
+
+class Installment(NamedTuple):
+    """One month of a schedule; ``payment`` includes any fee charged that month.
+
+    A named tuple, not a dataclass: a schedule builds one per month, and a tuple costs a fraction as much.
+    """
 
     month: int
     payment: Decimal
@@ -25,8 +39,7 @@ class Installment:
     balance: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Schedule:
+class Schedule(NamedTuple):
     """A repayment schedule: the amount financed, its note rate (annual percent) and the monthly rows."""
 
     financed: Decimal
@@ -88,44 +101,56 @@ def level_payment(principal: Decimal, annual_rate_pct: Decimal, months: int) -> 
     return cents(principal * rate / (1 - (1 + rate) ** -months))
 
 
-# Rows are built in the hot loop by setting the slots directly: exactly what the generated (frozen) __init__
-# does with object.__setattr__, at well under half the cost. tests/finance/test_schedule.py checks that these
-# rows equal constructor-built ones, so a field added to Installment cannot be silently left unset.
-_new = object.__new__
-_set_month = vars(Installment)["month"].__set__
-_set_payment = vars(Installment)["payment"].__set__
-_set_interest = vars(Installment)["interest"].__set__
-_set_principal = vars(Installment)["principal"].__set__
-_set_fees = vars(Installment)["fees"].__set__
-_set_balance = vars(Installment)["balance"].__set__
+_row = tuple.__new__  # Installment's own __new__ adds a Python call per row; the fields are the same
 
 
 def _build(financed: Decimal, note_rate: Decimal, months: int, payment: Decimal, fee: Decimal) -> Schedule:
     """Run the balance down at ``payment`` a month; the last row (or an earlier payoff) clears the residue."""
+    monthly_rate = _monthly_rate(note_rate)
+    rows = _run_down(financed, monthly_rate, months, payment, fee)
+    return Schedule(financed, note_rate, rows)
+
+
+def _run_down(
+    financed: Decimal, monthly_rate: Decimal, months: int, payment: Decimal, fee: Decimal
+) -> tuple[Installment, ...]:
     rows: list[Installment] = []
     append = rows.append
     regular = payment + fee
     balance = financed
+    # Fast path, the hottest loop in ketacost: no payoff check per month. The balance only falls, so it ends
+    # at or below zero exactly when rounding paid the loan off early; then the careful loop below is used.
+    for month in range(1, months):
+        interest = (balance * monthly_rate).quantize(CENT, ROUND_HALF_UP)  # cents(), inlined
+        principal = payment - interest
+        balance -= principal
+        append(_row(Installment, (month, regular, interest, principal, fee, balance)))
+    if balance > ZERO:
+        interest = cents(balance * monthly_rate)
+        append(Installment(months, balance + interest + fee, interest, balance, fee, ZERO))
+        return tuple(rows)
+    return _run_down_carefully(financed, monthly_rate, months, payment, fee)
+
+
+def _run_down_carefully(
+    financed: Decimal, monthly_rate: Decimal, months: int, payment: Decimal, fee: Decimal
+) -> tuple[Installment, ...]:
+    """As the fast path, but a month whose principal would clear the balance pays it off and ends the schedule."""
+    rows: list[Installment] = []
+    balance = financed
     last = months
     for month in range(1, months):
-        interest = cents(balance * note_rate / _PERCENT_MONTHS)
+        interest = cents(balance * monthly_rate)
         principal = payment - interest
-        if principal >= balance:  # rounding outran a tiny balance: this month pays it off
+        if principal >= balance:
             last = month
             break
         balance -= principal
-        row = _new(Installment)
-        _set_month(row, month)
-        _set_payment(row, regular)
-        _set_interest(row, interest)
-        _set_principal(row, principal)
-        _set_fees(row, fee)
-        _set_balance(row, balance)
-        append(row)
+        rows.append(Installment(month, payment + fee, interest, principal, fee, balance))
     if balance:
-        interest = cents(balance * note_rate / _PERCENT_MONTHS)
-        append(Installment(last, balance + interest + fee, interest, balance, fee, ZERO))
-    return Schedule(financed, note_rate, tuple(rows))
+        interest = cents(balance * monthly_rate)
+        rows.append(Installment(last, balance + interest + fee, interest, balance, fee, ZERO))
+    return tuple(rows)
 
 
 def amortize(principal: Decimal, annual_rate_pct: Decimal, months: int, *, monthly_fee: Decimal = ZERO) -> Schedule:

@@ -6,7 +6,7 @@ import csv
 import io
 
 from ketacost.estimate import POINTS, Estimate
-from ketacost.render.fields import MONEY_FIELDS, point_figures
+from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, point_figures
 
 COLUMNS = (
     "treatment",
@@ -19,6 +19,7 @@ COLUMNS = (
     "reason",
     "months",
     *MONEY_FIELDS,
+    *EXTRA_FIELDS,
 )
 
 # OWASP CSV injection: a spreadsheet runs a cell that starts with one of these as a formula.
@@ -49,9 +50,10 @@ def csv_rows(estimate: Estimate) -> list[list[str]]:
             ]
             if outcome.available:
                 figures = point_figures(outcome)
-                tail = [str(figures["months"]), *(str(figures[name]) for name in MONEY_FIELDS)]
+                names = ("months", *MONEY_FIELDS, *EXTRA_FIELDS)
+                tail = ["" if figures[name] is None else str(figures[name]) for name in names]
             else:
-                tail = [""] * (1 + len(MONEY_FIELDS))
+                tail = [""] * (1 + len(MONEY_FIELDS) + len(EXTRA_FIELDS))
             rows.append(head + tail)
     return rows
 

@@ -1,21 +1,22 @@
 """What a person sees of an estimate: headings, one summary row per option, and notes, as plain strings.
 
-Shared by the terminal table and Markdown so that both say the same thing.
+Shared by the terminal table and Markdown so that both say the same thing. Every string that leaves this module
+has passed through :func:`terminal_text`: sheet text cannot smuggle escape sequences onto a terminal.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from ketacost.estimate import Estimate, OptionEstimate
+from ketacost.estimate import POINTS, Estimate, OptionEstimate
 from ketacost.money import fmt_grouped
+from ketacost.render.safe import terminal_text
 
 COLUMNS = ("Option", "Upfront", "Monthly", "Total paid", "Interest + fees", "Tax savings", "Net cost")
 RANGE_COLUMNS = ("Option", "Net cost, low", "typical", "high")
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One option at the typical price, ready to print; ``cells`` is empty when it is not available."""
 
     option: OptionEstimate
@@ -39,11 +40,19 @@ def heading(estimate: Estimate) -> list[str]:
     ]
     if course.add_ons:
         lines.append("Includes: " + ", ".join(course.add_ons))
-    return lines
+    if course.boosters:
+        horizon = course.horizon_total
+        lines.append(
+            f"With {course.boosters} boosters, {course.horizon_months}-month total: "
+            f"{fmt_grouped(horizon.low)} / {fmt_grouped(horizon.typical)} / {fmt_grouped(horizon.high)}"
+        )
+    for what, amount in estimate.funding:
+        lines.append(f"Paid first, before any financing: {what} {fmt_grouped(amount)}")
+    return [terminal_text(line) for line in lines]
 
 
 def source_line(estimate: Estimate) -> str:
-    return (
+    return terminal_text(
         f"Price sheet: {estimate.source}, effective {estimate.effective}. "
         f"Tax savings at a {fmt_grouped(estimate.tax_rate).removesuffix('.00')}% marginal rate (--tax-rate)."
     )
@@ -54,8 +63,9 @@ def rows(estimate: Estimate) -> list[Row]:
     for option in estimate.options:
         outcome = option.typical
         cheapest = option.id == estimate.cheapest
+        name = terminal_text(option.name) + (" [fits budget]" if option.fits_budget else "")
         if not outcome.available:
-            result.append(Row(option, option.name, (), (), cheapest, outcome.reason))
+            result.append(Row(option, name, (), (), cheapest, terminal_text(outcome.reason)))
             continue
         monthly = f"{fmt_grouped(outcome.monthly)} x {outcome.months}" if outcome.months else "-"
         cells = (
@@ -69,7 +79,7 @@ def rows(estimate: Estimate) -> list[Row]:
         range_cells = tuple(
             fmt_grouped(o.net_cost) if o.available else "-" for o in (option.low, option.typical, option.high)
         )
-        result.append(Row(option, option.name, cells, range_cells, cheapest))
+        result.append(Row(option, name, cells, range_cells, cheapest))
     return result
 
 
@@ -77,16 +87,46 @@ def notes(estimate: Estimate) -> list[str]:
     lines = []
     for option in estimate.options:
         outcome = option.typical
+        missing = [
+            (p, o.reason) for p, o in zip(POINTS, (option.low, outcome, option.high), strict=True) if not o.available
+        ]
+        if len(missing) == 3 and len({reason for _, reason in missing}) == 1:
+            lines.append(f"{option.name}: not available: {missing[0][1]}.")
+        else:
+            lines.extend(f"{option.name}: not available at the {p} price: {reason}." for p, reason in missing)
         if outcome.available and outcome.months and outcome.final_payment != outcome.monthly:
             lines.append(f"{option.name}: final payment {fmt_grouped(outcome.final_payment)} (rounding).")
+        if outcome.available and outcome.interest_at_risk is not None:
+            lines.append(
+                f"{option.name}: interest at risk 0.00 if {fmt_grouped(outcome.monthly)}/mo is paid every month; "
+                f"{fmt_grouped(outcome.interest_at_risk)} if only minimum payments are made."
+            )
         lines.extend(f"{option.name}: {note}" for note in option.notes)
     if estimate.coverage_note:
         lines.append(" ".join(estimate.coverage_note.split()))
-    return lines
+    return [terminal_text(line) for line in lines]
+
+
+def budget_lines(estimate: Estimate) -> list[str]:
+    budget = estimate.budget
+    if budget is None:
+        return []
+    if budget.suggestion:
+        return [terminal_text(budget.suggestion)]
+    names = {option.id: option.name for option in estimate.options}
+    if not budget.fitting:
+        return [f"No option fits a budget of {fmt_grouped(budget.amount)} a month."]
+    line = f"Within {fmt_grouped(budget.amount)} a month (no single payment above it): "
+    line += ", ".join(names[i] for i in budget.fitting) + "."
+    if budget.cheapest:
+        line += f" Cheapest that fits: {names[budget.cheapest]}."
+    return [terminal_text(line)]
 
 
 def cheapest_line(estimate: Estimate) -> str | None:
     for option in estimate.options:
         if option.id == estimate.cheapest:
-            return f"* Lowest net cost at the typical price: {option.name} ({fmt_grouped(option.typical.net_cost)})."
+            return terminal_text(
+                f"* Lowest net cost at the typical price: {option.name} ({fmt_grouped(option.typical.net_cost)})."
+            )
     return None

@@ -5,22 +5,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ketacost.estimate import POINTS, Estimate, Outcome, Range
+from ketacost.course import Range
+from ketacost.estimate import POINTS, Estimate, OptionEstimate, Outcome
 from ketacost.money import fmt
-from ketacost.render.fields import MONEY_FIELDS, point_figures
+from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, point_figures
 
 
 def _range(value: Range) -> dict[str, str]:
     return {point: fmt(value.at(point)) for point in POINTS}
 
 
-def _point(outcome: Outcome) -> dict[str, Any]:
+def _point(outcome: Outcome, option: OptionEstimate, point: str) -> dict[str, Any]:
     if not outcome.available:
         return {"available": False, "reason": outcome.reason}
     figures = point_figures(outcome)
     ordered: dict[str, Any] = {"available": True}
-    for name in ("upfront", "monthly", "months", *MONEY_FIELDS[2:]):
-        ordered[name] = figures[name]
+    for name in ("upfront", "monthly", "months", *MONEY_FIELDS[2:], *EXTRA_FIELDS):
+        if name != "interest_at_risk" or option.kind == "deferred_interest":
+            ordered[name] = figures[name]
+    if option.fits_budget is not None and point == "typical":
+        ordered["fits_budget"] = option.fits_budget
     return ordered
 
 
@@ -38,15 +42,20 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             "add_ons": list(course.add_ons),
             "per_session": _range(course.per_session),
             "total": _range(course.total),
+            "boosters": course.boosters,
+            "horizon_months": course.horizon_months,
+            "horizon_total": _range(course.horizon_total),
         },
         "assumptions": {"tax_rate": fmt(estimate.tax_rate)},
+        "funding": [{"source": what, "amount": fmt(amount)} for what, amount in estimate.funding],
         "cheapest": estimate.cheapest,
+        "budget": _budget(estimate),
         "options": [
             {
                 "id": option.id,
                 "kind": option.kind,
                 "name": option.name,
-                **{point: _point(option.at(point)) for point in POINTS},
+                **{point: _point(option.at(point), option, point) for point in POINTS},
                 "notes": list(option.notes),
             }
             for option in estimate.options
@@ -54,5 +63,25 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
     }
 
 
-def render_json(estimate: Estimate) -> str:
-    return json.dumps(estimate_document(estimate), indent=2, ensure_ascii=False) + "\n"
+def _budget(estimate: Estimate) -> dict[str, Any] | None:
+    budget = estimate.budget
+    if budget is None:
+        return None
+    return {
+        "amount": fmt(budget.amount),
+        "fits": list(budget.fitting),
+        "cheapest_that_fits": budget.cheapest,
+        "suggestion": budget.suggestion,
+    }
+
+
+def render_json(estimate: Estimate, *, timeline: bool = False) -> str:
+    document = estimate_document(estimate)
+    if timeline:
+        from ketacost.render.timeline import timeline_rows
+
+        document["timeline"] = [
+            {"month": month, "spending": fmt(spent), "cumulative": fmt(total)}
+            for month, spent, total in timeline_rows(estimate)
+        ]
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

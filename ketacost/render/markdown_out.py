@@ -32,12 +32,13 @@ def render_markdown(estimate: Estimate) -> str:
             body.append([name, *row.cells])
             ranges.append([name, *row.range_cells])
         else:
-            body.append([f"{name} ({md_cell(row.reason)})", *["-"] * (len(display.COLUMNS) - 1)])
+            body.append([f"{name} (n/a)", *["-"] * (len(display.COLUMNS) - 1)])
     lines += ["At the typical price:", "", *_table(display.COLUMNS, body), ""]
     lines += ["Across the price range:", "", *_table(display.RANGE_COLUMNS, ranges), ""]
     cheapest = display.cheapest_line(estimate)
     if cheapest:
         lines += [md_cell(cheapest), ""]
+    lines += [md_cell(line) + "\n" for line in display.budget_lines(estimate)]
     lines += [f"- {md_cell(note)}" for note in display.notes(estimate)]
     lines += ["", md_cell(display.source_line(estimate)), ""]
     return "\n".join(lines)

@@ -21,7 +21,9 @@ def _header_cells(columns: Sequence[str]) -> list[list[str]]:
     return [name.split(" ", 1) if len(name) > 9 and i else [name] for i, name in enumerate(columns)]
 
 
-def table_lines(title: str, columns: Sequence[str], body: Sequence[Sequence[str]], width: int) -> list[str]:
+def table_lines(
+    title: str, columns: Sequence[str], body: Sequence[Sequence[str]], width: int, *, first_min: int = 12
+) -> list[str]:
     """A titled table: the first column wraps to fit ``width``, the others are right-aligned and whole."""
     headers = _header_cells(columns)
     numbers = [
@@ -30,7 +32,7 @@ def table_lines(title: str, columns: Sequence[str], body: Sequence[Sequence[str]
     ]
     fixed = sum(numbers) + len(GAP) * len(numbers)
     longest_name = max([len(headers[0][0])] + [len(row[0]) for row in body])
-    name_width = max(12, min(longest_name, width - fixed))
+    name_width = max(first_min, min(longest_name, width - fixed))
     lines = [title]
     depth = max(len(h) for h in headers)
     for level in range(depth):  # headings sit on the bottom line(s), like the Rich view
@@ -59,13 +61,15 @@ def render_plain(estimate: Estimate, out: TextIO, width: int = 80) -> None:
             typical.append([name, *row.cells])
             ranged.append([name, *row.range_cells])
         else:
-            typical.append([f"{name} ({row.reason})", *["-"] * (len(display.COLUMNS) - 1)])
+            typical.append([f"{name} (n/a)", *["-"] * (len(display.COLUMNS) - 1)])
     lines += table_lines("At the typical price", display.COLUMNS, typical, width)
     lines += ["", *table_lines("Net cost across the price range", display.RANGE_COLUMNS, ranged, width), ""]
     cheapest = display.cheapest_line(estimate)
     if cheapest:
         lines += textwrap.wrap(cheapest, width)
+    for line in display.budget_lines(estimate):
+        lines += textwrap.wrap(line, width)
     for note in display.notes(estimate):
-        lines += textwrap.wrap(f"- {note}", width, subsequent_indent="  ")
+        lines += textwrap.wrap(f"- {note}", width, subsequent_indent="  ", break_on_hyphens=False)
     lines += textwrap.wrap(display.source_line(estimate), width)
     out.write("\n".join(lines) + "\n")

@@ -10,7 +10,18 @@ from ketacost.money import cents, fmt, fmt_grouped
 from ketacost.render.plain import table_lines
 from ketacost.sheet import query
 from ketacost.sheet.diff import MISSING, SheetDiff, ValueChange
-from ketacost.sheet.model import ClinicPlan, Loan, PaymentOption, SelfPay, Sheet, TaxAccount, VaCoverage
+from ketacost.sheet.model import (
+    ClinicPlan,
+    DeferredInterest,
+    Insurance,
+    Loan,
+    PaymentOption,
+    ReducedApr,
+    SelfPay,
+    Sheet,
+    TaxAccount,
+    VaCoverage,
+)
 
 
 def _pct(value: Decimal) -> str:
@@ -33,9 +44,28 @@ def terms(option: PaymentOption) -> str:
         down = fmt_grouped(option.down_payment) if option.down_payment is not None else _pct(option.down_payment_pct)
         parts = [f"{down} down", f"{option.months} months", f"{_pct(option.apr)} APR"]
         parts += [f"{fmt_grouped(option.setup_fee)} plan fee"] if option.setup_fee else []
-    else:
-        assert isinstance(option, VaCoverage)
+    elif isinstance(option, DeferredInterest):
+        parts = [
+            f"no interest if paid in {option.promo_months} months, else {_pct(option.standard_apr)} APR "
+            "from the purchase date",
+            f"{option.repay_months} months to repay",
+        ]
+    elif isinstance(option, ReducedApr):
+        parts = [f"{_pct(option.apr)} APR", f"{option.term_months} months"]
+    elif isinstance(option, Insurance):
+        parts = [
+            f"{fmt_grouped(option.deductible_left)} deductible left",
+            f"{_pct(option.coinsurance_pct)} coinsurance",
+            f"{fmt_grouped(option.copay)} copay",
+            f"{fmt_grouped(option.oop_max_left)} out-of-pocket maximum left",
+        ]
+    elif isinstance(option, VaCoverage):
         parts = [f"{fmt_grouped(option.copay_per_session)} copay per session"]
+    else:  # a kind added to the schema later: its name says enough until it gets its own words
+        parts = []
+    minimum = getattr(option, "min_purchase", None)
+    if minimum:
+        parts.append(f"from {fmt_grouped(minimum)}")
     if option.treatments is not None:
         parts.append("only " + ", ".join(option.treatments))
     return ", ".join(parts)

@@ -44,7 +44,7 @@ def render_table(estimate: Estimate, console: Console) -> None:
         style = "bold green" if row.cheapest else ""
         name = Text(("* " if row.cheapest else "") + row.name, style=style)
         if not row.cells:
-            name.append(f"\n{row.reason}", style="dim")
+            name.append(" (n/a)", style="dim")
             typical.add_row(name, *["-"] * (len(display.COLUMNS) - 1), style="dim")
             continue
         typical.add_row(name, *row.cells[:-1], Text(row.cells[-1], style=style or "bold"))
@@ -57,6 +57,8 @@ def render_table(estimate: Estimate, console: Console) -> None:
     cheapest = display.cheapest_line(estimate)
     if cheapest:
         console.print(Text(cheapest, style="green"))
+    for line in display.budget_lines(estimate):
+        console.print(Text(line, style="bold"))
     for note in display.notes(estimate):
         console.print(Text(f"- {note}", style="dim"))
     console.print(Text(display.source_line(estimate), style="dim"))

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketacost.errors import BadInput
-from ketacost.sheet.positions import Path as KeyPath
-from ketacost.sheet.positions import key_positions, locate
 
 if TYPE_CHECKING:  # the models are imported lazily: `--version` and `--help` need not build them
     from ketacost.sheet.model import Sheet
+    from ketacost.sheet.positions import Path as KeyPath
 
 ENV_VAR = "KETACOST_PRICING"
 EMBEDDED = Path(__file__).resolve().parent.parent / "pricing.toml"
 EMBEDDED_LABEL = "built-in default"
 
 
-@dataclass(frozen=True, slots=True)
-class SheetSource:
+class SheetSource(NamedTuple):
     """Where a sheet comes from, as the user should see it named."""
 
     path: Path
@@ -71,6 +67,8 @@ _TOML_END = re.compile(r"\s*\(at end of document\)$")
 
 def parse_toml(text: str, name: str) -> dict[str, Any]:
     """TOML text -> plain data, with every float read as an exact Decimal."""
+    import tomllib  # not needed when the sheet comes from the cache
+
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
@@ -93,6 +91,11 @@ def load(source: SheetSource) -> Sheet:
 
 def parse_sheet(text: str, name: str) -> Sheet:
     """Validate a sheet's text. Raises :class:`BadInput` with one line per problem, in file order."""
+    from ketacost.sheet import cache
+
+    cached = cache.get(text)
+    if cached is not None:
+        return cached
     data = parse_toml(text, name)
     from pydantic import ValidationError
 
@@ -106,11 +109,14 @@ def parse_sheet(text: str, name: str) -> Sheet:
             problems.extend(_describe(item) for item in error.errors(include_url=False))
     if problems:
         raise BadInput(*format_problems(text, name, problems))
+    cache.put(text, sheet)
     return sheet
 
 
 def format_problems(text: str, name: str, problems: list[tuple[KeyPath, str]]) -> list[str]:
     """``name:line:col: dotted.key: message`` for each problem, sorted by position in the file."""
+    from ketacost.sheet.positions import key_positions, locate  # only needed when something is wrong
+
     positions = key_positions(text)
     lines = []
     for loc, message in problems:

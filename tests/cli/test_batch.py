@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,9 @@ from typing import Any
 import pytest
 
 from ketacost.batch import COLUMNS
-from tests.conftest import Run
+from tests.conftest import DEFAULT_SHEET, Run
 
-OPTIONS = ["self_pay", "hsa", "fsa", "medical_loan", "clinic_plan", "va"]
+OPTIONS = list(tomllib.loads(DEFAULT_SHEET.read_text(encoding="utf-8"))["options"])  # in sheet order
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:
@@ -41,8 +42,8 @@ def test_csv_in_csv_out_one_row_per_scenario_and_option_tagged_with_its_line(run
         "4540.01",
     )
     assert (loan["net_cost_low"], loan["net_cost_high"], loan["error"]) == ("3026.70", "7566.71", "")
-    assert [r["cheapest"] for r in rows[:6]] == ["false", "false", "true", "false", "false", "false"]
-    assert rows[6]["course_total"] == "2802.00"
+    assert [r["option"] for r in rows[: len(OPTIONS)] if r["cheapest"] == "true"] == ["fsa"]
+    assert rows[len(OPTIONS)]["course_total"] == "2802.00"
     assert result.stderr == ""
 
 
@@ -78,7 +79,7 @@ def test_a_bad_row_gets_an_error_record_and_the_others_go_on(run: Run, tmp_path:
         "8": "expected 4 cells, got 2",
     }
     assert all(r[c] == "" for r in rows if r["error"] for c in COLUMNS if c not in ("line", "error"))
-    assert [r["line"] for r in rows if not r["error"]] == ["2"] * 6 + ["7"] * 6
+    assert [r["line"] for r in rows if not r["error"]] == ["2"] * len(OPTIONS) + ["7"] * len(OPTIONS)
 
 
 def test_jsonl_in_jsonl_out_with_error_records(run: Run, tmp_path: Path) -> None:
@@ -125,6 +126,25 @@ def test_flags_give_defaults_that_a_row_overrides(run: Run, tmp_path: Path) -> N
     ]
 
 
+def test_every_estimate_flag_is_a_field(run: Run, run_json: Callable[..., Any], tmp_path: Path) -> None:
+    (tmp_path / "s.jsonl").write_text(
+        '{"treatment": "spravato", "boosters": 2, "down_payment": "500", "coinsurance": 10, "copay": 25,'
+        ' "deductible_left": 0, "oop_max_left": 3000, "budget": 400, "option": ["medical_loan", "insurance"]}\n'
+    )
+    rows = jsonl(run("estimate", "--input", "s.jsonl").stdout)
+    single = run_json(
+        "estimate", "-t", "spravato", "--boosters", "2", "--down-payment", "500", "--coinsurance", "10",
+        "--copay", "25", "--deductible-left", "0", "--oop-max-left", "3000", "--budget", "400",
+        "-o", "medical_loan", "-o", "insurance",
+    )  # fmt: skip
+    assert [r["option"] for r in rows] == ["medical_loan", "insurance"]
+    for row, option in zip(rows, single["options"], strict=True):
+        assert (row["upfront"], row["total_paid"], row["net_cost"]) == tuple(
+            option["typical"][k] for k in ("upfront", "total_paid", "net_cost")
+        )
+    assert rows[0]["financed"] == single["options"][0]["typical"]["financed"]
+
+
 def test_several_ids_in_one_cell(run: Run, tmp_path: Path) -> None:
     (tmp_path / "s.csv").write_text('treatment,options\niv,"hsa, fsa"\niv,clinic_plan;va medical_loan\n')
     rows = csv_rows(run("estimate", "--input", "s.csv").stdout)
@@ -140,7 +160,7 @@ def test_several_ids_in_one_cell(run: Run, tmp_path: Path) -> None:
 def test_format_json_turns_csv_input_into_json_lines_and_other_formats_are_refused(run: Run, tmp_path: Path) -> None:
     (tmp_path / "s.csv").write_text("treatment\nim\n")
     records = jsonl(run("estimate", "--input", "s.csv", "--format", "json").stdout)
-    assert len(records) == 6 and records[0]["treatment"] == "im"
+    assert len(records) == len(OPTIONS) and records[0]["treatment"] == "im"
     refused = run("estimate", "--input", "s.csv", "--format", "table")
     assert refused.exit_code == 2
     assert refused.stderr == "--format table: with --input, choose csv or json (JSON Lines)\n"
@@ -225,31 +245,6 @@ def test_a_progress_bar_goes_to_stderr_on_a_terminal_only(tmp_path: Path) -> Non
     batch(piped, "s.csv", None, Scenario())
     batch(on_terminal, "s.csv", None, Scenario())
     assert piped.stdout.getvalue() == on_terminal.stdout.getvalue()  # type: ignore[attr-defined]
-    assert len(csv_rows(piped.stdout.getvalue())) == 2500 * 6  # type: ignore[attr-defined]
+    assert len(csv_rows(piped.stdout.getvalue())) == 2500 * len(OPTIONS)  # type: ignore[attr-defined]
     assert piped.stderr.getvalue() == ""  # type: ignore[attr-defined]
     assert "2,500 scenarios" in on_terminal.stderr.getvalue()  # type: ignore[attr-defined]
-
-
-def test_a_long_batch_gives_what_each_scenario_gives_alone(tmp_path: Path) -> None:
-    """Schedules are cached across scenarios; a warm cache must never change a figure."""
-    import random
-
-    from ketacost import batch, estimate
-    from ketacost.sheet.load import EMBEDDED, SheetSource, load
-
-    sheet = load(SheetSource(EMBEDDED, "built-in"))
-    rng = random.Random(7)
-    lines = ["treatment,sessions,price,tax_rate"]
-    for _ in range(300):
-        price = f"{rng.randint(100, 2000)}.{rng.randint(0, 99):02d}" if rng.random() < 0.5 else ""
-        lines.append(f"{rng.choice(['iv', 'im', 'kap', 'oral', 'spravato'])},{rng.randint(1, 12)},{price},")
-    out = io.StringIO()
-    batch.run(sheet, "built-in", batch.read_csv(lines, "s.csv"), batch.CsvWriter(out))
-    rows = csv_rows(out.getvalue())
-    for line, fields in batch.read_csv(lines, "s.csv"):
-        estimate._repayments.cache_clear()
-        alone = io.StringIO()
-        writer = batch.CsvWriter(alone)
-        assert isinstance(fields, dict)
-        writer.rows(line, estimate.estimate(sheet, batch.scenario(fields, estimate.Scenario()), source="built-in"))
-        assert csv_rows(alone.getvalue()) == [row for row in rows if row["line"] == str(line)]

@@ -77,13 +77,19 @@ def test_json_contract_for_the_default_sheet(run_json: Callable[..., Any]) -> No
         "fsa": "fsa",
         "medical_loan": "loan",
         "clinic_plan": "clinic_plan",
+        "care_card": "deferred_interest",
+        "card_24": "reduced_apr",
+        "card_60": "reduced_apr",
+        "insurance": "insurance",
         "va": "va",
     }
     money = re.compile(r"^\d+\.\d\d$")
     for option in doc["options"]:
         for point_name in ("low", "typical", "high"):
             point = option[point_name]
-            assert point["available"] is True
+            if not point["available"]:
+                assert set(point) == {"available", "reason"} and point["reason"]
+                continue
             for field in ("upfront", "monthly", "total_paid", "interest", "fees", "tax_savings", "net_cost"):
                 assert money.match(point[field]), (option["id"], field, point[field])
             assert isinstance(point["months"], int)
@@ -152,7 +158,7 @@ def test_add_ons_per_course_and_per_session(run_json: Callable[..., Any]) -> Non
 def test_csv_has_a_row_per_option_and_price_point(run: Run) -> None:
     result = run("estimate", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 6 * 3
+    assert len(rows) == 10 * 3
     first = rows[0]
     assert (first["option"], first["price_point"], first["total_paid"]) == ("self_pay", "low", "2400.00")
 
@@ -254,3 +260,14 @@ def test_version(run: Run) -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"ketacost {__version__}"
+
+
+@pytest.mark.parametrize("env", [{}, {"FORCE_COLOR": "1"}])
+def test_escape_sequences_in_sheet_text_never_reach_the_terminal(
+    run: Run, sheet_text: str, write_sheet: Callable[[str], Path], env: dict[str, str]
+) -> None:
+    evil = 'name = "Self-pay\\u001b]0;pwned\\u0007\\u001b[2J\\u001b[31m red\\u0008"'
+    path = write_sheet(sheet_text.replace('name = "Self-pay, in full"', evil))
+    out = run("estimate", "--pricing", str(path), env=env).stdout
+    assert "Self-pay red" in out
+    assert "pwned" not in out and "\x1b[2J" not in out and "\x1b]" not in out and "\x08" not in out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from dataclasses import fields
 from decimal import Decimal
 
 import numpy_financial as npf  # type: ignore[import-untyped]
@@ -116,9 +115,10 @@ def test_invalid_loans_are_rejected(principal: Decimal, rate: Decimal, months: i
 
 
 def test_rows_are_the_same_as_constructor_built_installments() -> None:
-    # amortize builds rows by setting slots directly: every field must be set, as the constructor would.
+    # amortize builds rows with tuple.__new__: every field must be set, as the constructor would.
     for row in amortize(D("4321.09"), D("17.5"), 36, monthly_fee=D("2.50")).rows:
-        rebuilt = Installment(**{field.name: getattr(row, field.name) for field in fields(Installment)})
+        assert type(row) is Installment
+        rebuilt = Installment(**{name: getattr(row, name) for name in Installment._fields})
         assert rebuilt == row
 
 
@@ -207,3 +207,29 @@ def test_numpy_financial_agrees_on_1000_random_loans() -> None:
         for row in schedule.rows:
             assert row.interest == cents(balance * rate / 1200)
             balance = row.balance
+
+
+@given(
+    st.decimals(min_value=0, max_value=1_000_000, places=2),
+    st.decimals(min_value=0, max_value=100, places=4),
+)
+def test_monthly_interest_is_the_exact_half_up_rounding(balance: Decimal, apr: Decimal) -> None:
+    # The schedule multiplies by a rate rounded up to 28 digits; it must agree with exact arithmetic.
+    from decimal import localcontext
+
+    from ketacost.finance.schedule import _monthly_rate
+
+    with localcontext() as exact:
+        exact.prec = 60
+        expected = cents(balance * apr / 1200)
+    assert cents(balance * _monthly_rate(apr)) == expected
+
+
+def test_half_cent_ties_round_up() -> None:
+    from ketacost.finance.schedule import _monthly_rate
+
+    # 0.50 at 12% a year is exactly half a cent a month, 100.50 at 12% exactly 1.005, 2,010.00 at 0.3% 0.5025.
+    assert cents(D("0.50") * _monthly_rate(D("12"))) == D("0.01")
+    assert cents(D("100.50") * _monthly_rate(D("12"))) == D("1.01")
+    assert cents(D("2010.00") * _monthly_rate(D("0.3"))) == D("0.50")
+    assert cents(D("2010.00") * _monthly_rate(D("17.9104"))) == cents(D("2010.00") * D("17.9104") / 1200)

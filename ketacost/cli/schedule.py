@@ -1,0 +1,122 @@
+"""``ketacost schedule``: one payment option month by month: payment, interest, principal, fees, balance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from ketacost.cli.app import PricingOption, env_of, reports_errors
+from ketacost.cli.options import (
+    AddOnOption,
+    BoostersOption,
+    CoinsuranceOption,
+    CopayOption,
+    DeductibleOption,
+    DownPaymentOption,
+    FormatOption,
+    FsaBalanceOption,
+    HsaBalanceOption,
+    OopMaxOption,
+    OutputFormat,
+    PriceOption,
+    SessionsOption,
+    TaxRateOption,
+    TreatmentOption,
+)
+from ketacost.cli.scenario import build_scenario
+from ketacost.errors import BadInput
+
+
+class PricePoint(StrEnum):
+    low = "low"
+    typical = "typical"
+    high = "high"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("schedule", short_help="One payment option month by month: payment, interest, balance.")(
+        schedule_command
+    )
+
+
+@reports_errors
+def schedule_command(
+    ctx: typer.Context,
+    option: Annotated[str, typer.Option("--option", "-o", metavar="ID", help="The payment option to show.")],
+    treatment: TreatmentOption = None,
+    sessions: SessionsOption = None,
+    boosters: BoostersOption = None,
+    price: PriceOption = None,
+    add_on: AddOnOption = None,
+    tax_rate: TaxRateOption = None,
+    hsa_balance: HsaBalanceOption = None,
+    fsa_balance: FsaBalanceOption = None,
+    down_payment: DownPaymentOption = None,
+    deductible_left: DeductibleOption = None,
+    coinsurance: CoinsuranceOption = None,
+    copay: CopayOption = None,
+    oop_max_left: OopMaxOption = None,
+    at: Annotated[PricePoint, typer.Option("--at", help="Which course price to repay.")] = PricePoint.typical,
+    start: Annotated[
+        str | None, typer.Option("--start", metavar="DATE", help="First day of the loan (YYYY-MM-DD): adds dates.")
+    ] = None,
+    minimum_only: Annotated[
+        bool,
+        typer.Option("--minimum-only", help="Deferred-interest plans: what happens if only minimums are paid."),
+    ] = False,
+    output: FormatOption = OutputFormat.table,
+    pricing: PricingOption = None,
+) -> None:
+    """Show a payment option month by month, with totals; rows add up to the estimate's total paid.
+
+    Loans, plans and cards show their repayment; copays and insurance shares, paid at each visit, follow the
+    sessions month by month; an option paid in full up front has no monthly rows.
+    """
+    from ketacost.estimate import estimate
+    from ketacost.render import schedule_out
+    from ketacost.repayment import repayment
+    from ketacost.sheet.load import discover, load
+
+    env = env_of(ctx, pricing)
+    scenario = build_scenario(
+        treatment=treatment,
+        sessions=sessions,
+        boosters=boosters,
+        price=price,
+        add_on=add_on,
+        tax_rate=tax_rate,
+        hsa_balance=hsa_balance,
+        fsa_balance=fsa_balance,
+        down_payment=down_payment,
+        deductible_left=deductible_left,
+        coinsurance=coinsurance,
+        copay=copay,
+        oop_max_left=oop_max_left,
+        option=[option],
+    )
+    first_day = _date("--start", start)
+    source = discover(env.pricing)
+    result = estimate(load(source), scenario, source=source.label)
+    plan = repayment(result.options[0], at.value, result.course, start=first_day, minimum_only=minimum_only)
+    if output is OutputFormat.json:
+        env.stdout.write(schedule_out.render_json(plan))
+    elif output is OutputFormat.csv:
+        env.stdout.write(schedule_out.render_csv(plan))
+    elif output is OutputFormat.markdown:
+        env.stdout.write(schedule_out.render_markdown(plan))
+    elif env.is_terminal():
+        schedule_out.render_rich(plan, env.console())
+    else:
+        env.stdout.write(schedule_out.render_plain(plan, env.width()))
+
+
+def _date(flag: str, text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{flag}: {text!r} is not a date (expected YYYY-MM-DD, e.g. 2026-12-01)") from None

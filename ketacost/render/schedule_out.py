@@ -1,0 +1,132 @@
+"""Repayment -> table (plain or Rich), JSON, CSV or Markdown. Every figure comes computed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from ketacost.money import fmt, fmt_grouped
+from ketacost.render.fields import rate
+from ketacost.repayment import Repayment
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+FIELDS = ("payment", "interest", "principal", "fees", "balance")
+
+
+def document(plan: Repayment) -> dict[str, Any]:
+    return {
+        "option": plan.option,
+        "kind": plan.kind,
+        "name": plan.name,
+        "price_point": plan.point,
+        "minimum_only": plan.minimum_only,
+        "per_visit": plan.per_visit,
+        "financed": fmt(plan.financed),
+        "note_rate": rate(plan.note_rate),
+        "apr": rate(plan.apr),
+        "upfront": fmt(plan.upfront),
+        "total_paid": fmt(plan.total_paid),
+        "rows": [
+            {
+                "month": row.month,
+                "date": date.isoformat() if date else None,
+                **{name: fmt(getattr(row, name)) for name in FIELDS},
+            }
+            for row, date in zip(plan.rows, plan.dates, strict=True)
+        ],
+        "totals": {name: fmt(plan.total(name)) for name in FIELDS[:-1]},
+    }
+
+
+def render_json(plan: Repayment) -> str:
+    return json.dumps(document(plan), indent=2) + "\n"
+
+
+def render_csv(plan: Repayment) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["month", "date", *FIELDS])
+    for row, date in zip(plan.rows, plan.dates, strict=True):
+        writer.writerow([row.month, date.isoformat() if date else "", *(fmt(getattr(row, n)) for n in FIELDS)])
+    return buffer.getvalue()
+
+
+def _heading(plan: Repayment) -> list[str]:
+    if plan.per_visit:
+        return [
+            f"{plan.name}: paid at each visit, by month (the {plan.point} price)",
+            f"Total paid: {fmt_grouped(plan.total_paid)}",
+        ]
+    what = "only minimum payments" if plan.minimum_only else f"the {plan.point} price"
+    lines = [f"{plan.name}: repayment at {what}"]
+    rates = []
+    if plan.note_rate is not None:
+        rates.append(f"note rate {rate(plan.note_rate)}%")
+    if plan.apr is not None:
+        rates.append(f"APR {rate(plan.apr)}% (Regulation Z)")
+    lines.append(
+        f"Financed {fmt_grouped(plan.financed)}; paid up front {fmt_grouped(plan.upfront)}"
+        + (f"; {', '.join(rates)}" if rates else "")
+    )
+    lines.append(f"Total paid: {fmt_grouped(plan.total_paid)}")
+    return lines
+
+
+def _body(plan: Repayment) -> tuple[list[str], list[list[str]]]:
+    dated = any(plan.dates)
+    columns = ["Month", *(["Date"] if dated else []), "Payment", "Interest", "Principal", "Fees", "Balance"]
+    body = []
+    for row, date in zip(plan.rows, plan.dates, strict=True):
+        cells = [str(row.month), *([date.isoformat() if date else ""] if dated else [])]
+        body.append(cells + [fmt_grouped(getattr(row, name)) for name in FIELDS])
+    totals = ["Total", *([""] if dated else []), *(fmt_grouped(plan.total(n)) for n in FIELDS[:-1]), ""]
+    body.append(totals)
+    return columns, body
+
+
+def render_plain(plan: Repayment, width: int = 80) -> str:
+    from ketacost.render.plain import table_lines
+
+    columns, body = _body(plan)
+    lines = [*_heading(plan), ""]
+    if plan.rows:
+        lines += table_lines("Month by month", columns, body, width, first_min=5)
+    else:
+        lines.append("Nothing is paid monthly: everything is paid up front.")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(plan: Repayment) -> str:
+    from ketacost.render.markdown_out import md_cell
+
+    columns, body = _body(plan)
+    lines = [f"## {md_cell(_heading(plan)[0])}", "", *(md_cell(line) + "  " for line in _heading(plan)[1:]), ""]
+    lines.append("| " + " | ".join(columns) + " |")
+    lines.append("|" + "|".join(["---:"] * len(columns)) + "|")
+    lines += ["| " + " | ".join(row) + " |" for row in body]
+    return "\n".join(lines) + "\n"
+
+
+def render_rich(plan: Repayment, console: Console) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    head = _heading(plan)
+    console.print(Text(head[0], style="bold"))
+    for line in head[1:]:
+        console.print(line)
+    if not plan.rows:
+        console.print("Nothing is paid monthly: everything is paid up front.")
+        return
+    columns, body = _body(plan)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0))
+    for name in columns:
+        table.add_column(name, justify="right", no_wrap=True)
+    for index, row in enumerate(body):
+        table.add_row(*row, style="bold" if index == len(body) - 1 else "", end_section=index == len(body) - 2)
+    console.print(table)

@@ -1,0 +1,88 @@
+"""A per-user cache of validated price sheets, so an unchanged sheet is not parsed and validated on every run.
+
+Parsing TOML and building the schema's validators is most of what ketacost adds to Python's start-up. The
+cache maps the SHA-256 of (sheet text, ketacost and pydantic versions, the schema's source) to the validated
+sheet, pickled. Anything unexpected (no cache directory, a corrupt, foreign or group-writable file) means a miss,
+never an error: the sheet is then validated as usual. Only valid sheets are cached, so every error message still
+comes from a full validation. ``KETACOST_CACHE=off`` turns it off; ``KETACOST_CACHE_DIR`` moves it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ketacost.sheet.model import Sheet
+
+_SCHEMA_SOURCE = Path(__file__).with_name("model.py")
+
+
+def directory() -> Path | None:
+    """Where cached sheets live, or None when caching is off."""
+    if os.environ.get("KETACOST_CACHE", "").lower() in ("0", "off", "no", "false"):
+        return None
+    explicit = os.environ.get("KETACOST_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ketacost" / "sheets"
+
+
+def _key(text: str) -> str:
+    from pydantic import VERSION
+
+    from ketacost import __version__
+
+    digest = hashlib.sha256()
+    for part in (__version__, VERSION, text):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    with contextlib.suppress(OSError):  # a zipped install: the versions alone must do
+        digest.update(_SCHEMA_SOURCE.read_bytes())
+    return digest.hexdigest()
+
+
+def get(text: str) -> Sheet | None:
+    """The validated sheet for this text, if a trustworthy cache entry exists."""
+    folder = directory()
+    if folder is None:
+        return None
+    path = folder / f"{_key(text)}.pickle"
+    try:
+        with path.open("rb") as handle:
+            status = os.fstat(handle.fileno())
+            # Unpickling runs code: only ever read a file this user owns and nobody else may write.
+            if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                return None
+            sheet = pickle.load(handle)
+    except Exception:  # a missing, unreadable or corrupt entry is just a miss
+        return None
+    from ketacost.sheet.model import Sheet
+
+    return sheet if isinstance(sheet, Sheet) else None
+
+
+def put(text: str, sheet: Sheet) -> None:
+    """Remember a validated sheet; silently does nothing if the cache cannot be written."""
+    folder = directory()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".tmp-", delete=False)  # noqa: SIM115
+        try:
+            with handle:
+                pickle.dump(sheet, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(handle.name, 0o600)
+            os.replace(handle.name, folder / f"{_key(text)}.pickle")
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+    except Exception:  # a read-only home or a full disk must never break an estimate
+        return

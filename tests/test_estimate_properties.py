@@ -1,0 +1,67 @@
+"""Properties of every estimate, for every option kind, over generated scenarios (hypothesis)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ketacost.estimate import POINTS, estimate
+from ketacost.scenario import Scenario
+from ketacost.sheet.load import EMBEDDED, parse_sheet
+
+SHEET = parse_sheet(EMBEDDED.read_text(encoding="utf-8"), "pricing.toml")
+money = st.decimals(min_value=0, max_value=20_000, places=2)
+optional_money = st.none() | money
+
+scenarios = st.builds(
+    Scenario,
+    treatment=st.sampled_from(sorted(SHEET.treatments)),
+    sessions=st.none() | st.integers(1, 200),
+    boosters=st.none() | st.integers(0, 20),
+    price=st.none() | st.decimals(min_value=0, max_value=5_000, places=2),
+    tax_rate=st.none() | st.decimals(min_value=0, max_value=100, places=2),
+    hsa_balance=optional_money,
+    fsa_balance=optional_money,
+    down_payment=optional_money,
+    budget=optional_money,
+    deductible_left=optional_money,
+    coinsurance=st.none() | st.decimals(min_value=0, max_value=100, places=2),
+    copay=optional_money,
+    oop_max_left=optional_money,
+    options=st.just(()),
+    add_ons=st.just(()),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios)
+def test_every_option_adds_up_exactly_and_never_goes_negative(scenario: Scenario) -> None:
+    result = estimate(SHEET, scenario, source="test")
+    for option in result.options:
+        for point in POINTS:
+            outcome = option.at(point)
+            if not outcome.available:
+                continue
+            assert outcome.upfront + sum(outcome.installments, Decimal(0)) == outcome.total_paid
+            assert outcome.net_cost == outcome.total_paid - outcome.tax_savings
+            figures = (outcome.upfront, outcome.interest, outcome.fees, outcome.tax_savings, *outcome.installments)
+            assert all(value >= 0 for value in figures)
+            assert all(value == value.quantize(Decimal("0.01")) for value in figures)
+            if outcome.schedule is not None and outcome.schedule.rows:
+                assert outcome.schedule.rows[-1].balance == 0
+                assert outcome.schedule.total_principal == outcome.schedule.financed
+            # The clinic is paid in full: interest and fees only ever add to the course total.
+            if option.kind in ("hsa", "fsa", "loan", "clinic_plan", "deferred_interest", "reduced_apr"):
+                assert outcome.total_paid >= result.course.total.at(point)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.decimals(min_value=0, max_value=2_000, places=2), st.decimals(min_value=1, max_value=1_000, places=2))
+def test_monthly_payment_falls_as_the_down_payment_rises(down: Decimal, more: Decimal) -> None:
+    low = estimate(SHEET, Scenario(down_payment=down), source="t")
+    high = estimate(SHEET, Scenario(down_payment=down + more), source="t")
+    for a, b in zip(low.options, high.options, strict=True):
+        if a.typical.available and b.typical.available and a.typical.months and b.typical.months:
+            assert b.typical.monthly <= a.typical.monthly
