@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from ketacost.course import Course, price_course
 from ketacost.errors import BadInput
@@ -36,14 +37,36 @@ POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
 
 # A batch of scenarios meets the same amounts again and again (every scenario at the sheet's prices has the same
 # course totals). Schedules and APRs are pure functions of exact values with immutable results, so the recent
-# ones are kept; 256 of each stay within a few MiB. Equal Decimals (950 and 950.00) share an entry, which is
-# safe: every figure in a schedule and every APR is rounded to the cent.
+# ones are kept, with the sums an Outcome needs worked out once; 256 of each stay within a few MiB. Equal
+# Decimals (950 and 950.00) share an entry, which is safe: every figure in a schedule and every APR is rounded
+# to the cent.
 _recent = functools.lru_cache(maxsize=256)
-amortize = _recent(_schedule.amortize)
-equal_installments = _recent(_schedule.equal_installments)
-paid_in_full_schedule = _recent(_deferred.paid_in_full_schedule)
-minimum_only_schedule = _recent(_deferred.minimum_only_schedule)
-loan_apr = _recent(_apr.loan_apr)
+
+
+class _Plan(NamedTuple):
+    """A schedule with its payments and totals at hand."""
+
+    schedule: Schedule
+    payments: tuple[Decimal, ...]
+    interest: Decimal
+    fees: Decimal
+
+
+def _planned(make: Callable[..., Schedule]) -> Callable[..., _Plan]:
+    @_recent
+    def plan(*args: Any) -> _Plan:
+        schedule = make(*args)
+        return _Plan(
+            schedule, tuple(row.payment for row in schedule.rows), schedule.total_interest, schedule.total_fees
+        )
+
+    return plan
+
+
+amortize = _planned(_schedule.amortize)
+equal_installments = _planned(_schedule.equal_installments)
+paid_in_full_schedule = _planned(_deferred.paid_in_full_schedule)
+minimum_only_schedule = _planned(_deferred.minimum_only_schedule)
 
 
 @_recent
@@ -256,13 +279,14 @@ class Pricer:
         else:
             fee = cents(financed * fee_share)
             principal = financed + fee
-        schedule = amortize(principal, option.apr, option.term_months)
+        plan = amortize(principal, option.apr, option.term_months)
         if fee:
             how = "deducted from the proceeds" if option.fee_handling == "deducted" else "added to the loan"
             self.notes.append(f"{_pct(option.origination_fee_pct)} origination fee {how}")
-        apr = loan_apr(schedule, fee) if schedule.rows and (fee or schedule.total_interest) else None
+        # The fee is a prepaid finance charge, netted from the amount financed (as finance.apr.loan_apr does).
+        apr = _regz_apr(principal - fee, plan.payments) if plan.payments and (fee or plan.interest) else None
         self.notes.append(f"{_pct(option.apr)} note rate over {option.term_months} months" + _apr_note(apr))
-        return _financed(first, schedule, fees=fee, savings=savings, financed=financed, apr=apr, rate=option.apr)
+        return _financed(first, plan, fees=fee, savings=savings, financed=financed, apr=apr, rate=option.apr)
 
     def clinic_plan(self, option: ClinicPlan, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
         if option.down_payment is not None:
@@ -271,28 +295,28 @@ class Pricer:
             down = cents(financed * option.down_payment_pct / HUNDRED)
         financed -= down
         if option.apr:
-            schedule = amortize(financed, option.apr, option.months)
+            plan = amortize(financed, option.apr, option.months)
         else:
-            schedule = equal_installments(financed, option.months)
+            plan = equal_installments(financed, option.months)
         if option.setup_fee:
             self.notes.append(f"{fmt_grouped(option.setup_fee)} plan fee paid with the down payment")
-        charge = schedule.total_interest + option.setup_fee
+        charge = plan.interest + option.setup_fee
         # The plan fee is a prepaid finance charge (Reg Z): it is netted from the amount financed.
-        apr = _regz_apr(financed - option.setup_fee, tuple(r.payment for r in schedule.rows)) if charge else None
+        apr = _regz_apr(financed - option.setup_fee, plan.payments) if charge else None
         if apr is not None:
             self.notes.append(f"APR {apr}% (Regulation Z, counting the plan fee)")
         upfront = first + down + option.setup_fee
         return _financed(
-            upfront, schedule, fees=option.setup_fee, savings=savings, financed=financed, apr=apr, rate=option.apr
+            upfront, plan, fees=option.setup_fee, savings=savings, financed=financed, apr=apr, rate=option.apr
         )
 
     def reduced_apr(self, option: ReducedApr, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
         if financed < option.min_purchase:
             return _unavailable(_below_minimum(option.min_purchase, financed))
-        schedule = amortize(financed, option.apr, option.term_months)
-        apr = _regz_apr(financed, tuple(r.payment for r in schedule.rows)) if schedule.total_interest else None
+        plan = amortize(financed, option.apr, option.term_months)
+        apr = _regz_apr(financed, plan.payments) if plan.interest else None
         self.notes.append(f"{_pct(option.apr)} fixed APR over {option.term_months} months")
-        return _financed(first, schedule, fees=ZERO, savings=savings, financed=financed, apr=apr, rate=option.apr)
+        return _financed(first, plan, fees=ZERO, savings=savings, financed=financed, apr=apr, rate=option.apr)
 
     def deferred(self, option: DeferredInterest, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
         if financed < option.min_purchase:
@@ -304,14 +328,16 @@ class Pricer:
             min_payment_floor=option.min_payment_floor,
             repay_months=option.repay_months,
         )
-        schedule = paid_in_full_schedule(financed, terms)
+        plan = paid_in_full_schedule(financed, terms)
         risk = minimum_only_schedule(financed, terms)
         self.notes.append(
             f"No interest if paid in full within {option.promo_months} months; otherwise "
             f"{_pct(option.standard_apr)} APR is charged from the purchase date"
         )
-        outcome = _financed(first, schedule, fees=ZERO, savings=savings, financed=financed, apr=None, rate=ZERO)
-        return outcome._replace(interest_at_risk=risk.total_interest, risk_schedule=risk, note_rate=option.standard_apr)
+        outcome = _financed(first, plan, fees=ZERO, savings=savings, financed=financed, apr=None, rate=ZERO)
+        return outcome._replace(
+            interest_at_risk=risk.interest, risk_schedule=risk.schedule, note_rate=option.standard_apr
+        )
 
     def insurance(self, option: Insurance, point: PricePointName) -> Outcome:
         course = self.course
@@ -432,7 +458,7 @@ class Pricer:
 
 def _financed(
     upfront: Decimal,
-    schedule: Schedule,
+    plan: _Plan,
     *,
     fees: Decimal,
     savings: Decimal,
@@ -442,14 +468,14 @@ def _financed(
 ) -> Outcome:
     return Outcome(
         upfront=upfront,
-        installments=tuple(row.payment for row in schedule.rows),
-        interest=schedule.total_interest,
-        fees=fees + schedule.total_fees,
+        installments=plan.payments,
+        interest=plan.interest,
+        fees=fees + plan.fees,
         tax_savings=savings,
         financed=financed,
         apr=apr,
         note_rate=rate,
-        schedule=schedule,
+        schedule=plan.schedule,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
@@ -120,13 +120,12 @@ def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario) -> N
     try:
         first = stream.readline().removeprefix("\ufeff")
         kind = batches.input_kind(path, first)
-        lines = _chain(first, stream)
+        lines: Iterable[str] = _chain(first, stream)
         if output is None:
             output = OutputFormat.csv if kind == "csv" else OutputFormat.json
-        with _Progress(env, path, lines) if env.stderr.isatty() else contextlib.nullcontext() as progress:
-            if progress is not None:
-                lines = progress.lines
-            records = batches.read_csv(lines, path) if kind == "csv" else batches.read_jsonl(lines, path)
+        counted = _Counted(lines)
+        records = batches.read_csv(counted, path) if kind == "csv" else batches.read_jsonl(counted, path)
+        with _progress(env, path, counted) as progress:
             writer = batches.CsvWriter(env.stdout) if output is OutputFormat.csv else batches.JsonlWriter(env.stdout)
             summary = batches.run(sheet, source.label, records, writer, base, progress)
     except UnicodeDecodeError as error:
@@ -161,34 +160,38 @@ def _chain(first: str, rest: TextIO) -> Iterator[str]:
     yield from rest
 
 
-class _Progress:
-    """A Rich progress bar on stderr (a terminal only), advanced by the input read; Rich is imported only here."""
+class _Counted:
+    """Input lines, counting the characters read so far (what a progress bar advances by)."""
 
-    def __init__(self, env: Env, path: str, lines: Iterable[str]) -> None:
-        import os
-
-        from rich.console import Console
-        from rich.progress import Progress
-
+    def __init__(self, lines: Iterable[str]) -> None:
         self.read = 0
-        self.lines = self._counted(lines)
-        self._bar = Progress(console=Console(file=env.stderr), transient=True)
-        self._task = self._bar.add_task("Estimating", total=os.path.getsize(path) if path != "-" else None)
+        self._lines = lines
 
-    def _counted(self, lines: Iterable[str]) -> Iterator[str]:
-        for line in lines:
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
             self.read += len(line)
             yield line
 
-    def __call__(self, scenarios: int) -> None:
-        self._bar.update(self._task, completed=self.read, description=f"{scenarios:,} scenarios")
 
-    def __enter__(self) -> _Progress:
-        self._bar.start()
-        return self
+@contextlib.contextmanager
+def _progress(env: Env, path: str, counted: _Counted) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress bar on stderr when it is a terminal (Rich is imported only then); else nothing."""
+    if not env.stderr.isatty():
+        yield None
+        return
+    import os
 
-    def __exit__(self, *_: object) -> None:
-        self._bar.stop()
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(file=env.stderr), transient=True)
+    task = bar.add_task("Estimating", total=os.path.getsize(path) if path != "-" else None)
+
+    def advance(scenarios: int) -> None:
+        bar.update(task, completed=counted.read, description=f"{scenarios:,} scenarios")
+
+    with bar:
+        yield advance
 
 
 def write(env: Env, output: OutputFormat, result: object, *, timeline: bool = False) -> None:

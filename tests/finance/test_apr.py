@@ -151,3 +151,57 @@ def test_sixty_payment_apr_needs_few_newton_steps(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(apr_module, "_present_value", counting)
     assert loan_apr(amortize(D("7000.00"), D("17.90"), 60), D("350.00")) == D("20.32")
     assert calls <= 8
+
+
+def _termwise_apr(amount: D, payments: list[D], f: D, periods: int = 12) -> D | None:
+    """The Appendix J APR by the plain method: Newton's method with Horner's rule payment by payment."""
+    from decimal import localcontext
+
+    from ketacost.money import cents
+
+    total = sum(payments, D(0))
+    if total < amount:
+        return None
+    if total == amount:
+        return D(0)
+    with localcontext() as context:
+        context.prec = 28
+        i = (total - amount) / (amount * (sum(k * p for k, p in enumerate(payments, 1)) / total))
+        for _ in range(100):
+            v = 1 / (1 + i)
+            q = dq = D(0)
+            for payment in reversed(payments):
+                dq = dq * v + q
+                q = q * v + payment
+            s, ds, odd = v * q, -(q + v * dq) * v * v, 1 + f * i
+            after = i - (s / odd - amount) / (ds / odd - s * f / (odd * odd))
+            after = after if after > 0 else i / 2
+            if abs(after - i) < D("1e-12") / (periods * 100):
+                i = after
+                break
+            i = after
+        return cents(i * periods * 100)
+
+
+def test_runs_of_equal_payments_give_the_apr_that_payment_by_payment_gives() -> None:
+    """regz_apr sums runs of equal payments in closed form; the plain method is the oracle."""
+    from ketacost.finance.schedule import amortize, equal_installments
+
+    rng = random.Random(4)
+    for _ in range(300):
+        amount = D(rng.randint(10_000, 5_000_000)).scaleb(-2)
+        months = rng.choice((3, 6, 12, 24, 36, 60, 84, 120))
+        kind = rng.random()
+        if kind < 0.5:
+            payments = [row.payment for row in amortize(amount, D(rng.randint(1, 3600)).scaleb(-2), months).rows]
+        elif kind < 0.7:
+            payments = [row.payment for row in equal_installments(amount, months).rows]
+            amount -= D(rng.randint(1, 5000)).scaleb(-2)  # a prepaid fee netted from the amount financed
+        else:  # uneven payments
+            payments = [D(rng.randint(1, 400_000)).scaleb(-2) for _ in range(months)]
+        f = rng.choice((D(0), D(0), D("0.5"), D("0.25")))
+        assert regz_apr(amount, payments, first_period_fraction=f) == _termwise_apr(amount, payments, f), (
+            amount,
+            payments,
+            f,
+        )
