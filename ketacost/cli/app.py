@@ -97,9 +97,11 @@ def reports_errors(command: F) -> F:
 
 
 def _register() -> None:
-    from ketacost.cli import estimate
+    from ketacost.cli import estimate, quote, quotes
 
     estimate.register(app)
+    quote.register(app)
+    quotes.register(app)
 
 
 _register()

@@ -52,3 +52,12 @@ PaymentOptionOption = Annotated[
     list[str] | None,
     typer.Option("--option", "-o", metavar="ID", help="Only this payment option. Repeatable. Default: all."),
 ]
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        metavar="PATH",
+        help="Quote register (SQLite file). Default: $KETACOST_STORE, else quotes.sqlite3 in the user data directory.",
+        show_default=False,
+    ),
+]
