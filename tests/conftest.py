@@ -20,8 +20,10 @@ Run = Callable[..., Result]
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test sees the developer's KETACOST_PRICING or a pricing.toml in the working directory."""
+    """No test sees the developer's KETACOST_PRICING, a pricing.toml in the working directory, or their quotes."""
     monkeypatch.delenv("KETACOST_PRICING", raising=False)
+    monkeypatch.setenv("KETACOST_STORE", str(tmp_path / "register" / "quotes.sqlite3"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.chdir(tmp_path)
 
 

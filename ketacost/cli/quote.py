@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -145,13 +146,15 @@ def quote_command(
         "diagnosis": list(diagnosis or ()),
         "pricing": source.label,
     }
+    # Built once before the register is opened, so a course the sheet cannot quote leaves no trace.
+    draft = gfe.build(
+        sheet, scenario, request, quote_id="", issued=issued, source=source.label, sheet_sha256=sheet_sha256
+    )
     rendered: dict[str, Any] = {}
 
     def make(quote_id: str) -> register_store.Quote:
-        """The whole quote for one ID: built, then rendered from its canonical JSON exactly as `show` will."""
-        built = gfe.build(
-            sheet, scenario, request, quote_id=quote_id, issued=issued, source=source.label, sheet_sha256=sheet_sha256
-        )
+        """The whole quote for one ID, rendered from its canonical JSON exactly as `quotes show` will render it."""
+        built = dataclasses.replace(draft, quote_id=quote_id)
         document = gfe.canonical_json(gfe.to_document(built))
         rendered.clear()
         rendered.update(render_all(document, html=html is not None, markdown=markdown is not None))

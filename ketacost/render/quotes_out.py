@@ -58,7 +58,7 @@ def list_document(quotes: Sequence[Quote]) -> list[dict[str, Any]]:
 
 def render_list_table(quotes: Sequence[Quote], console: Console, where: str) -> None:
     if not quotes:
-        console.print(Text(f"No quotes found in {where}."))
+        console.print(Text(f"No quotes found in {where}."), soft_wrap=True)
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
     for index, name in enumerate(LIST_COLUMNS):
@@ -66,7 +66,9 @@ def render_list_table(quotes: Sequence[Quote], console: Console, where: str) -> 
     for quote in quotes:
         table.add_row(*(Text(cell) for cell in _list_row(quote)))
     console.print(table)
-    console.print(Text(f"{len(quotes)} quote{'s' if len(quotes) != 1 else ''} in {where}.", style="dim"))
+    console.print(
+        Text(f"{len(quotes)} quote{'s' if len(quotes) != 1 else ''} in {where}.", style="dim"), soft_wrap=True
+    )
 
 
 def render_list_json(quotes: Sequence[Quote]) -> str:
