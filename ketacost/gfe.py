@@ -309,9 +309,8 @@ def disclaimers(clinic: str, contact: str) -> tuple[Disclaimer, ...]:
                 f"To learn more and get a form to start the process, go to {CMS_WEBSITE} or call {CMS_PHONE}. "
                 "For questions or more information about your right to a Good Faith Estimate or the dispute "
                 f"process, visit {CMS_WEBSITE} or call {CMS_PHONE}.",
-                "Keep a copy of this Good Faith Estimate in a safe place or take pictures of it. You may need it "
-                "if you are billed a higher amount. Make sure to save a copy or picture of your Good Faith "
-                "Estimate.",
+                "Make sure to save a copy or picture of your Good Faith Estimate. You may need it if you are billed "
+                "a higher amount.",
             ),
         ),
         Disclaimer(

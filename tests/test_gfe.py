@@ -96,6 +96,17 @@ def test_one_price_is_split_across_the_line_items_to_the_cent(treatment: str, ce
             assert line.charge.at("low").as_tuple().exponent >= -2  # type: ignore[operator]
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    total=st.integers(min_value=0, max_value=10**8).map(lambda c: D(c) / 100),
+    weights=st.lists(st.integers(min_value=0, max_value=10**6).map(D), min_size=1, max_size=8),
+)
+def test_allocate_parts_are_cents_never_negative_and_add_up(total: Decimal, weights: list[Decimal]) -> None:
+    parts = allocate(total, weights)
+    assert sum(parts, D(0)) == total
+    assert all(part >= 0 and part == part.quantize(D("0.01")) for part in parts)
+
+
 def test_allocate_never_goes_negative_and_always_adds_up() -> None:
     assert allocate(D("0.01"), [D(1), D(1), D(1)]) == [D("0.01"), D("0.00"), D("0.00")]
     assert allocate(D("100.00"), [D(1), D(1), D(1)]) == [D("33.34"), D("33.33"), D("33.33")]

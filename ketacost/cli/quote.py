@@ -185,8 +185,14 @@ def quote_command(
             quote = opened.issue(make, lambda: gfe.new_quote_id(issued))
         where = f"saved in {path}"
 
-    write_outputs(env, rendered, html=html, markdown=markdown, json_file=json_file)
     show_preview(env, rendered["gfe"])
+    try:
+        write_outputs(env, rendered, html=html, markdown=markdown, json_file=json_file)
+    except BadInput as error:
+        if no_save:
+            raise
+        hint = f"quote {quote.id} is {where}: `ketacost quotes show {quote.id} --html FILE` writes it again"
+        raise BadInput(*error.lines, hint) from None
     env.error(f"Quote {quote.id} {where}.")
 
 

@@ -97,8 +97,8 @@ def show_command(
         raise BadInput(*problems)
     found, _ = _load(store, quote_id)
     rendered = render_all(found.document, html=html is not None, markdown=markdown is not None)
-    write_outputs(env, rendered, html=html, markdown=markdown, json_file=json_file)
     show_preview(env, rendered["gfe"])
+    write_outputs(env, rendered, html=html, markdown=markdown, json_file=json_file)
 
 
 @quotes_app.command("check")

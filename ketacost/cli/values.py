@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from ketacost import bounds, codes
+from ketacost import bounds
 from ketacost.errors import BadInput
 
 
@@ -82,6 +81,8 @@ def birth_date(flag: str, text: str, today: dt.date) -> dt.date:
 
 def person_name(flag: str, text: str) -> str:
     """A person's name as typed: stripped, non-empty, at most 100 characters, no control characters."""
+    import unicodedata
+
     name = text.strip()
     if not name:
         raise BadInput(f"{flag}: must not be empty")
@@ -95,6 +96,8 @@ def person_name(flag: str, text: str) -> str:
 
 def diagnosis_codes(flag: str, texts: list[str] | None) -> tuple[str, ...]:
     """ICD-10-CM codes, each checked and put in canonical form (``f332`` -> ``F33.2``), duplicates dropped."""
+    from ketacost import codes
+
     codes_seen: dict[str, None] = {}
     for text in texts or ():
         try:

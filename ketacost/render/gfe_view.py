@@ -162,7 +162,7 @@ class Chart:
     axis_x: int
 
 
-def chart(gfe: GoodFaithEstimate, width: int = 680, label_width: int = 210, row: int = 22) -> Chart:
+def chart(gfe: GoodFaithEstimate, width: int = 680, label_width: int = 210, row: int = 20) -> Chart:
     """Geometry of the bar chart of each option's total paid (plot coordinates, not money)."""
     rows = gfe.payment_options
     plot = width - label_width - 110  # room on the right for the value

@@ -57,14 +57,19 @@ def list_document(quotes: Sequence[Quote]) -> list[dict[str, Any]]:
 
 
 def render_list_table(quotes: Sequence[Quote], console: Console, where: str) -> None:
+    """ID (it carries the issue date), patient with date of birth, service, expected charges: fits 80 columns."""
     if not quotes:
         console.print(Text(f"No quotes found in {where}."), soft_wrap=True)
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
-    for index, name in enumerate(LIST_COLUMNS):
-        table.add_column(name, justify="right" if index == 5 else "left", no_wrap=index in (0, 1, 3, 5))
+    table.add_column("Quote ID", no_wrap=True)
+    table.add_column("Patient", min_width=14, ratio=2, overflow="fold")
+    table.add_column("Service", min_width=14, ratio=3)
+    table.add_column("Expected charges", justify="right", no_wrap=True)
     for quote in quotes:
-        table.add_row(*(Text(cell) for cell in _list_row(quote)))
+        patient = Text(quote.patient_name)
+        patient.append(f"\nborn {quote.patient_dob}", style="dim")
+        table.add_row(Text(quote.id), patient, Text(quote.service), Text(_span(quote.total_low, quote.total_high)))
     console.print(table)
     console.print(
         Text(f"{len(quotes)} quote{'s' if len(quotes) != 1 else ''} in {where}.", style="dim"), soft_wrap=True
