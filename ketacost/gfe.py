@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,7 +25,7 @@ from ketacost.codes import format_tin
 from ketacost.errors import BadInput
 from ketacost.estimate import POINTS, Range, Scenario, estimate
 from ketacost.money import ZERO, allocate, fmt, fmt_grouped
-from ketacost.sheet.model import AddOn, LineItem, Sheet, Treatment
+from ketacost.sheet.model import CLINIC, AddOn, LineItem, Sheet, Treatment
 
 DOCUMENT_KIND = "ketacost.good-faith-estimate"
 DOCUMENT_VERSION = 1
@@ -194,7 +194,7 @@ def build(
 
     diagnosis = request.diagnosis_codes or tuple(treatment.diagnosis_codes)
     scope = _scope(treatment, course.sessions, course.unit, request.scheduled)
-    lines: dict[str, list[Line]] = {"clinic": []}  # the convening clinic first, as on the CMS form
+    lines: dict[str, list[Line]] = {CLINIC: []}  # the convening clinic first, as on the CMS form
     priced = [(item, charge, False) for item, charge in _session_charges(treatment, scenario)]
     for _, add_on in add_ons:
         priced += [(item, _charge(item), add_on.per == "course") for item in add_on.line_items]
@@ -228,7 +228,7 @@ def build(
         quote_id=quote_id,
         issued=issued,
         patient=request.patient,
-        clinic=_party("clinic", sheet),
+        clinic=_party(CLINIC, sheet),
         clinic_contact=clinic.contact,
         service=_service_line(course.treatment, course.sessions, course.unit, [a.name for _, a in add_ons]),
         service_description=" ".join(treatment.description.split()),
@@ -365,7 +365,7 @@ def _session_charges(treatment: Treatment, scenario: Scenario) -> list[tuple[Lin
     return [(item, Range(share, share, share)) for item, share in zip(items, shares, strict=True)]
 
 
-def _sum(ranges: Any) -> Range:
+def _sum(ranges: Iterable[Range]) -> Range:
     low = typical = high = ZERO
     for value in ranges:
         low, typical, high = low + value.low, typical + value.typical, high + value.high
@@ -374,7 +374,7 @@ def _sum(ranges: Any) -> Range:
 
 def _scope(treatment: Treatment, sessions: int, unit: str, starts: dt.date | None) -> Scope:
     course = treatment.course
-    # A longer or shorter course than the sheet's keeps its pace: weeks scale with the number of sessions.
+    # A longer or shorter course than the sheet's keeps its pace: weeks scale with the sessions (rounded up).
     weeks_min = -(-course.weeks_min * sessions // course.sessions)
     weeks_max = -(-course.weeks_max * sessions // course.sessions)
     if weeks_max * 7 > MAX_SCOPE_DAYS:

@@ -478,3 +478,96 @@ def test_the_installed_entry_point_issues_a_quote(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "gfe.html").read_text().startswith("<!DOCTYPE html>")
+
+
+# --- more failure paths -------------------------------------------------------------------------------------------
+
+
+def test_show_checks_its_output_files_before_anything(run: Run, tmp_path: Path) -> None:
+    quote_id, _, _ = quote_ok(run)
+    result = run("quotes", "show", quote_id, "--html", "missing/x.html", "--json", "missing/x.json")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "--html: missing/x.html: no such directory 'missing'",
+        "--json: missing/x.json: no such directory 'missing'",
+    ]
+    assert result.stdout == ""
+
+
+def test_a_tampered_register_is_reported_not_shown(run: Run, register_path: Path) -> None:
+    import sqlite3
+
+    quote_id, _, _ = quote_ok(run)
+    db = sqlite3.connect(register_path)
+    db.execute("DROP TRIGGER quotes_never_updated")
+    db.execute("UPDATE quotes SET document = replace(document, '6000.00', '5000.00')")
+    db.commit()
+    db.close()
+    for args in (("show", quote_id), ("list",), ("check", quote_id, "--billed", "clinic=1")):
+        result = run("quotes", *args)
+        assert result.exit_code == 2, args
+        assert f"quote {quote_id}: the stored document does not match its SHA-256" in result.stderr
+        assert result.stdout == ""
+
+
+def test_a_busy_register_exits_3(run: Run, register_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    quote_ok(run)
+    monkeypatch.setattr("ketacost.store.BUSY_TIMEOUT_SECONDS", 0.1)
+    holder = sqlite3.connect(register_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run("quote", *ANA, "--html", "x.html")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 3
+    assert "the quote register is busy (another process holds it); try again" in result.stderr
+    assert not Path("x.html").exists()
+
+
+def test_a_file_that_cannot_be_written_after_saving_says_how_to_get_it_again(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ketacost.errors import BadInput
+
+    def full_disk(path: Path, text: str) -> None:
+        raise BadInput(f"{path}: cannot write: No space left on device")
+
+    monkeypatch.setattr("ketacost.output.write_atomic", full_disk)
+    result = run("quote", *ANA, "--html", "x.html")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == "x.html: cannot write: No space left on device"
+    quote_id = re.search(r"quote (Q-\S+) is saved", lines[1])
+    assert quote_id and f"`ketacost quotes show {quote_id.group(1)} --html FILE` writes it again" in lines[1]
+    assert run("quotes", "show", quote_id.group(1)).exit_code == 0
+
+
+def test_an_add_on_without_line_items_cannot_be_quoted(
+    run: Run, sheet_text: str, write_sheet: Callable[[str], Path]
+) -> None:
+    start = sheet_text.index("[[treatments.iv.add_ons.consultation.line_items]]")
+    end = sheet_text.index("[treatments.im]")
+    path = write_sheet(sheet_text[:start] + sheet_text[end:])
+    assert run("quote", *ANA, "--pricing", str(path)).exit_code == 0  # not asked for: fine
+    result = run("quote", *ANA, "--pricing", str(path), "--add-on", "consultation")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"{path}: treatments.iv.add_ons.consultation: no line_items: a Good Faith Estimate lists each item's "
+        "service code"
+    )
+
+
+def test_an_internal_error_is_one_line_and_saves_nothing(
+    run: Run, register_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("ketacost.render.gfe_html.render_html", explode)
+    result = run("quote", *ANA, "--html", "x.html")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "ketacost: internal error: RuntimeError: boom (run with --debug for details)"
+    assert json.loads(run("quotes", "list", "-f", "json").stdout) == []
