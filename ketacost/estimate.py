@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
-from ketacost.course import Course, price_course
+from ketacost.course import Course, Range, price_course
 from ketacost.errors import BadInput
 from ketacost.finance.apr import loan_apr, regz_apr
 from ketacost.finance.deferred import PromoTerms, minimum_only_schedule, paid_in_full_schedule
@@ -26,7 +26,7 @@ from ketacost.sheet.model import (
     VaCoverage,
 )
 
-__all__ = ["POINTS", "Course", "Estimate", "OptionEstimate", "Outcome", "Scenario", "estimate", "price_course"]
+__all__ = ["POINTS", "Course", "Estimate", "OptionEstimate", "Outcome", "Range", "Scenario", "estimate", "price_course"]
 
 PricePointName = Literal["low", "typical", "high"]
 POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")

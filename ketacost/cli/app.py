@@ -95,10 +95,12 @@ def reports_errors(command: F) -> F:
 
 
 def _register() -> None:
-    from ketacost.cli import estimate, schedule
+    from ketacost.cli import estimate, quote, quotes, schedule
 
     estimate.register(app)
     schedule.register(app)
+    quote.register(app)
+    quotes.register(app)
 
 
 _register()
