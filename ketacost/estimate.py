@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from ketacost.course import Course, price_course
+from ketacost.course import Course, Range, price_course
 from ketacost.errors import BadInput
 from ketacost.finance import apr as _apr
 from ketacost.finance import deferred as _deferred
@@ -30,7 +30,7 @@ from ketacost.sheet.model import (
     VaCoverage,
 )
 
-__all__ = ["POINTS", "Course", "Estimate", "OptionEstimate", "Outcome", "Scenario", "estimate", "price_course"]
+__all__ = ["POINTS", "Course", "Estimate", "OptionEstimate", "Outcome", "Range", "Scenario", "estimate", "price_course"]
 
 PricePointName = Literal["low", "typical", "high"]
 POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")

@@ -1,13 +1,15 @@
 """Money as exact Decimals: parsing, the one rounding helper, and formatting.
 
 Every amount in ketacost is a ``decimal.Decimal``; a float never touches money. Rounding to cents happens
-only through :func:`cents` (half-up), :func:`cents_up` (ceiling, for "divide and round up" payments) or
-:func:`round_to` (half-up to a coarser step, for price changes).
+only through :func:`cents` (half-up), :func:`cents_up` (ceiling, for "divide and round up" payments),
+:func:`round_to` (half-up to a coarser step, for price changes) and :func:`allocate` (splitting an amount into
+parts that add up exactly).
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from collections.abc import Sequence
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -23,6 +25,26 @@ def cents(amount: Decimal) -> Decimal:
 def cents_up(amount: Decimal) -> Decimal:
     """Round up to the next cent: a payment that must not fall short of a total."""
     return amount.quantize(CENT, ROUND_CEILING)
+
+
+def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split a cent amount in proportion to ``weights``: each part in cents, none negative, summing to ``total``.
+
+    Largest remainder: every part is rounded down, then the cents left over go to the parts that lost the most
+    (the earlier part on a tie). All-zero weights split evenly.
+    """
+    if not weights:
+        return []
+    whole = sum(weights, Decimal(0))
+    shares = list(weights) if whole else [Decimal(1)] * len(weights)
+    whole = whole or Decimal(len(weights))
+    raw = [total * share / whole for share in shares]
+    parts = [amount.quantize(CENT, ROUND_DOWN) for amount in raw]
+    left = int((total - sum(parts, ZERO)) / CENT)
+    by_loss = sorted(range(len(parts)), key=lambda i: (-(raw[i] - parts[i]), i))
+    for index in by_loss[:left]:
+        parts[index] += CENT
+    return parts
 
 
 def percent(rate_pct: Decimal) -> Decimal:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from ketacost import bounds
@@ -71,3 +73,62 @@ def step(flag: str, text: str) -> Decimal:
     if not value:
         raise BadInput(f"{flag}: {text!r} must be more than 0 (0.01 rounds to cents, 1 to whole dollars)")
     return value
+
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+MAX_NAME_LENGTH = 100
+MAX_AGE_YEARS = 130
+# Bidirectional overrides and isolates can make a name display differently from what is stored (spoofing).
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def iso_date(flag: str, text: str | None) -> dt.date | None:
+    """A calendar date written ``YYYY-MM-DD`` that exists (2026-02-30 does not)."""
+    if text is None:
+        return None
+    value = text.strip()
+    if not _ISO_DATE.match(value):
+        raise BadInput(f"{flag}: {text!r} is not a date (expected YYYY-MM-DD, e.g. 1984-03-02)")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{flag}: {text!r} is not a real calendar date") from None
+
+
+def birth_date(flag: str, text: str, today: dt.date) -> dt.date:
+    """A date of birth: a real date, not in the future, and not absurdly long ago."""
+    born = iso_date(flag, text)
+    assert born is not None
+    if born > today:
+        raise BadInput(f"{flag}: {born.isoformat()} is in the future (today is {today.isoformat()})")
+    if today.year - born.year > MAX_AGE_YEARS:
+        raise BadInput(f"{flag}: {born.isoformat()} is more than {MAX_AGE_YEARS} years ago: check the year")
+    return born
+
+
+def person_name(flag: str, text: str) -> str:
+    """A person's name as typed: stripped, non-empty, at most 100 characters, no control characters."""
+    import unicodedata
+
+    name = text.strip()
+    if not name:
+        raise BadInput(f"{flag}: must not be empty")
+    if len(name) > MAX_NAME_LENGTH:
+        raise BadInput(f"{flag}: is {len(name)} characters long; at most {MAX_NAME_LENGTH}")
+    for char in name:
+        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or char in _BIDI_CONTROLS:
+            raise BadInput(f"{flag}: contains a control character (U+{ord(char):04X}); type the name as plain text")
+    return name
+
+
+def diagnosis_codes(flag: str, texts: list[str] | None) -> tuple[str, ...]:
+    """ICD-10-CM codes, each checked and put in canonical form (``f332`` -> ``F33.2``), duplicates dropped."""
+    from ketacost import codes
+
+    codes_seen: dict[str, None] = {}
+    for text in texts or ():
+        try:
+            codes_seen[codes.check_icd10(text)] = None
+        except ValueError as error:
+            raise BadInput(f"{flag}: {error}") from None
+    return tuple(codes_seen)

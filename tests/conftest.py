@@ -20,10 +20,12 @@ Run = Callable[..., Result]
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test sees the developer's KETACOST_PRICING, a pricing.toml in the working directory or their cache."""
+    """No test sees the developer's KETACOST_PRICING, pricing.toml in the working directory, cache or quotes."""
     monkeypatch.delenv("KETACOST_PRICING", raising=False)
     monkeypatch.delenv("KETACOST_CACHE", raising=False)
-    monkeypatch.setenv("KETACOST_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("KETACOST_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache"))  # outside the cwd
+    monkeypatch.setenv("KETACOST_STORE", str(tmp_path / "register" / "quotes.sqlite3"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.chdir(tmp_path)
 
 

@@ -95,11 +95,13 @@ def reports_errors(command: F) -> F:
 
 
 def _register() -> None:
-    from ketacost.cli import estimate, schedule
+    from ketacost.cli import estimate, quote, quotes, schedule
     from ketacost.cli.pricing import pricing_app
 
     estimate.register(app)
     schedule.register(app)
+    quote.register(app)
+    quotes.register(app)
     app.add_typer(pricing_app, name="pricing")
 
 

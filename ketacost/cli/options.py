@@ -80,6 +80,15 @@ OopMaxOption = Annotated[
     str | None,
     typer.Option("--oop-max-left", metavar="AMOUNT", help="Insurance: out-of-pocket maximum still left this year."),
 ]
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        metavar="PATH",
+        help="Quote register (SQLite file). Default: $KETACOST_STORE, else quotes.sqlite3 in the user data directory.",
+        show_default=False,
+    ),
+]
 
 
 class SheetFormat(StrEnum):

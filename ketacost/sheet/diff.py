@@ -68,6 +68,11 @@ def diff(old: Sheet, new: Sheet) -> SheetDiff:
             for name in a:
                 if name in b:
                     walk(node.item, a[name], b[name], (*path, name))
+        elif node.kind == "array" and node.item is not None and isinstance(a, list) and isinstance(b, list):
+            for index in range(max(len(a), len(b))):  # an array of tables (line items): item by item
+                old = a[index] if index < len(a) else MISSING
+                new = b[index] if index < len(b) else MISSING
+                walk(node.item, old, new, (*path, str(index)))
         elif node.kind == "table" and isinstance(a, Mapping) and isinstance(b, Mapping):
             fields = dict(node.keys_for(a))
             fields.update(node.keys_for(b))  # a payment option whose kind changed has the keys of both kinds

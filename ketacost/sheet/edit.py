@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ketacost.errors import BadInput
-from ketacost.money import HUNDRED, round_to
+from ketacost.money import CENT, HUNDRED, round_to
 from ketacost.sheet import keys
 from ketacost.sheet.load import parse_sheet, parse_toml
 
@@ -65,7 +65,11 @@ def set_values(text: str, name: str, assignments: Sequence[tuple[str, str]]) -> 
 
 
 def scale_prices(text: str, name: str, by_pct: Decimal, select: str, step: Decimal) -> Edit:
-    """Multiply every amount of money that ``select`` matches by ``1 + by_pct/100``, rounded to ``step``."""
+    """Multiply every amount of money that ``select`` matches by ``1 + by_pct/100``, rounded to ``step``.
+
+    A price whose line items must add up to it (a GFE's split) has its line items split anew, in proportion to
+    their old prices and to the same step, so that they still add up exactly.
+    """
     import tomlkit
 
     data = parse_toml(text, name)
@@ -75,18 +79,59 @@ def scale_prices(text: str, name: str, by_pct: Decimal, select: str, step: Decim
     if not selected:
         raise BadInput(f"--select {select!r} matches no amount of money in {name} (try treatments.*.price)")
     changes = []
+
+    def change(path: keys.KeyPath, old: Decimal | int, new: Decimal) -> None:
+        spelt = f"{new:.0f}" if isinstance(old, int) and new == new.to_integral_value() else f"{new:.2f}"
+        if Decimal(spelt) == Decimal(old):
+            return
+        previous = _assign(document, path, toml_item(".".join(path), spelt))
+        changes.append(Change(".".join(path), previous, spelt, (new - old) / old * HUNDRED if old else None))
+
     for path in selected:
         old = _value(data, path)
         if not isinstance(old, Decimal | int) or isinstance(old, bool):
             continue  # not a number: the whole-sheet validation below reports it
         new = round_to(Decimal(old) * factor, step)
-        spelt = f"{new:.0f}" if isinstance(old, int) and new == new.to_integral_value() else f"{new:.2f}"
-        if Decimal(spelt) == Decimal(old):
-            continue
-        previous = _assign(document, path, toml_item(".".join(path), spelt))
-        percent = (new - old) / old * HUNDRED if old else None
-        changes.append(Change(".".join(path), previous, spelt, percent))
+        change(path, old, new)
+        owner = _value(data, path[:-2]) if path[-2:-1] == ("price",) else None
+        items = owner.get("line_items") if isinstance(owner, dict) else None
+        if isinstance(items, list) and items and new != old:
+            point = path[-1]
+            for index, unit_price in _split(items, point, new, step, ".".join(path[:-2])):
+                item_path = (*path[:-2], "line_items", str(index), "price", point)
+                change(item_path, items[index]["price"][point], unit_price)
     return _validated(tomlkit.dumps(document), name, changes)
+
+
+def _split(items: list[Any], point: str, total: Decimal, step: Decimal, owner: str) -> list[tuple[int, Decimal]]:
+    """New unit prices at ``point`` for line items whose ``quantity x price`` must add up to ``total``.
+
+    Items sold by the unit (quantity 1, the usual case) share the total in proportion to their old prices by
+    largest remainder, in whole steps; an item with a larger quantity is scaled and rounded on its own first.
+    """
+    from ketacost.money import allocate
+
+    def old_price(item: Any) -> Decimal:
+        return Decimal(item["price"][point])
+
+    old_total = sum((old_price(item) * item.get("quantity", 1) for item in items), Decimal(0))
+    singles = [index for index, item in enumerate(items) if item.get("quantity", 1) == 1]
+    prices: list[tuple[int, Decimal]] = []
+    left = total
+    for index, item in enumerate(items):
+        if index not in singles:
+            scaled = round_to(old_price(item) * total / old_total, step) if old_total else Decimal(0)
+            prices.append((index, scaled))
+            left -= scaled * item.get("quantity", 1)
+    if left < 0 or (not singles and left):
+        raise BadInput(
+            f"{owner}.line_items: cannot split {total:.2f} among the line items exactly at the {point} price "
+            "(their quantities do not allow it); set them with `ketacost pricing set`"
+        )
+    if singles:
+        parts = allocate(left / step * CENT, [old_price(items[index]) for index in singles])
+        prices += [(index, part / CENT * step) for index, part in zip(singles, parts, strict=True)]
+    return sorted(prices)
 
 
 def toml_item(key: str, value_text: str) -> Item:
@@ -125,10 +170,13 @@ def _assign(document: TOMLDocument, path: keys.KeyPath, item: Item) -> str | Non
 
     container: Any = document
     for depth, part in enumerate(path[:-1]):
-        if part not in container:
-            container[part] = tomlkit.inline_table() if isinstance(container, InlineTable) else tomlkit.table()
-        container = container[part]
-        if not isinstance(container, dict):
+        if isinstance(container, list):  # an array of tables: keys.resolve checked the index
+            container = container[int(part)]
+        else:
+            if part not in container:
+                container[part] = tomlkit.inline_table() if isinstance(container, InlineTable) else tomlkit.table()
+            container = container[part]
+        if not isinstance(container, dict | list):
             raise BadInput(f"{'.'.join(path)}: {'.'.join(path[: depth + 1])} is not a table in the sheet")
     last = path[-1]
     old = _item(container, last) if last in container else None

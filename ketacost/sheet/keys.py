@@ -70,7 +70,9 @@ def _node(annotation: Any, metadata: list[Any]) -> Node:
         _, value = get_args(annotation)
         return Node("ids", item=_node(value, []))
     if origin is list:
-        return Node("array")
+        (element,) = get_args(annotation)
+        is_table = isinstance(element, type) and issubclass(element, BaseModel)
+        return Node("array", item=_table(element) if is_table else None)  # an array of tables: keys by index
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _table(annotation)
     return Node("value", money=any(item is model.MONEY for item in metadata))
@@ -113,6 +115,18 @@ def resolve(path: KeyPath, data: Mapping[str, Any]) -> Node:
                 raise BadInput(_unknown(path, index, existing))
             assert node.item is not None
             node = node.item
+        elif node.kind == "array" and node.item is not None:
+            count = len(current) if isinstance(current, list) else 0
+            if not (part.isdigit() and int(part) < count):
+                raise BadInput(
+                    f"{'.'.join(path)}: {'.'.join(walked)} is an array of {count} tables: "
+                    f"name one by its index, 0-{count - 1} ({'.'.join((*walked, '0', *path[index + 1 :]))})"
+                    if count
+                    else f"{'.'.join(path)}: {'.'.join(walked)} is not in the sheet: set it whole"
+                )
+            node = node.item
+            current = current[int(part)] if isinstance(current, list) else None
+            continue
         else:
             what = "an array: set it whole" if node.kind == "array" else "a single value"
             raise BadInput(f"{'.'.join(path)}: {'.'.join(walked)} is {what}, it has no keys")

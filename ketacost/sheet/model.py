@@ -3,19 +3,25 @@
 A typo is an error (``extra='forbid'`` everywhere). Bounds catch absurd input: sessions 1-200, any single amount
 0.00-1,000,000.00 with at most two decimals, percentages 0-100, terms 1-120 months, NaN and infinity refused.
 The same bounds are used for command-line values (see :mod:`ketacost.bounds`).
+
+For Good Faith Estimates a sheet may also carry the clinic (``[clinic]``), the other providers who bill
+(``[providers.ID]``) and, per treatment and add-on, the GFE's line items. Each line item has its own per-unit
+price range and a quantity per session; a treatment's (or add-on's) line items must add up exactly to its price at
+low, typical and high, so a GFE's itemized charges always sum to the estimate's course total.
 """
 
 # No `from __future__ import annotations` here: with real annotation objects pydantic evaluates no strings,
 # which makes building these classes measurably faster at every start-up.
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from ketacost import bounds
+from ketacost import bounds, codes
 from ketacost.money import fmt
 
 SCHEMA_VERSION = 1
@@ -58,6 +64,27 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whit
 Note = Annotated[str, StringConstraints(max_length=2000)]
 
 
+def _checked(check: Callable[[str], str]) -> AfterValidator:
+    """A string checked (and put in canonical form) by one of :mod:`ketacost.codes`' checks."""
+
+    def run(value: str) -> str:
+        try:
+            return check(value)
+        except ValueError as error:
+            raise PydanticCustomError("code", str(error)) from None
+
+    return AfterValidator(run)
+
+
+Npi = Annotated[str, _checked(codes.check_npi)]
+Tin = Annotated[str, _checked(codes.check_tin)]
+State = Annotated[str, _checked(codes.check_state)]
+ServiceCode = Annotated[str, _checked(codes.check_service_code)]
+DiagnosisCode = Annotated[str, _checked(codes.check_icd10)]
+Quantity = Annotated[int, Field(ge=1, le=100, strict=True)]
+CLINIC = "clinic"  # the provider id of the [clinic] table itself
+
+
 def _rule(key: str, message: str) -> PydanticCustomError:
     """A broken cross-field rule, located at ``key`` inside the model (the loader points at that key)."""
     return PydanticCustomError("rule", message, {"key": key})
@@ -91,17 +118,61 @@ class PriceRange(Strict):
 
 
 class Course(Strict):
-    """How many sessions make a course and over how many weeks."""
+    """How many sessions make a course and over how many weeks (and, in words, how often: for a GFE's scope)."""
 
     sessions: Sessions
     weeks_min: Weeks
     weeks_max: Weeks
+    frequency: Text | None = None  # e.g. "2-3 infusions a week"
 
     @model_validator(mode="after")
     def _ordered(self) -> "Course":
         if self.weeks_min > self.weeks_max:
             raise _rule("weeks_min", f"must not exceed weeks_max ({self.weeks_min} > {self.weeks_max})")
         return self
+
+
+class Provider(Strict):
+    """A provider or facility that bills for items on a Good Faith Estimate: who it is and where."""
+
+    name: Text
+    npi: Npi
+    tin: Tin
+    address: Text
+    state: State
+    phone: Text | None = None
+
+
+class Clinic(Provider):
+    """The convening provider or facility: it schedules the care and issues the GFE (provider id ``clinic``)."""
+
+    phone: Text
+    contact: Text  # who answers questions about an estimate and gives GFEs for separately scheduled items
+
+
+class LineItem(Strict):
+    """One item or service a GFE lists: what, its CPT/HCPCS code, who bills it, how many per session, unit price."""
+
+    description: Text
+    service_code: ServiceCode
+    provider: Id = CLINIC
+    quantity: Quantity = 1  # per session (per course for an add-on charged per course)
+    price: PriceRange  # per unit
+
+
+def _line_items_add_up(items: Sequence[LineItem], price: PriceRange, what: str) -> None:
+    """Line items must add up to the price exactly, at every price point, or a GFE would not match the estimate."""
+    if not items:
+        return
+    for point in ("low", "typical", "high"):
+        expected: Decimal = getattr(price, point)
+        total = sum((getattr(item.price, point) * item.quantity for item in items), Decimal(0))
+        if total != expected:
+            raise _rule(
+                "line_items",
+                f"line items add up to {total:.2f} at the {point} price, not the {what} {expected:.2f} "
+                "(quantity x price of each item must sum to it exactly)",
+            )
 
 
 class AddOn(Strict):
@@ -111,6 +182,12 @@ class AddOn(Strict):
     price: PriceRange
     per: Literal["session", "course"]
     optional: bool = False
+    line_items: list[LineItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _items_add_up(self) -> "AddOn":
+        _line_items_add_up(self.line_items, self.price, f"add-on's price per {self.per}")
+        return self
 
 
 class Maintenance(Strict):
@@ -132,6 +209,15 @@ class Treatment(Strict):
     insurable: bool = False
     add_ons: dict[Id, AddOn] = Field(default_factory=dict)
     note: Note = ""
+    description: Note = ""  # the service in plain language, for a patient (GFE)
+    line_items: list[LineItem] = Field(default_factory=list)
+    diagnosis_codes: list[DiagnosisCode] = Field(default_factory=list)  # expected, unless a quote names its own
+    separate_scheduling: list[Text] = Field(default_factory=list)  # expected items scheduled (and quoted) apart
+
+    @model_validator(mode="after")
+    def _items_add_up(self) -> "Treatment":
+        _line_items_add_up(self.line_items, self.price, f"price per {self.unit}")
+        return self
 
 
 class _Option(Strict):
@@ -251,12 +337,21 @@ class Sheet(Strict):
     tax: TaxYear
     treatments: Annotated[dict[Id, Treatment], Field(min_length=1)]
     options: Annotated[dict[Id, PaymentOption], Field(min_length=1)]
+    clinic: Clinic | None = None
+    providers: dict[Id, Provider] = Field(default_factory=dict)
+
+    def provider(self, provider_id: str) -> Provider:
+        """The provider a line item names (``clinic`` is the [clinic] table); the loader checked it exists."""
+        if provider_id == CLINIC and self.clinic is not None:
+            return self.clinic
+        return self.providers[provider_id]
 
 
 def reference_problems(data: object) -> list[tuple[tuple[str | int, ...], str]]:
     """Ids that name a treatment the sheet does not have, each with its location.
 
-    Works on the raw TOML data, so these are reported together with any schema errors.
+    Works on the raw TOML data, so these are reported together with any schema errors. Also checks that every
+    line item names a provider the sheet has (``clinic`` is the ``[clinic]`` table).
     """
     if not isinstance(data, dict):
         return []
@@ -272,6 +367,37 @@ def reference_problems(data: object) -> list[tuple[tuple[str | int, ...], str]]:
         for index, treatment_id in enumerate(wanted if isinstance(wanted, list) else ()):
             if isinstance(treatment_id, str) and known and treatment_id not in known:
                 problems.append((("options", option_id, "treatments", index), f"{treatment_id!r} is not a treatment"))
+    problems.extend(_provider_problems(data))
+    return problems
+
+
+def _provider_problems(data: dict[str, object]) -> list[tuple[tuple[str | int, ...], str]]:
+    providers = data.get("providers")
+    known = set(providers) if isinstance(providers, dict) else set()
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    if CLINIC in known:
+        problems.append((("providers", CLINIC), f"{CLINIC!r} is reserved for the [clinic] table: use another id"))
+    if isinstance(data.get("clinic"), dict):
+        known.add(CLINIC)
+    choices = ", ".join(sorted(known)) or "none: add a [clinic] table or [providers.ID]"
+    treatments = data.get("treatments")
+    for treatment_id, treatment in treatments.items() if isinstance(treatments, dict) else ():
+        if not isinstance(treatment, dict):
+            continue
+        owners: list[tuple[tuple[str | int, ...], object]] = [(("treatments", treatment_id), treatment)]
+        add_ons = treatment.get("add_ons")
+        for add_on_id, add_on in add_ons.items() if isinstance(add_ons, dict) else ():
+            owners.append((("treatments", treatment_id, "add_ons", add_on_id), add_on))
+        for path, owner in owners:
+            items = owner.get("line_items") if isinstance(owner, dict) else None
+            for index, item in enumerate(items if isinstance(items, list) else ()):
+                wanted = item.get("provider", CLINIC) if isinstance(item, dict) else None
+                if isinstance(wanted, str) and wanted not in known:
+                    where = (*path, "line_items", index, "provider")
+                    if wanted == CLINIC:
+                        problems.append((where, "'clinic' names the [clinic] table, which this sheet lacks"))
+                    else:
+                        problems.append((where, f"{wanted!r} is not a provider (choose from: {choices})"))
     return problems
 
 
@@ -289,4 +415,7 @@ def all_models() -> tuple[type[Strict], ...]:
         Loan,
         ClinicPlan,
         VaCoverage,
+        Clinic,
+        Provider,
+        LineItem,
     )

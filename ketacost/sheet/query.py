@@ -33,6 +33,9 @@ def lookup(data: Mapping[str, Any], key: str, raw: Mapping[str, Any]) -> Any:
     keys.resolve(path, raw)
     value: Any = data
     for index, part in enumerate(path):
+        if isinstance(value, list):  # an array of tables, by index (keys.resolve checked it)
+            value = value[int(part)]
+            continue
         if not isinstance(value, Mapping) or part not in value:
             where = ".".join(path[: index + 1])
             raise BadInput(

@@ -74,6 +74,8 @@ def test_a_built_wheel_ships_the_default_sheet(tmp_path: Path) -> None:
     shipped = target / "ketacost" / "pricing.toml"
     assert not shipped.is_symlink()
     assert shipped.read_bytes() == (ROOT / "pricing.toml").read_bytes()
+    template = target / "ketacost" / "templates" / "gfe.html.j2"  # the Good Faith Estimate page ships too
+    assert template.read_bytes() == (ROOT / "ketacost" / "templates" / "gfe.html.j2").read_bytes()
     code = (  # import ketacost from the installed wheel, not from this checkout
         "import sys; site = sys.argv.pop(1); sys.path.insert(0, site); import ketacost; "
         "assert ketacost.__file__.startswith(site), ketacost.__file__; "

@@ -17,6 +17,8 @@ from ketacost.sheet.load import EMBEDDED
 from tests.conftest import ROOT, Run
 
 OLD_LINE = "price = { low = 400.00, typical = 600.00, high = 1000.00 }"
+ITEM_LINE = "price = { low = 250.00, typical = 370.00, high = 600.00 }"  # the IV's first line item
+APR_LINE = "apr = 17.99                       # EXAMPLE: personal/medical loans run about 6-36% APR"
 OPTIONS = tomllib.loads((ROOT / "pricing.toml").read_text(encoding="utf-8"))["options"]
 COUNTS = f"5 treatments, {len(OPTIONS)} payment options"
 
@@ -123,7 +125,7 @@ def test_show_refuses_a_broken_sheet(run: Run, sheet_text: str, write_sheet: Cal
         ("options.fsa.payroll", "true\n"),
         ("options.hsa.catch_up", "false\n"),  # the schema's default
         ("options.va.treatments", "iv\nspravato\n"),  # one per line, for `for t in $(...)`
-        ("treatments.iv.course", "sessions = 6\nweeks_min = 2\nweeks_max = 3\n"),
+        ("treatments.iv.price", "low = 400.00\ntypical = 600.00\nhigh = 1000.00\n"),
     ],
 )
 def test_get_prints_the_bare_value(run: Run, key: str, printed: str) -> None:
@@ -175,16 +177,44 @@ def test_get_unknown_or_unset_key_exits_2(run: Run, key: str, message: str) -> N
 def test_set_changes_exactly_one_line_and_get_prints_the_new_value(
     run: Run, local_sheet: Path, sheet_text: str
 ) -> None:
-    result = run("pricing", "set", "treatments.iv.price.high=950")
-    assert (result.exit_code, result.stdout) == (0, "treatments.iv.price.high: 1000.00 -> 950\n")
+    result = run("pricing", "set", "options.medical_loan.apr=15.99")
+    assert (result.exit_code, result.stdout) == (0, "options.medical_loan.apr: 17.99 -> 15.99\n")
     old_lines, new_lines = sheet_text.splitlines(), local_sheet.read_text().splitlines()
     differing = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
-    assert differing == [(OLD_LINE, "price = { low = 400.00, typical = 600.00, high = 950 }")]
+    assert differing == [(APR_LINE, APR_LINE.replace("17.99", "15.99"))]
+    assert run("pricing", "get", "options.medical_loan.apr").stdout == "15.99\n"
+
+
+def test_set_a_price_with_its_line_items_changes_exactly_those_lines(
+    run: Run, local_sheet: Path, sheet_text: str
+) -> None:
+    result = run("pricing", "set", "treatments.iv.price.high=950", "treatments.iv.line_items.0.price.high=550")
+    assert result.exit_code == 0, result.stderr
+    old_lines, new_lines = sheet_text.splitlines(), local_sheet.read_text().splitlines()
+    differing = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert differing == [
+        (OLD_LINE, "price = { low = 400.00, typical = 600.00, high = 950 }"),
+        (ITEM_LINE, "price = { low = 250.00, typical = 370.00, high = 550 }"),
+    ]
     assert run("pricing", "get", "treatments.iv.price.high").stdout == "950\n"
 
 
+def test_set_a_price_alone_is_refused_when_its_line_items_would_not_add_up(run: Run, local_sheet: Path) -> None:
+    before = local_sheet.read_bytes()
+    result = run("pricing", "set", "treatments.iv.price.high=950")
+    assert result.exit_code == 2
+    assert "treatments.iv.line_items: line items add up to 1000.00 at the high price" in result.stderr
+    assert local_sheet.read_bytes() == before
+
+
 def test_set_keeps_money_exact_and_sets_several_keys_at_once(run: Run, local_sheet: Path) -> None:
-    result = run("pricing", "set", "treatments.iv.price.high=950.50", "options.medical_loan.term_months=36")
+    result = run(
+        "pricing",
+        "set",
+        "treatments.iv.price.high=950.50",
+        "treatments.iv.line_items.0.price.high=550.50",
+        "options.medical_loan.term_months=36",
+    )
     assert result.exit_code == 0, result.stderr
     assert run("pricing", "get", "treatments.iv.price.high").stdout == "950.50\n"
     assert run("pricing", "get", "options.medical_loan.term_months").stdout == "36\n"
@@ -226,10 +256,10 @@ def test_set_says_the_file_was_not_changed_when_the_edit_breaks_a_rule(run: Run,
 
 def test_set_dry_run_prints_a_unified_diff_and_writes_nothing(run: Run, local_sheet: Path) -> None:
     before = local_sheet.read_bytes()
-    result = run("pricing", "set", "--dry-run", "treatments.iv.price.high=950")
+    result = run("pricing", "set", "--dry-run", "options.medical_loan.apr=15.99")
     assert result.exit_code == 0
     assert result.stdout.startswith("--- a/pricing.toml\n+++ b/pricing.toml\n@@ ")
-    assert f"-{OLD_LINE}\n+price = {{ low = 400.00, typical = 600.00, high = 950 }}\n" in result.stdout
+    assert f"-{APR_LINE}\n+{APR_LINE.replace('17.99', '15.99')}\n" in result.stdout
     assert local_sheet.read_bytes() == before
 
 
@@ -293,7 +323,7 @@ def test_set_exits_3_when_the_file_changes_on_disk_meanwhile(
         return real(*args)
 
     monkeypatch.setattr(edit, "set_values", slow_set)
-    result = run("pricing", "set", "treatments.iv.price.high=950")
+    result = run("pricing", "set", "options.medical_loan.apr=15.99")
     assert result.exit_code == 3
     assert "pricing.toml: changed on disk while this edit was being made; nothing written" in result.stderr
     assert local_sheet.read_text() == saved_by_hand
@@ -310,11 +340,13 @@ def test_scale_raises_prices_and_prints_each_change(run: Run, local_sheet: Path)
     result = run("pricing", "scale", "--by", "3.5%", "--select", "treatments.*.price")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 15
+    assert len([line for line in lines if ".line_items." not in line]) == 15
     assert "treatments.im.price.low: 275.00 -> 284.63 (+3.50%)" in lines
     assert "treatments.iv.price.high: 1000.00 -> 1035.00 (+3.50%)" in lines
+    assert "treatments.iv.line_items.0.price.high: 600.00 -> 621.00 (+3.50%)" in lines  # split anew, adding up
     assert run("pricing", "get", "treatments.iv.price.high").stdout == "1035.00\n"
     assert run("pricing", "get", "treatments.iv.add_ons.consultation.price.high").stdout == "350.00\n"
+    assert run("pricing", "validate").exit_code == 0
 
 
 def test_scale_down_to_whole_dollars_including_add_ons_by_default(run: Run, local_sheet: Path) -> None:
@@ -366,27 +398,30 @@ def test_diff_exits_0_when_same_and_1_when_different(
 ) -> None:
     write_sheet(sheet_text, "a.toml")
     write_sheet(sheet_text.replace("# IRS limits", "# limits"), "b.toml")
-    write_sheet(
-        sheet_text.replace("high = 1000.00", "high = 1035.00").replace("[treatments.oral]", "[treatments.rx]"), "c.toml"
-    )
+    write_sheet(sheet_text.replace("apr = 17.99", "apr = 18.62").replace("treatments.oral", "treatments.rx"), "c.toml")
     same = run("pricing", "diff", "a.toml", "b.toml")
     assert (same.exit_code, same.stdout) == (0, "a.toml and b.toml: same prices and terms\n")
     different = run("pricing", "diff", "a.toml", "c.toml")
-    assert different.exit_code == 1
+    assert different.exit_code == 1, different.stderr
     assert "added: treatments.rx" in different.stdout and "removed: treatments.oral" in different.stdout
-    row = next(line for line in different.stdout.splitlines() if line.startswith("treatments.iv.price.high"))
-    assert row.split() == ["treatments.iv.price.high", "1000.00", "1035.00", "+3.50%"]
+    row = next(line for line in different.stdout.splitlines() if line.startswith("options.medical_loan.apr"))
+    assert row.split() == ["options.medical_loan.apr", "17.99", "18.62", "+3.50%"]
 
 
 def test_diff_json(run: Run, sheet_text: str, write_sheet: Callable[..., Path]) -> None:
     write_sheet(sheet_text, "a.toml")
-    write_sheet(sheet_text.replace("high = 1000.00", "high = 950").replace("apr = 17.99", "apr = 9.99"), "b.toml")
+    changed = sheet_text.replace("fsa_limit = 3400.00", "fsa_limit = 3230").replace("apr = 17.99", "apr = 9.99")
+    changed = changed.replace(ITEM_LINE, ITEM_LINE.replace("typical = 370.00", "typical = 369.99"), 1)
+    changed = changed.replace(OLD_LINE, OLD_LINE.replace("typical = 600.00", "typical = 599.99"), 1)
+    write_sheet(changed, "b.toml")
     result = run("pricing", "diff", "a.toml", "b.toml", "--format", "json")
-    assert result.exit_code == 1
+    assert result.exit_code == 1, result.stderr
     document = json.loads(result.stdout)
     assert document["same"] is False and document["added"] == [] and document["removed"] == []
     assert document["changed"] == [
-        {"key": "treatments.iv.price.high", "old": "1000.00", "new": "950.00", "change_pct": "-5.00"},
+        {"key": "tax.fsa_limit", "old": "3400.00", "new": "3230.00", "change_pct": "-5.00"},
+        {"key": "treatments.iv.price.typical", "old": "600.00", "new": "599.99", "change_pct": "-0.00"},
+        {"key": "treatments.iv.line_items.0.price.typical", "old": "370.00", "new": "369.99", "change_pct": "-0.00"},
         {"key": "options.medical_loan.apr", "old": "17.99", "new": "9.99", "change_pct": "-44.47"},
     ]
 

@@ -176,7 +176,8 @@ def test_both_schedules_repay_the_purchase_exactly(purchase: Decimal, promo: Pro
     for row in trap.rows:
         assert row.payment == row.principal + row.interest + row.fees
     if left:
-        assert trap.months == promo.promo_months + promo.repay_months
+        # A tiny balance left at 0% can be paid off early by the rounded-up level payment: at most repay_months.
+        assert promo.promo_months < trap.months <= promo.promo_months + promo.repay_months
         assert trap.rows[promo.promo_months - 1].interest == charged
         assert trap.total_interest >= charged
     else:
@@ -191,3 +192,12 @@ def test_invalid_inputs_are_rejected() -> None:
         deferred_interest(D("100.00"), CARE, D("-1"))
     with pytest.raises(ValueError):
         minimum_only_schedule(D("100.00"), PromoTerms(12, D("26.99"), D("3"), D("30"), 0))
+
+
+def test_a_small_balance_at_zero_percent_is_repaid_early_not_with_zero_payments() -> None:
+    # Found by hypothesis: 0.20 left after a 24-month promotion at 0% is repaid at 0.02 a month in 10 months.
+    promo = PromoTerms(24, D("0.00"), D("2"), D("30.30"), 13)
+    trap = minimum_only_schedule(D("727.40"), promo)
+    assert trap.rows[-1].balance == D("0.00")
+    assert trap.total_principal == D("727.40")
+    assert all(row.payment > 0 for row in trap.rows)

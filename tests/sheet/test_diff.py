@@ -26,10 +26,16 @@ def test_formatting_comments_and_spelt_out_defaults_are_no_change(sheet_text: st
 
 def test_each_changed_value_with_its_percent_change(sheet_text: str) -> None:
     new = sheet_text.replace("high = 1000.00", "high = 1035.00").replace("apr = 17.99", "apr = 0.00")
+    new = new.replace("typical = 370.00, high = 600.00", "typical = 370.00, high = 635.00")  # its line item
     new = new.replace('name = "Medical loan"', 'name = "Lender loan"')
     result = compare(sheet_text, new)
     changes = {c.key: c for c in result.changed}
-    assert set(changes) == {"treatments.iv.price.high", "options.medical_loan.apr", "options.medical_loan.name"}
+    assert set(changes) == {
+        "treatments.iv.price.high",
+        "treatments.iv.line_items.0.price.high",
+        "options.medical_loan.apr",
+        "options.medical_loan.name",
+    }
     high = changes["treatments.iv.price.high"]
     assert (high.old, high.new, high.percent, high.money) == (D("1000.00"), D("1035.00"), D("3.5"), True)
     assert changes["options.medical_loan.apr"].percent == D(-100)
@@ -45,10 +51,10 @@ def test_from_zero_there_is_no_percent(sheet_text: str) -> None:
 
 
 def test_treatments_add_ons_and_options_added_and_removed(sheet_text: str) -> None:
-    new = sheet_text.replace("[treatments.oral]", "[treatments.oral_rx]").replace(
+    new = sheet_text.replace("treatments.oral", "treatments.oral_rx").replace(
         '[options.va]\nkind = "va"', '[options.veterans]\nkind = "va"'
     )
-    new = new.replace("[treatments.kap.add_ons.integration]", "[treatments.kap.add_ons.therapy]")
+    new = new.replace("treatments.kap.add_ons.integration", "treatments.kap.add_ons.therapy")
     result = compare(sheet_text, new)
     assert result.added == ("treatments.oral_rx", "treatments.kap.add_ons.therapy", "options.veterans")
     assert result.removed == ("treatments.oral", "treatments.kap.add_ons.integration", "options.va")

@@ -32,6 +32,7 @@ def line_of(text: str, start: str) -> str:
 
 def test_setting_every_key_to_its_own_spelling_changes_no_byte(sheet_text: str) -> None:
     import tomlkit
+    from tomlkit.items import AoT
 
     document = tomlkit.parse(sheet_text)
 
@@ -41,6 +42,9 @@ def test_setting_every_key_to_its_own_spelling_changes_no_byte(sheet_text: str) 
             item = container.item(key)  # type: ignore[attr-defined]
             if isinstance(item, dict):
                 found += leaves(item, (*path, key))
+            elif isinstance(item, AoT):  # an array of tables (line items): each table by its index
+                for index, table in enumerate(item):
+                    found += leaves(table, (*path, key, str(index)))
             else:
                 found.append((".".join((*path, key)), item.as_string().strip()))
         return found
@@ -50,12 +54,32 @@ def test_setting_every_key_to_its_own_spelling_changes_no_byte(sheet_text: str) 
     assert set_values(sheet_text, "p.toml", assignments).text == sheet_text
 
 
-def test_a_price_change_changes_exactly_that_line_and_keeps_its_neighbours(sheet_text: str) -> None:
-    new = set_values(sheet_text, "p.toml", [("treatments.iv.price.high", "950")]).text
+def test_a_change_changes_exactly_that_line_and_keeps_its_neighbours(sheet_text: str) -> None:
+    new = set_values(sheet_text, "p.toml", [("options.medical_loan.apr", "15.99")]).text
     removed, added = changed_lines(sheet_text, new)
-    assert removed == ["price = { low = 400.00, typical = 600.00, high = 1000.00 }"]
-    assert added == ["price = { low = 400.00, typical = 600.00, high = 950 }"]
+    assert removed == [line_of(sheet_text, "apr = 17.99")]
+    assert added == [line_of(sheet_text, "apr = 17.99").replace("17.99", "15.99")]
+
+
+def test_a_price_changes_with_its_line_items_and_only_those_lines_change(sheet_text: str) -> None:
+    new = set_values(
+        sheet_text, "p.toml", [("treatments.iv.price.high", "950"), ("treatments.iv.line_items.0.price.high", "550")]
+    ).text
+    removed, added = changed_lines(sheet_text, new)
+    assert removed == [
+        "price = { low = 400.00, typical = 600.00, high = 1000.00 }",
+        "price = { low = 250.00, typical = 370.00, high = 600.00 }",
+    ]
+    assert added == [
+        "price = { low = 400.00, typical = 600.00, high = 950 }",
+        "price = { low = 250.00, typical = 370.00, high = 550 }",
+    ]
     assert parse_sheet(new, "p.toml").treatments["iv"].price.high == 950
+
+
+def test_a_price_without_its_line_items_is_refused_saying_why(sheet_text: str) -> None:
+    with pytest.raises(BadInput, match=r"treatments\.iv\.line_items: line items add up to 1000\.00 at the high"):
+        set_values(sheet_text, "p.toml", [("treatments.iv.price.high", "950")])
 
 
 def test_money_keeps_its_exact_spelling_and_value(sheet_text: str) -> None:
@@ -92,14 +116,15 @@ def test_whole_tables_arrays_strings_and_dates_are_toml_values(sheet_text: str) 
         sheet_text,
         "p.toml",
         [
-            ("treatments.im.price", "{ low = 300.00, typical = 450.00, high = 810.00 }"),
+            ("treatments.spravato.price", "{ low = 600.00, typical = 885.00, high = 1050.00 }"),
+            ("treatments.spravato.line_items.0.price", "{ low = 600.00, typical = 885.00, high = 1050.00 }"),
             ("options.va.treatments", '["iv"]'),
             ("treatments.iv.name", '"IV infusion"'),
             ("effective", "2027-01-01"),
         ],
     )
     sheet = parse_sheet(edit.text, "p.toml")
-    assert sheet.treatments["im"].price.high == D("810.00")
+    assert sheet.treatments["spravato"].price.low == D("600.00")
     assert sheet.options["va"].treatments == ["iv"]
     assert sheet.treatments["iv"].name == "IV infusion"
     assert sheet.effective.isoformat() == "2027-01-01"
@@ -179,13 +204,20 @@ def test_scale_rounds_half_up_to_the_cent_and_reports_each_change(sheet_text: st
     assert sheet.treatments["iv"].price.typical == D("621.00")
     assert sheet.treatments["iv"].add_ons["consultation"].price.typical == D("300.00")  # not selected
     assert sheet.options["va"].copay_per_session == D("50.00")
-    assert {c.key for c in edit.changes} == {
+    prices = {c.key for c in edit.changes if ".line_items." not in c.key}
+    assert prices == {
         f"treatments.{t}.price.{p}" for t in ("iv", "im", "spravato", "kap", "oral") for p in ("low", "typical", "high")
     }
     low = next(c for c in edit.changes if c.key == "treatments.im.price.low")
     assert (low.old, low.new, low.percent) == ("275.00", "284.63", (D("284.63") - 275) / 275 * 100)
+    for treatment in sheet.treatments.values():  # the line items were split anew and still add up, exactly
+        for point in ("low", "typical", "high"):
+            parts = sum(getattr(item.price, point) * item.quantity for item in treatment.line_items)
+            assert parts == getattr(treatment.price, point)
     removed, added = changed_lines(sheet_text, edit.text)
-    assert len(removed) == len(added) == 5  # one price line per treatment, comments untouched
+    items = sum(len(t.line_items) for t in sheet.treatments.values())
+    assert len(removed) == len(added) == 5 + items  # each treatment's price line and its line items' price lines
+    assert all(line.startswith("price = {") for line in removed + added)  # comments untouched
 
 
 def test_scale_to_whole_dollars_and_down(sheet_text: str) -> None:
@@ -257,6 +289,7 @@ def test_dotted_keys_and_tables_out_of_order_are_edited_where_they_stand(sheet_t
         "p.toml",
         [
             ("treatments.oral.price.high", "510.00"),
+            ("treatments.oral.line_items.1.price.high", "210.00"),
             ("treatments.iv.add_ons.consultation.per", '"session"'),
             ("options.fsa.payroll", "false"),
         ],
@@ -265,12 +298,31 @@ def test_dotted_keys_and_tables_out_of_order_are_edited_where_they_stand(sheet_t
     payroll = "payroll = {:<5}                   # an FSA is funded by salary reduction, so FICA is saved too"
     assert removed == [
         "price.high = 500.00  # (vitalityscout.com); typical EXAMPLE",
+        "price = { low = 50.00, typical = 100.00, high = 200.00 }",
         payroll.format("true"),
         'per = "course"',
     ]
     assert added == [
         "price.high = 510.00  # (vitalityscout.com); typical EXAMPLE",
+        "price = { low = 50.00, typical = 100.00, high = 210.00 }",
         payroll.format("false"),
         'per = "session"',
     ]
-    assert [c.old for c in edit.changes] == ["500.00", '"course"', "true"]
+    assert [c.old for c in edit.changes] == ["500.00", "200.00", '"course"', "true"]
+
+
+def test_scale_splits_line_items_sold_in_quantities_too(sheet_text: str) -> None:
+    supply = "quantity = 1\nprice = { low = 50.00, typical = 100.00, high = 200.00 }"
+    assert supply in sheet_text
+    text = sheet_text.replace(supply, "quantity = 2\nprice = { low = 25.00, typical = 50.00, high = 100.00 }")
+    sheet = parse_sheet(scale_prices(text, "p.toml", D("3.33"), "treatments.oral", D("0.01")).text, "p.toml")
+    oral = sheet.treatments["oral"]
+    assert oral.price.high == D("516.65")
+    assert oral.line_items[1].price.high == D("103.33")  # 100.00 x 1.0333, on its own
+    assert oral.line_items[0].price.high == D("516.65") - 2 * D("103.33")  # the unit item takes the rest
+    with pytest.raises(BadInput, match=r"cannot split 516\.65 among the line items exactly at the high price"):
+        only_pairs = text.replace(
+            "quantity = 1\nprice = { low = 79.00, typical = 150.00, high = 300.00 }",
+            "quantity = 2\nprice = { low = 39.50, typical = 75.00, high = 150.00 }",
+        )
+        scale_prices(only_pairs, "p.toml", D("3.33"), "treatments.oral.price.high", D("0.01"))

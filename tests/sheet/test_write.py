@@ -21,16 +21,16 @@ from ketacost.sheet.edit import Edit, set_values
 from ketacost.sheet.load import EMBEDDED, SheetSource, parse_sheet
 from tests.conftest import ROOT
 
-OLD_LINE = "price = { low = 400.00, typical = 600.00, high = 1000.00 }"
-NEW_LINE = "price = { low = 400.00, typical = 600.00, high = 950 }"
+OLD_LINE = "apr = 17.99                       # EXAMPLE: personal/medical loans run about 6-36% APR"
+NEW_LINE = "apr = 9.5                         # EXAMPLE: personal/medical loans run about 6-36% APR"
 
 
 def source_of(path: Path) -> SheetSource:
     return SheetSource(path, path.name)
 
 
-def set_high(value: str) -> Callable[[str], Edit]:
-    return lambda text: set_values(text, "p.toml", [("treatments.iv.price.high", value)])
+def set_apr(value: str) -> Callable[[str], Edit]:
+    return lambda text: set_values(text, "p.toml", [("options.medical_loan.apr", value)])
 
 
 def temp_files(directory: Path) -> list[Path]:
@@ -40,7 +40,7 @@ def temp_files(directory: Path) -> list[Path]:
 def test_edit_replaces_the_file_keeping_its_mode(write_sheet: Callable[..., Path], sheet_text: str) -> None:
     path = write_sheet(sheet_text, "p.toml")
     path.chmod(0o640)
-    old, _ = write.edit(source_of(path), set_high("950"), lock_timeout=1)
+    old, _ = write.edit(source_of(path), set_apr("9.5"), lock_timeout=1)
     assert old == sheet_text
     assert path.read_text() == sheet_text.replace(OLD_LINE, NEW_LINE)
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
@@ -52,7 +52,7 @@ def test_edit_writes_through_a_symlink_and_keeps_the_link(tmp_path: Path, sheet_
     real.write_text(sheet_text)
     link = tmp_path / "pricing.toml"
     link.symlink_to(real)
-    write.edit(source_of(link), set_high("950"), lock_timeout=1)
+    write.edit(source_of(link), set_apr("9.5"), lock_timeout=1)
     assert link.is_symlink()
     assert NEW_LINE in real.read_text()
 
@@ -60,17 +60,17 @@ def test_edit_writes_through_a_symlink_and_keeps_the_link(tmp_path: Path, sheet_
 def test_dry_run_and_invalid_edits_write_nothing(write_sheet: Callable[..., Path], sheet_text: str) -> None:
     path = write_sheet(sheet_text, "p.toml")
     before = path.stat().st_mtime_ns
-    _, edit = write.edit(source_of(path), set_high("950"), lock_timeout=1, dry_run=True)
+    _, edit = write.edit(source_of(path), set_apr("9.5"), lock_timeout=1, dry_run=True)
     assert NEW_LINE in edit.text
     with pytest.raises(BadInput):
-        write.edit(source_of(path), set_high("100"), lock_timeout=1)
+        write.edit(source_of(path), set_apr("117"), lock_timeout=1)
     assert path.read_text() == sheet_text
     assert path.stat().st_mtime_ns == before
 
 
 def test_the_built_in_sheet_is_never_edited() -> None:
     with pytest.raises(BadInput, match="pricing init"):
-        write.edit(SheetSource(EMBEDDED, "built-in default", embedded=True), set_high("950"), lock_timeout=1)
+        write.edit(SheetSource(EMBEDDED, "built-in default", embedded=True), set_apr("9.5"), lock_timeout=1)
 
 
 def test_a_held_lock_is_a_conflict_after_the_timeout(write_sheet: Callable[..., Path], sheet_text: str) -> None:
@@ -90,7 +90,7 @@ def test_a_held_lock_is_a_conflict_after_the_timeout(write_sheet: Callable[..., 
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         started = time.monotonic()
         with pytest.raises(Conflict, match=r"p\.toml: locked by another writer \(p\.toml\.lock\); nothing written"):
-            write.edit(source_of(path), set_high("950"), lock_timeout=0.3)
+            write.edit(source_of(path), set_apr("9.5"), lock_timeout=0.3)
         assert 0.3 <= time.monotonic() - started < 5
     finally:
         holder.kill()
@@ -106,7 +106,7 @@ def test_a_change_on_disk_during_the_edit_is_a_conflict_and_keeps_the_other_chan
 
     def edit_while_someone_saves(text: str) -> Edit:
         path.write_text(by_hand)  # an editor that ignores the lock saves meanwhile
-        return set_high("950")(text)
+        return set_apr("9.5")(text)
 
     with pytest.raises(Conflict, match="changed on disk while this edit was being made; nothing written"):
         write.edit(source_of(path), edit_while_someone_saves, lock_timeout=1)
@@ -117,7 +117,7 @@ def test_temp_files_left_by_a_killed_writer_are_cleared(write_sheet: Callable[..
     path = write_sheet(sheet_text, "p.toml")
     stale = path.parent / ".p.toml.abc123.tmp"
     stale.write_text("half a sheet")
-    write.edit(source_of(path), set_high("950"), lock_timeout=1)
+    write.edit(source_of(path), set_apr("9.5"), lock_timeout=1)
     assert temp_files(path.parent) == []
 
 
@@ -159,9 +159,9 @@ def _set_forever(path: Path) -> NoReturn:
     from ketacost.cli.app import app
 
     for index in range(10**9):
-        value = "950" if index % 2 == 0 else "1000.00"
+        value = "9.5" if index % 2 == 0 else "17.99"
         try:
-            app(["--pricing", str(path), "pricing", "set", f"treatments.iv.price.high={value}"], prog_name="ketacost")
+            app(["--pricing", str(path), "pricing", "set", f"options.medical_loan.apr={value}"], prog_name="ketacost")
         except SystemExit as done:
             if done.code:
                 os._exit(int(done.code))
@@ -218,7 +218,7 @@ def test_a_crash_at_each_step_of_the_write_leaves_a_whole_sheet(
             real_replace(src, dst)
 
         os.fsync, os.replace = fsync, replace  # type: ignore[assignment]
-        write.edit(source_of(path), set_high("950"), lock_timeout=1)
+        write.edit(source_of(path), set_apr("9.5"), lock_timeout=1)
 
     _, status = os.waitpid(_child(crash_at_step), 0)
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL

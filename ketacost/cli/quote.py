@@ -1,0 +1,232 @@
+"""``ketacost quote``: issue a Good Faith Estimate for a self-pay patient, save it in the register, write it out."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from ketacost import values
+from ketacost.cli.app import PricingOption, env_of, reports_errors
+from ketacost.cli.context import Env
+from ketacost.cli.options import (
+    AddOnOption,
+    PaymentOptionOption,
+    PriceOption,
+    SessionsOption,
+    StoreOption,
+    TreatmentOption,
+)
+from ketacost.errors import BadInput
+
+if TYPE_CHECKING:
+    from ketacost.gfe import GoodFaithEstimate
+
+T = TypeVar("T")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("quote", no_args_is_help=True)(quote_command)
+
+
+def today() -> dt.date:
+    """The issue date: the local calendar day (tests replace this function)."""
+    return dt.date.today()
+
+
+def now() -> dt.datetime:
+    """When a quote is saved, with the local UTC offset (tests replace this function)."""
+    return dt.datetime.now().astimezone()
+
+
+class Problems:
+    """Collects every bad input, so that all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def check(self, parse: Callable[[], T]) -> T | None:
+        try:
+            return parse()
+        except BadInput as error:
+            self.lines.extend(error.lines)
+            return None
+
+    def raise_any(self) -> None:
+        if self.lines:
+            raise BadInput(*self.lines)
+
+
+@reports_errors
+def quote_command(
+    ctx: typer.Context,
+    patient: Annotated[str, typer.Option("--patient", metavar="NAME", help="The patient's full name.")],
+    dob: Annotated[str, typer.Option("--dob", metavar="YYYY-MM-DD", help="The patient's date of birth.")],
+    treatment: TreatmentOption = None,
+    sessions: SessionsOption = None,
+    price: PriceOption = None,
+    add_on: AddOnOption = None,
+    option: PaymentOptionOption = None,
+    scheduled: Annotated[
+        str | None,
+        typer.Option("--scheduled", metavar="YYYY-MM-DD", help="Date of the first session, if scheduled."),
+    ] = None,
+    diagnosis: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--diagnosis",
+            metavar="CODE",
+            help="Expected ICD-10-CM diagnosis code, e.g. F33.2 (repeatable). Default: the treatment's in the sheet.",
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", metavar="FILE", help="Write the print-ready HTML page.")
+    ] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", metavar="FILE", help="Write it as Markdown.")] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", help="Write the JSON document (what the register keeps).")
+    ] = None,
+    no_save: Annotated[
+        bool, typer.Option("--no-save", help="Do not save the quote in the register (a draft: its ID is not kept).")
+    ] = False,
+    store: StoreOption = None,
+    pricing: PricingOption = None,
+) -> None:
+    """Issue a Good Faith Estimate (No Surprises Act) for a self-pay patient and save it in the quote register.
+
+    Prints a preview; --html, --markdown and --json write the document. The quote ID identifies it in
+    `ketacost quotes show` and `ketacost quotes check`. Nothing is saved or written when any input is bad.
+    """
+    from ketacost import gfe, output
+    from ketacost import store as register_store
+    from ketacost.estimate import Scenario
+    from ketacost.sheet.load import discover, parse_sheet, read_text
+
+    env = env_of(ctx, pricing)
+    issued = today()
+    problems = Problems()
+    name = problems.check(lambda: values.person_name("--patient", patient))
+    born = problems.check(lambda: values.birth_date("--dob", dob, issued))
+    first = problems.check(lambda: values.iso_date("--scheduled", scheduled))
+    if first is not None and first < issued:
+        problems.lines.append(f"--scheduled: {first.isoformat()} is in the past (today is {issued.isoformat()})")
+    codes = problems.check(lambda: values.diagnosis_codes("--diagnosis", diagnosis))
+    scenario = problems.check(
+        lambda: Scenario(
+            treatment=treatment,
+            sessions=values.sessions("--sessions", sessions),
+            price=values.money("--price", price),
+            options=tuple(option or ()),
+            add_ons=tuple(add_on or ()),
+        )
+    )
+    targets = {"--html": html, "--markdown": markdown, "--json": json_file}
+    problems.lines.extend(output.check_targets(targets))
+    problems.raise_any()
+    assert name is not None and born is not None and codes is not None and scenario is not None
+
+    source = discover(env.pricing)
+    text = read_text(source)
+    sheet = parse_sheet(text, source.label)
+    request = gfe.Request(patient=gfe.Patient(name, born), scheduled=first, diagnosis_codes=codes)
+    sheet_sha256 = register_store.sha256(text)
+    inputs = {
+        "patient": name,
+        "dob": born.isoformat(),
+        "treatment": treatment,
+        "sessions": sessions,
+        "price": price,
+        "add_ons": list(add_on or ()),
+        "options": list(option or ()),
+        "scheduled": scheduled,
+        "diagnosis": list(diagnosis or ()),
+        "pricing": source.label,
+    }
+    # Built once before the register is opened, so a course the sheet cannot quote leaves no trace.
+    draft = gfe.build(
+        sheet, scenario, request, quote_id="", issued=issued, source=source.label, sheet_sha256=sheet_sha256
+    )
+    rendered: dict[str, Any] = {}
+
+    def make(quote_id: str) -> register_store.Quote:
+        """The whole quote for one ID, rendered from its canonical JSON exactly as `quotes show` will render it."""
+        built = dataclasses.replace(draft, quote_id=quote_id)
+        document = gfe.canonical_json(gfe.to_document(built))
+        rendered.clear()
+        rendered.update(render_all(document, html=html is not None, markdown=markdown is not None))
+        return register_store.Quote(
+            id=quote_id,
+            patient_name=name,
+            patient_dob=born.isoformat(),
+            issued_at=now().isoformat(timespec="seconds"),
+            issued_on=issued.isoformat(),
+            service=built.service,
+            total_low=str(built.total.low),
+            total_high=str(built.total.high),
+            inputs=gfe.canonical_json(inputs),
+            document=document,
+            document_sha256=register_store.sha256(document),
+            sheet_sha256=sheet_sha256,
+            sheet_effective=sheet.effective.isoformat(),
+            sheet_source=source.label,
+        )
+
+    if no_save:
+        quote = make(gfe.new_quote_id(issued))
+        where = "not saved (--no-save)"
+    else:
+        path = register_store.discover(store)
+        with register_store.open_register(path, create=True) as opened:
+            assert opened is not None
+            quote = opened.issue(make, lambda: gfe.new_quote_id(issued))
+        where = f"saved in {path}"
+
+    show_preview(env, rendered["gfe"])
+    try:
+        write_outputs(env, rendered, html=html, markdown=markdown, json_file=json_file)
+    except BadInput as error:
+        if no_save:
+            raise
+        hint = f"quote {quote.id} is {where}: `ketacost quotes show {quote.id} --html FILE` writes it again"
+        raise BadInput(*error.lines, hint) from None
+    env.error(f"Quote {quote.id} {where}.")
+
+
+def render_all(document: str, *, html: bool, markdown: bool) -> dict[str, Any]:
+    """The GFE read back from its document, and the files asked for, rendered from it."""
+    import json
+
+    from ketacost import gfe
+
+    built = gfe.from_document(json.loads(document))
+    rendered: dict[str, Any] = {"gfe": built, "json": document}
+    if html:
+        from ketacost.render.gfe_html import render_html
+
+        rendered["html"] = render_html(built)
+    if markdown:
+        from ketacost.render.gfe_markdown import render_gfe_markdown
+
+        rendered["markdown"] = render_gfe_markdown(built)
+    return rendered
+
+
+def write_outputs(
+    env: Env, rendered: dict[str, Any], *, html: Path | None, markdown: Path | None, json_file: Path | None
+) -> None:
+    from ketacost.output import write_atomic
+
+    for path, key in ((html, "html"), (markdown, "markdown"), (json_file, "json")):
+        if path is not None:
+            write_atomic(path, rendered[key])
+            env.error(f"Wrote {path}")
+
+
+def show_preview(env: Env, built: GoodFaithEstimate) -> None:
+    from ketacost.render.gfe_table import render_gfe_table
+
+    render_gfe_table(built, env.console())

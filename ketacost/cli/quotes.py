@@ -1,0 +1,175 @@
+"""``ketacost quotes``: the quote register: list the quotes issued, show one exactly as issued, check a bill."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ketacost import values
+from ketacost.cli.app import env_of, reports_errors
+from ketacost.cli.options import FormatOption, OutputFormat, StoreOption
+from ketacost.errors import BadInput
+
+if TYPE_CHECKING:
+    from ketacost.store import Quote
+
+quotes_app = typer.Typer(
+    name="quotes",
+    help="The quote register: list issued Good Faith Estimates, reprint one, check a bill against it.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+QuoteIdArgument = Annotated[str, typer.Argument(metavar="ID", help="The quote ID, e.g. Q-20261127-7K3M.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(quotes_app, name="quotes")
+
+
+def _load(store: str | None, quote_id: str) -> tuple[Quote, Path]:
+    from ketacost import store as register_store
+    from ketacost.gfe import normalize_quote_id
+
+    wanted = normalize_quote_id(quote_id)
+    path = register_store.discover(store)
+    with register_store.open_register(path, create=False) as opened:
+        found = opened.get(wanted) if opened is not None else None
+    if found is None:
+        raise BadInput(f"no quote {wanted} in the register {path}")
+    return found, path
+
+
+@quotes_app.command("list")
+@reports_errors
+def list_command(
+    ctx: typer.Context,
+    patient: Annotated[
+        str | None, typer.Option("--patient", metavar="TEXT", help="Only patients whose name contains TEXT.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only quotes issued on or after this date.")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    store: StoreOption = None,
+) -> None:
+    """List the quotes in the register, oldest first."""
+    from ketacost import store as register_store
+    from ketacost.render import quotes_out
+
+    env = env_of(ctx)
+    day = values.iso_date("--since", since)
+    path = register_store.discover(store)
+    with register_store.open_register(path, create=False) as opened:
+        found = opened.find(patient=patient, since=day) if opened is not None else []
+    if output is OutputFormat.table:
+        quotes_out.render_list_table(found, env.console(), str(path))
+    elif output is OutputFormat.json:
+        env.stdout.write(quotes_out.render_list_json(found))
+    elif output is OutputFormat.csv:
+        env.stdout.write(quotes_out.render_list_csv(found))
+    else:
+        env.stdout.write(quotes_out.render_list_markdown(found))
+
+
+@quotes_app.command("show")
+@reports_errors
+def show_command(
+    ctx: typer.Context,
+    quote_id: QuoteIdArgument,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Write the HTML page again.")] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", metavar="FILE", help="Write it as Markdown.")] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", help="Write the JSON document exactly as stored.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Show a saved quote exactly as it was issued, whatever the price sheet says today."""
+    from ketacost import output as files
+    from ketacost.cli.quote import render_all, show_preview, write_outputs
+
+    env = env_of(ctx)
+    problems = files.check_targets({"--html": html, "--markdown": markdown, "--json": json_file})
+    if problems:
+        raise BadInput(*problems)
+    found, _ = _load(store, quote_id)
+    rendered = render_all(found.document, html=html is not None, markdown=markdown is not None)
+    show_preview(env, rendered["gfe"])
+    write_outputs(env, rendered, html=html, markdown=markdown, json_file=json_file)
+
+
+@quotes_app.command("check")
+@reports_errors
+def check_command(
+    ctx: typer.Context,
+    quote_id: QuoteIdArgument,
+    billed: Annotated[
+        list[str],
+        typer.Option(
+            "--billed",
+            metavar="PROVIDER=AMOUNT",
+            help="What a provider billed in all; PROVIDER is its id (e.g. clinic) or NPI. Repeatable.",
+        ),
+    ],
+    bill_date: Annotated[
+        str | None,
+        typer.Option("--bill-date", metavar="YYYY-MM-DD", help="Date on the bill: shows the 120-day deadline."),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    store: StoreOption = None,
+) -> None:
+    """Check a bill against a saved quote: may the patient start dispute resolution (400.00 or more over)?
+
+    Compares each provider's bill with its expected charges on the estimate (the high end of the range).
+    """
+    import json
+
+    from ketacost import dispute, gfe
+    from ketacost.cli.quote import today
+    from ketacost.render import quotes_out
+
+    env = env_of(ctx)
+    amounts: dict[str, Decimal] = {}
+    problems: list[str] = []
+    for item in billed:
+        key, sep, amount = item.partition("=")
+        if not sep or not key.strip():
+            problems.append(f"--billed: {item!r} must be PROVIDER=AMOUNT, e.g. clinic=6400.00")
+            continue
+        try:
+            value = values.money("--billed", amount.strip())
+        except BadInput as error:
+            problems.extend(error.lines)
+            continue
+        assert value is not None
+        if key.strip() in amounts:
+            problems.append(f"--billed: {key.strip()} is given twice; give one total per provider")
+        amounts[key.strip()] = value
+    now = today()
+    try:
+        day = values.iso_date("--bill-date", bill_date)
+    except BadInput as error:
+        problems.extend(error.lines)
+        day = None
+    if day is not None and day > now:
+        problems.append(f"--bill-date: {day.isoformat()} is in the future (today is {now.isoformat()})")
+    if problems:
+        raise BadInput(*problems)
+    found, _ = _load(store, quote_id)
+    estimate = gfe.from_document(json.loads(found.document))
+    result = dispute.check(estimate, amounts, day)
+    heading = (
+        f"Quote {estimate.quote_id} for {estimate.patient.name} (born {estimate.patient.dob.isoformat()}), "
+        f"issued {estimate.issued.isoformat()}"
+    )
+    if output is OutputFormat.table:
+        quotes_out.render_check_table(result, heading, env.console(), now)
+    elif output is OutputFormat.json:
+        env.stdout.write(quotes_out.render_check_json(result, now))
+    elif output is OutputFormat.csv:
+        env.stdout.write(quotes_out.render_check_csv(result))
+    else:
+        env.stdout.write(quotes_out.render_check_markdown(result, heading, now))

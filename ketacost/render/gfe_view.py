@@ -1,0 +1,190 @@
+"""What a person reads on a Good Faith Estimate, as plain strings: shared by the HTML, Markdown and terminal views.
+
+No arithmetic on money here: every amount comes computed in the :class:`GoodFaithEstimate`; this only formats it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ketacost.estimate import Range
+from ketacost.gfe import GoodFaithEstimate, PaymentRow, ProviderEstimate, span_text
+from ketacost.money import fmt_grouped
+
+TITLE = "Good Faith Estimate for Health Care Items and Services"
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+LINE_COLUMNS = ("Service or item", "Address", "Diagnosis code", "Service code", "Quantity", "Expected charge")
+SUMMARY_COLUMNS = ("Provider or facility", "NPI", "TIN", "Location", "Expected charges")
+PAYMENT_COLUMNS = ("Payment option", "Upfront", "Monthly", "Total paid", "Total paid, low - high")
+
+
+def long_date(day: dt.date) -> str:
+    """``March 2, 1984``: unambiguous in every locale, and independent of the machine's locale settings."""
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def money(value: Range) -> str:
+    return span_text(value)
+
+
+def diagnosis(codes: tuple[str, ...]) -> str:
+    return ", ".join(codes) if codes else "To be confirmed by your provider"
+
+
+def scheduled(gfe: GoodFaithEstimate) -> str:
+    return long_date(gfe.scheduled) if gfe.scheduled else "Not yet scheduled"
+
+
+def scope_facts(gfe: GoodFaithEstimate) -> list[tuple[str, str]]:
+    """The scope of a recurring course as label/value pairs: sessions, frequency, timeframe, period."""
+    scope = gfe.scope
+    weeks = f"{scope.weeks[0]}" if scope.weeks[0] == scope.weeks[1] else f"{scope.weeks[0]}-{scope.weeks[1]}"
+    unit = scope.unit if scope.unit.endswith("s") else scope.unit + "s"
+    facts = [
+        ("Total number", f"{scope.sessions} {unit}" if scope.sessions != 1 else f"1 {scope.unit}"),
+        ("Frequency", scope.frequency),
+        ("Timeframe", f"{weeks} weeks" + (" from the first session" if scope.starts is None else "")),
+    ]
+    if scope.starts is not None and scope.ends_by is not None:
+        facts.append(("Period", f"{long_date(scope.starts)} to about {long_date(scope.ends_by)}"))
+    facts.append(("Covers", "at most 12 months of care"))
+    return facts
+
+
+def scope_sentence(gfe: GoodFaithEstimate) -> str:
+    """The scope in one line, for the terminal preview."""
+    facts = dict(scope_facts(gfe))
+    text = f"{facts['Total number']}, {facts['Frequency']}, over {facts['Timeframe']}"
+    if "Period" in facts:
+        text += f" ({facts['Period']})"
+    return text + "; covers at most 12 months"
+
+
+def provider_heading(group: ProviderEstimate) -> str:
+    provider = group.provider
+    return f"NPI {provider.npi} · TIN {provider.tin} · {provider.address}" + (
+        f" · {provider.state}" if not _mentions_state(provider.address, provider.state) else ""
+    )
+
+
+def _mentions_state(address: str, state: str) -> bool:
+    return f" {state} " in f" {address.replace(',', ' ')} "
+
+
+def line_rows(group: ProviderEstimate) -> list[tuple[str, ...]]:
+    return [
+        (
+            line.description,
+            line.location,
+            diagnosis(line.diagnosis_codes),
+            line.service_code,
+            str(line.quantity),
+            money(line.charge),
+        )
+        for line in group.lines
+    ]
+
+
+def summary_rows(gfe: GoodFaithEstimate) -> list[tuple[str, ...]]:
+    return [
+        (g.provider.name, g.provider.npi, g.provider.tin, g.provider.state, money(g.subtotal)) for g in gfe.providers
+    ]
+
+
+def monthly(row: PaymentRow) -> str:
+    if not row.months:
+        return "-"
+    text = f"{fmt_grouped(row.monthly)} x {row.months}"
+    if row.final_payment != row.monthly:
+        text += f" (last {fmt_grouped(row.final_payment)})"
+    return text
+
+
+def payment_rows(gfe: GoodFaithEstimate) -> list[tuple[str, ...]]:
+    return [
+        (row.name, fmt_grouped(row.upfront), monthly(row), fmt_grouped(row.total_paid.typical), money(row.total_paid))
+        for row in gfe.payment_options
+    ]
+
+
+def payment_note(gfe: GoodFaithEstimate) -> str:
+    return (
+        f"At the typical price of {fmt_grouped(gfe.typical_total)} for the whole estimate; the last column spans "
+        "the estimate's low-high range. Loans and plans are subject to the lender's or the clinic's terms and "
+        "approval."
+    )
+
+
+def sheet_line(gfe: GoodFaithEstimate) -> str:
+    return (
+        f"Prices from the price sheet effective {gfe.sheet.effective} "
+        f"(SHA-256 {gfe.sheet.sha256[:12]}). Prepared with ketacost."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One payment option in the chart: label, bar to the typical total, whisker over the low-high range."""
+
+    label: str
+    value: str
+    range_text: str
+    y: int
+    low_x: str
+    bar_width: str
+    high_x: str
+    value_x: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    width: int
+    height: int
+    label_width: int
+    bar_height: int
+    bars: tuple[Bar, ...]
+    axis_x: int
+
+
+def chart(gfe: GoodFaithEstimate, width: int = 680, label_width: int = 210, row: int = 17) -> Chart:
+    """Geometry of the bar chart of each option's total paid (plot coordinates, not money)."""
+    rows = gfe.payment_options
+    plot = width - label_width - 110  # room on the right for the value
+    top = max((r.total_paid.high for r in rows), default=Decimal(0)) or Decimal(1)
+
+    def offset(amount: Decimal) -> Decimal:
+        return plot * amount / top
+
+    def x(amount: Decimal) -> str:
+        return f"{label_width + offset(amount):.1f}"
+
+    bars = tuple(
+        Bar(
+            label=r.name,
+            value=fmt_grouped(r.total_paid.typical),
+            range_text=money(r.total_paid),
+            y=8 + index * row,
+            low_x=x(r.total_paid.low),
+            bar_width=f"{offset(r.total_paid.typical):.1f}",
+            high_x=x(r.total_paid.high),
+            value_x=f"{label_width + offset(r.total_paid.high) + 6:.1f}",
+        )
+        for index, r in enumerate(rows)
+    )
+    return Chart(width, 16 + len(rows) * row, label_width, row - 8, bars, label_width)

@@ -1,0 +1,231 @@
+"""The quote register and dispute checks as text: a Rich table for people, JSON, CSV and Markdown for the rest."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ketacost.dispute import DisputeCheck, ProviderCheck
+from ketacost.gfe import CMS_PHONE, CMS_WEBSITE, DISPUTE_FEE, DISPUTE_THRESHOLD, DISPUTE_WINDOW_DAYS
+from ketacost.money import fmt, fmt_grouped
+from ketacost.render.csv_out import safe_cell
+from ketacost.render.markdown_out import md_cell
+from ketacost.store import Quote
+
+LIST_COLUMNS = ("Quote ID", "Issued", "Patient", "Date of birth", "Service", "Expected charges")
+CHECK_COLUMNS = ("Provider or facility", "NPI", "Estimate (high)", "Billed", "Over by", "Dispute")
+
+
+def _span(low: str, high: str) -> str:
+    return fmt_grouped(Decimal(low)) if low == high else f"{fmt_grouped(Decimal(low))} - {fmt_grouped(Decimal(high))}"
+
+
+def _list_row(quote: Quote) -> tuple[str, ...]:
+    return (
+        quote.id,
+        quote.issued_on,
+        quote.patient_name,
+        quote.patient_dob,
+        quote.service,
+        _span(quote.total_low, quote.total_high),
+    )
+
+
+def list_document(quotes: Sequence[Quote]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": q.id,
+            "issued_on": q.issued_on,
+            "issued_at": q.issued_at,
+            "patient": {"name": q.patient_name, "dob": q.patient_dob},
+            "service": q.service,
+            "total": {"low": fmt(Decimal(q.total_low)), "high": fmt(Decimal(q.total_high))},
+            "pricing": {"source": q.sheet_source, "effective": q.sheet_effective, "sha256": q.sheet_sha256},
+        }
+        for q in quotes
+    ]
+
+
+def render_list_table(quotes: Sequence[Quote], console: Console, where: str) -> None:
+    """ID (it carries the issue date), patient with date of birth, service, expected charges: fits 80 columns."""
+    if not quotes:
+        console.print(Text(f"No quotes found in {where}."), soft_wrap=True)
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
+    table.add_column("Quote ID", no_wrap=True)
+    table.add_column("Patient", min_width=14, ratio=2, overflow="fold")
+    table.add_column("Service", min_width=14, ratio=3)
+    table.add_column("Expected charges", justify="right", no_wrap=True)
+    for quote in quotes:
+        patient = Text(quote.patient_name)
+        patient.append(f"\nborn {quote.patient_dob}", style="dim")
+        table.add_row(Text(quote.id), patient, Text(quote.service), Text(_span(quote.total_low, quote.total_high)))
+    console.print(table)
+    console.print(
+        Text(f"{len(quotes)} quote{'s' if len(quotes) != 1 else ''} in {where}.", style="dim"), soft_wrap=True
+    )
+
+
+def render_list_json(quotes: Sequence[Quote]) -> str:
+    return json.dumps(list_document(quotes), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_list_csv(quotes: Sequence[Quote]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["id", "issued_on", "issued_at", "patient_name", "patient_dob", "service", "total_low", "total_high"]
+    )
+    for q in quotes:
+        writer.writerow(
+            [
+                safe_cell(q.id),
+                q.issued_on,
+                q.issued_at,
+                safe_cell(q.patient_name),
+                q.patient_dob,
+                safe_cell(q.service),
+                fmt(Decimal(q.total_low)),
+                fmt(Decimal(q.total_high)),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def render_list_markdown(quotes: Sequence[Quote]) -> str:
+    lines = ["| " + " | ".join(LIST_COLUMNS) + " |", "|" + "|".join([":---"] * 5 + ["---:"]) + "|"]
+    lines += ["| " + " | ".join(md_cell(cell) for cell in _list_row(q)) + " |" for q in quotes]
+    return "\n".join(lines) + "\n"
+
+
+# --- dispute check ------------------------------------------------------------------------------------------------
+
+
+def _status(check: ProviderCheck) -> str:
+    if check.billed is None:
+        return "no bill given"
+    return "eligible" if check.eligible else "not eligible"
+
+
+def _check_row(check: ProviderCheck) -> tuple[str, ...]:
+    over = check.over
+    return (
+        check.name,
+        check.npi,
+        fmt_grouped(check.estimate),
+        "-" if check.billed is None else fmt_grouped(check.billed),
+        "-" if over is None else fmt_grouped(over),
+        _status(check),
+    )
+
+
+def explain(result: DisputeCheck, today: dt.date) -> list[str]:
+    """One sentence per billed provider: the numbers, and what the patient may do."""
+    when = f"within {DISPUTE_WINDOW_DAYS} calendar days of the date on the bill"
+    deadline = result.deadline
+    if deadline is not None:
+        when += (
+            f" (by {deadline.isoformat()})"
+            if deadline >= today
+            else f"; for this bill that window ended on {deadline.isoformat()}"
+        )
+    lines = []
+    for check in result.providers:
+        over = check.over
+        if check.billed is None or over is None:
+            continue
+        numbers = f"{check.name}: billed {fmt_grouped(check.billed)}, estimate {fmt_grouped(check.estimate)}"
+        if check.eligible:
+            lines.append(
+                f"{numbers}: {fmt_grouped(over)} over, at least {fmt_grouped(DISPUTE_THRESHOLD)}. The patient may "
+                f"start patient-provider dispute resolution {when}: {CMS_WEBSITE} or {CMS_PHONE} "
+                f"(fee {fmt_grouped(DISPUTE_FEE)})."
+            )
+        elif over > 0:
+            lines.append(
+                f"{numbers}: {fmt_grouped(over)} over, less than {fmt_grouped(DISPUTE_THRESHOLD)}: not eligible for "
+                "dispute resolution. The patient can still ask the provider to update the bill to match the "
+                "estimate, negotiate it, or ask about financial assistance."
+            )
+        else:
+            lines.append(f"{numbers}: within the estimate.")
+    return lines
+
+
+def render_check_table(result: DisputeCheck, heading: str, console: Console, today: dt.date) -> None:
+    console.print(Text(heading, style="bold"))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
+    for index, name in enumerate(CHECK_COLUMNS):
+        table.add_column(name, justify="right" if 2 <= index <= 4 else "left", no_wrap=index > 0)
+    for check in result.providers:
+        style = "bold red" if check.eligible else ""
+        table.add_row(*(Text(cell) for cell in _check_row(check)), style=style)
+    console.print(table)
+    for line in explain(result, today):
+        console.print(Text(f"- {line}"))
+
+
+def check_document(result: DisputeCheck, today: dt.date) -> dict[str, Any]:
+    deadline = result.deadline
+    return {
+        "quote_id": result.quote_id,
+        "threshold": fmt(DISPUTE_THRESHOLD),
+        "bill_date": result.bill_date.isoformat() if result.bill_date else None,
+        "deadline": deadline.isoformat() if deadline else None,
+        "eligible": result.eligible,
+        "providers": [
+            {
+                "id": c.provider_id,
+                "name": c.name,
+                "npi": c.npi,
+                "estimate_high": fmt(c.estimate),
+                "billed": None if c.billed is None else fmt(c.billed),
+                "over": None if c.over is None else fmt(c.over),
+                "eligible": c.eligible,
+            }
+            for c in result.providers
+        ],
+        "notes": explain(result, today),
+    }
+
+
+def render_check_json(result: DisputeCheck, today: dt.date) -> str:
+    return json.dumps(check_document(result, today), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_check_csv(result: DisputeCheck) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["quote_id", "provider", "name", "npi", "estimate_high", "billed", "over", "eligible"])
+    for c in result.providers:
+        writer.writerow(
+            [
+                result.quote_id,
+                safe_cell(c.provider_id),
+                safe_cell(c.name),
+                c.npi,
+                fmt(c.estimate),
+                "" if c.billed is None else fmt(c.billed),
+                "" if c.over is None else fmt(c.over),
+                "true" if c.eligible else "false",
+            ]
+        )
+    return buffer.getvalue()
+
+
+def render_check_markdown(result: DisputeCheck, heading: str, today: dt.date) -> str:
+    lines = [f"**{md_cell(heading)}**", "", "| " + " | ".join(CHECK_COLUMNS) + " |"]
+    lines.append("|" + "|".join([":---", ":---", "---:", "---:", "---:", ":---"]) + "|")
+    lines += ["| " + " | ".join(md_cell(cell) for cell in _check_row(c)) + " |" for c in result.providers]
+    lines += ["", *(f"- {md_cell(line)}" for line in explain(result, today))]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,265 @@
+"""The quote register: every issued Good Faith Estimate, kept in SQLite (WAL mode), never changed or deleted.
+
+One transaction per quote, so a quote is saved whole or not at all, and concurrent writers queue on SQLite's
+lock (a busy timeout) instead of failing. Triggers refuse UPDATE and DELETE on saved quotes; each quote keeps the
+SHA-256 of its document, checked on every read. The schema is versioned with ``PRAGMA user_version``.
+
+Location: ``--store PATH`` > ``$KETACOST_STORE`` > the user data directory (``$XDG_DATA_HOME/ketacost`` or
+``~/.local/share/ketacost`` on Linux, ``~/Library/Application Support/ketacost`` on macOS, ``%LOCALAPPDATA%``
+on Windows), file ``quotes.sqlite3``. The file is created readable by its owner only: it holds patient data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ketacost.errors import BadInput, Conflict
+
+ENV_VAR = "KETACOST_STORE"
+FILE_NAME = "quotes.sqlite3"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_SECONDS = 30.0
+MAX_ID_ATTEMPTS = 20
+
+_SCHEMA = """
+CREATE TABLE quotes (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    patient_name    TEXT NOT NULL,
+    patient_dob     TEXT NOT NULL,
+    issued_at       TEXT NOT NULL,  -- when it was saved, ISO 8601 with the UTC offset
+    issued_on       TEXT NOT NULL,  -- the issue date printed on the document
+    service         TEXT NOT NULL,
+    total_low       TEXT NOT NULL,
+    total_high      TEXT NOT NULL,
+    inputs          TEXT NOT NULL,  -- the command's inputs, JSON
+    document        TEXT NOT NULL,  -- the canonical JSON document, byte for byte as issued
+    document_sha256 TEXT NOT NULL,
+    sheet_sha256    TEXT NOT NULL,
+    sheet_effective TEXT NOT NULL,
+    sheet_source    TEXT NOT NULL
+);
+CREATE INDEX quotes_issued_on ON quotes (issued_on);
+CREATE TRIGGER quotes_never_updated BEFORE UPDATE ON quotes
+BEGIN SELECT RAISE(ABORT, 'saved quotes are never changed'); END;
+CREATE TRIGGER quotes_never_deleted BEFORE DELETE ON quotes
+BEGIN SELECT RAISE(ABORT, 'saved quotes are never deleted'); END;
+"""
+
+_COLUMNS = (
+    "id",
+    "patient_name",
+    "patient_dob",
+    "issued_at",
+    "issued_on",
+    "service",
+    "total_low",
+    "total_high",
+    "inputs",
+    "document",
+    "document_sha256",
+    "sheet_sha256",
+    "sheet_effective",
+    "sheet_source",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One register row."""
+
+    id: str
+    patient_name: str
+    patient_dob: str
+    issued_at: str
+    issued_on: str
+    service: str
+    total_low: str
+    total_high: str
+    inputs: str
+    document: str
+    document_sha256: str
+    sheet_sha256: str
+    sheet_effective: str
+    sheet_source: str
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def default_path() -> Path:
+    """``quotes.sqlite3`` in the user data directory."""
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        base = Path(xdg) if os.path.isabs(xdg) else home / ".local" / "share"
+    return base / "ketacost" / FILE_NAME
+
+
+def discover(explicit: str | os.PathLike[str] | None) -> Path:
+    """``--store PATH`` > ``$KETACOST_STORE`` > the user data directory."""
+    if explicit is not None and str(explicit) != "":
+        return Path(explicit)
+    from_env = os.environ.get(ENV_VAR, "")
+    return Path(from_env) if from_env else default_path()
+
+
+class Register:
+    """An open quote register."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = connection
+
+    def issue(self, make: Callable[[str], Quote], new_id: Callable[[], str]) -> Quote:
+        """Save the quote ``make(id)`` builds, in one transaction, retrying with a new id if the id is taken."""
+        for _ in range(MAX_ID_ATTEMPTS):
+            quote = make(new_id())
+            try:
+                with self._transaction():
+                    placeholders = ", ".join("?" * len(_COLUMNS))
+                    values = tuple(getattr(quote, name) for name in _COLUMNS)
+                    self._db.execute(f"INSERT INTO quotes ({', '.join(_COLUMNS)}) VALUES ({placeholders})", values)
+            except sqlite3.IntegrityError as error:
+                if "quotes.id" not in str(error):
+                    raise
+                continue  # an id issued before (or just now by another process): draw another
+            return quote
+        raise Conflict(f"{self.path}: could not find an unused quote ID after {MAX_ID_ATTEMPTS} attempts")
+
+    def get(self, quote_id: str) -> Quote | None:
+        row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM quotes WHERE id = ?", (quote_id,)).fetchone()
+        return None if row is None else self._checked(Quote(*row))
+
+    def find(self, patient: str | None = None, since: dt.date | None = None) -> list[Quote]:
+        """Quotes in the order issued; ``patient`` matches any part of the name, ignoring case."""
+        where, args = [], []
+        if patient:
+            where.append("instr(casefold(patient_name), ?) > 0")
+            args.append(patient.casefold())
+        if since is not None:
+            where.append("issued_on >= ?")
+            args.append(since.isoformat())
+        sql = f"SELECT {', '.join(_COLUMNS)} FROM quotes"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._db.execute(sql + " ORDER BY seq", args).fetchall()
+        return [self._checked(Quote(*row)) for row in rows]
+
+    def _checked(self, quote: Quote) -> Quote:
+        if sha256(quote.document) != quote.document_sha256:
+            raise BadInput(
+                f"{self.path}: quote {quote.id}: the stored document does not match its SHA-256: "
+                "the register was changed outside ketacost"
+            )
+        return quote
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")  # take the write lock now: writers queue here, not mid-transaction
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+
+@contextmanager
+def open_register(path: Path, *, create: bool) -> Iterator[Register | None]:
+    """Open the register at ``path``; None when it does not exist and ``create`` is false (nothing is saved yet).
+
+    SQLite failures become one-line errors: busy beyond the timeout is a conflict (exit 3), a file that is not a
+    register is bad input (exit 2).
+    """
+    if path.is_dir():
+        raise BadInput(f"{path}: is a directory, not a quote register (give a file path with --store)")
+    if not path.exists():
+        if not create:
+            yield None
+            return
+        _create_private(path)
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    except sqlite3.Error as error:
+        raise BadInput(f"{path}: cannot open the quote register: {error}") from None
+    try:
+        connection.create_function("casefold", 1, _casefold, deterministic=True)
+        _prepare(path, connection)
+        yield Register(path, connection)
+    except sqlite3.OperationalError as error:
+        message = str(error)
+        if "locked" in message or "busy" in message:
+            raise Conflict(f"{path}: the quote register is busy (another process holds it); try again") from None
+        raise BadInput(f"{path}: quote register error: {message}") from None
+    except sqlite3.DatabaseError as error:
+        raise BadInput(f"{path}: not a ketacost quote register ({error})") from None
+    finally:
+        connection.close()
+
+
+def _casefold(value: object) -> str:
+    return str(value).casefold()
+
+
+def _create_private(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as error:
+        raise BadInput(f"{path}: cannot create the quote register: {error.strerror or error}") from None
+
+
+def _prepare(path: Path, db: sqlite3.Connection) -> None:
+    """WAL mode, full durability, and the schema (created once, by whichever process gets there first)."""
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")  # a saved quote survives a power cut, not only a crash
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]  # again, now that we hold the lock
+        if version == 0:
+            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                raise BadInput(f"{path}: is an SQLite database but not a ketacost quote register")
+            for statement in _statements(_SCHEMA):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version != SCHEMA_VERSION:
+            raise BadInput(
+                f"{path}: the quote register has schema version {version}; this ketacost reads version "
+                f"{SCHEMA_VERSION} (upgrade ketacost)"
+            )
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _statements(script: str) -> list[str]:
+    """The schema's statements, one by one (``executescript`` would commit our transaction)."""
+    statements, current = [], ""
+    for line in script.strip().splitlines():
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
