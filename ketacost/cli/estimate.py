@@ -1,7 +1,5 @@
 """``ketacost estimate``: the course total and what each way of paying costs, per month and in all."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
