@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import typer
 from typer.main import get_command
@@ -49,11 +50,11 @@ def _commands(group: typer.Typer) -> dict[str, object]:
     command = get_command(group)
     found: dict[str, object] = {}
 
-    def walk(prefix: str, cmd: object) -> None:
-        children = getattr(cmd, "commands", None)
-        if children:
-            for name, child in children.items():
-                walk(f"{prefix} {name}".strip(), child)
+    def walk(prefix: str, cmd: Any) -> None:
+        if hasattr(cmd, "list_commands"):  # a group, maybe lazy: ask it, as `ketacost --help` does
+            with typer.Context(cmd) as ctx:
+                for name in cmd.list_commands(ctx):
+                    walk(f"{prefix} {name}".strip(), cmd.get_command(ctx, name))
         else:
             found[prefix] = cmd
 

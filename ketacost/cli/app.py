@@ -1,19 +1,45 @@
 """The ``ketacost`` application: global options, the command groups, and the one place errors become exit codes."""
 
-from __future__ import annotations
-
 import functools
+import importlib
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from ketacost import __version__
 from ketacost.cli.context import Env
 from ketacost.errors import ExitCode, KetacostError
 
+# Each command lives in its own module and is imported and built only when it runs (or for --help): typer would
+# otherwise build every command's options at every start, and `estimate` must start fast. Keep the order.
+COMMANDS = {
+    "estimate": "ketacost.cli.estimate",
+    "schedule": "ketacost.cli.schedule",
+    "quote": "ketacost.cli.quote",
+    "quotes": "ketacost.cli.quotes",
+    "pricing": "ketacost.cli.pricing",
+}
+
+
+class LazyCommands(TyperGroup):
+    """The root group: subcommands come from COMMANDS, each module's ``register(app)`` run on first use."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        holder = typer.Typer()
+        importlib.import_module(COMMANDS[cmd_name]).register(holder)
+        return typer.main.get_group(holder).commands[cmd_name]
+
+
 app = typer.Typer(
     name="ketacost",
+    cls=LazyCommands,
     help="What ketamine therapy for treatment-resistant depression costs out of pocket, and how to pay for it.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # inputs can hold patient data: never print locals
@@ -92,20 +118,6 @@ def reports_errors(command: F) -> F:
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return run  # type: ignore[return-value]
-
-
-def _register() -> None:
-    from ketacost.cli import estimate, quote, quotes, schedule
-    from ketacost.cli.pricing import pricing_app
-
-    estimate.register(app)
-    schedule.register(app)
-    quote.register(app)
-    quotes.register(app)
-    app.add_typer(pricing_app, name="pricing")
-
-
-_register()
 
 
 def main() -> None:

@@ -1,11 +1,9 @@
 """``ketacost estimate``: the course total and what each way of paying costs, per month and in all."""
 
-from __future__ import annotations
-
 import contextlib
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import Annotated, TextIO
 
 import typer
 
@@ -32,9 +30,7 @@ from ketacost.cli.options import (
     TreatmentOption,
 )
 from ketacost.cli.scenario import build_scenario
-
-if TYPE_CHECKING:
-    from ketacost.scenario import Scenario
+from ketacost.scenario import Scenario
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,5 @@
 """Options shared by every command that prints data, so they read and behave the same everywhere."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated
 

@@ -4,8 +4,6 @@ Edits keep every comment and byte they do not change, validate the whole sheet b
 (``ketacost.sheet.write``). tomlkit and filelock are imported only inside the commands that edit.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +26,10 @@ pricing_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(pricing_app, name="pricing")
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,7 +1,5 @@
 """``ketacost quote``: issue a Good Faith Estimate for a self-pay patient, save it in the register, write it out."""
 
-from __future__ import annotations
-
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
@@ -226,7 +224,7 @@ def write_outputs(
             env.error(f"Wrote {path}")
 
 
-def show_preview(env: Env, built: GoodFaithEstimate) -> None:
+def show_preview(env: Env, built: "GoodFaithEstimate") -> None:
     from ketacost.render.gfe_table import render_gfe_table
 
     render_gfe_table(built, env.console())

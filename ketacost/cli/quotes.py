@@ -1,7 +1,5 @@
 """``ketacost quotes``: the quote register: list the quotes issued, show one exactly as issued, check a bill."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -30,7 +28,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(quotes_app, name="quotes")
 
 
-def _load(store: str | None, quote_id: str) -> tuple[Quote, Path]:
+def _load(store: str | None, quote_id: str) -> "tuple[Quote, Path]":
     from ketacost import store as register_store
     from ketacost.gfe import normalize_quote_id
 

@@ -1,7 +1,5 @@
 """``ketacost schedule``: one payment option month by month: payment, interest, principal, fees, balance."""
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import StrEnum
 from typing import Annotated
