@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import random
 import signal
@@ -154,18 +156,21 @@ def _child(work: Callable[[], object]) -> int:
         os._exit(status)
 
 
-def _set_forever(path: Path) -> NoReturn:
-    """A real `ketacost pricing set` run over and over, alternating the old and the new value."""
+def _set(path: Path, value: str) -> None:
+    """One real `ketacost pricing set`, in this process."""
     from ketacost.cli.app import app
 
-    for index in range(10**9):
-        value = "9.5" if index % 2 == 0 else "17.99"
-        try:
-            app(["--pricing", str(path), "pricing", "set", f"options.medical_loan.apr={value}"], prog_name="ketacost")
-        except SystemExit as done:
-            if done.code:
-                os._exit(int(done.code))
-    raise AssertionError("unreachable")
+    try:
+        app(["--pricing", str(path), "pricing", "set", f"options.medical_loan.apr={value}"], prog_name="ketacost")
+    except SystemExit as done:
+        if done.code:
+            os._exit(int(done.code))
+
+
+def _set_forever(path: Path) -> NoReturn:
+    """`ketacost pricing set` over and over, each time to the value the sheet does not hold, so each one writes."""
+    while True:
+        _set(path, "17.99" if NEW_LINE in path.read_text() else "9.5")
 
 
 def test_a_writer_killed_at_random_moments_always_leaves_the_old_or_the_new_sheet(
@@ -174,12 +179,18 @@ def test_a_writer_killed_at_random_moments_always_leaves_the_old_or_the_new_shee
     path = tmp_path / "pricing.toml"
     path.write_text(sheet_text)
     states = {sheet_text, sheet_text.replace(OLD_LINE, NEW_LINE)}
-    parse_sheet(sheet_text, "warm-up")  # build the models once, before forking, so children start at once
+    # Warm up before forking (modules imported, command built), so a child starts writing at once; then kill
+    # at moments spread over a few of its edit cycles.
+    with contextlib.redirect_stdout(io.StringIO()):
+        started = time.perf_counter()
+        _set(path, "9.5")
+        _set(path, "17.99")
+        cycle = (time.perf_counter() - started) / 2
     rng = random.Random(20261127)
     trials, new_seen, mid_write = 220, 0, 0
     for _ in range(trials):
         pid = _child(lambda: _set_forever(path))
-        time.sleep(rng.uniform(0, 0.06))
+        time.sleep(rng.uniform(0, 3 * cycle))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status), f"the writer stopped by itself (status {status})"
