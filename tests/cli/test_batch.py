@@ -248,3 +248,32 @@ def test_a_progress_bar_goes_to_stderr_on_a_terminal_only(tmp_path: Path) -> Non
     assert len(csv_rows(piped.stdout.getvalue())) == 2500 * len(OPTIONS)  # type: ignore[attr-defined]
     assert piped.stderr.getvalue() == ""  # type: ignore[attr-defined]
     assert "2,500 scenarios" in on_terminal.stderr.getvalue()  # type: ignore[attr-defined]
+
+
+def test_a_long_batch_gives_what_each_scenario_gives_alone() -> None:
+    """Schedules and APRs are cached across scenarios; a warm cache must never change a figure."""
+    import random
+
+    from ketacost import batch, estimate
+    from ketacost.scenario import Scenario
+    from ketacost.sheet.load import EMBEDDED, SheetSource, load
+
+    sheet = load(SheetSource(EMBEDDED, "built-in"))
+    rng = random.Random(7)
+    lines = ["treatment,sessions,price,hsa_balance"]
+    for _ in range(150):
+        price = f"{rng.randint(100, 2000)}.{rng.randint(0, 99):02d}" if rng.random() < 0.3 else ""
+        hsa = str(rng.choice([500, 1000, 2500])) if rng.random() < 0.3 else ""
+        lines.append(f"{rng.choice(['iv', 'im', 'kap', 'oral', 'spravato'])},{rng.randint(1, 12)},{price},{hsa}")
+    out = io.StringIO()
+    batch.run(sheet, "built-in", batch.read_csv(lines, "s.csv"), batch.CsvWriter(out))
+    rows = csv_rows(out.getvalue())
+    caches = (estimate.amortize, estimate.equal_installments, estimate.paid_in_full_schedule)
+    for line, fields in batch.read_csv(lines, "s.csv"):
+        for cache in (*caches, estimate.minimum_only_schedule, estimate._regz_apr):
+            cache.cache_clear()  # type: ignore[attr-defined]
+        alone = io.StringIO()
+        assert isinstance(fields, dict)
+        result = estimate.estimate(sheet, batch.scenario(fields, Scenario()), source="built-in")
+        batch.CsvWriter(alone).rows(line, result)
+        assert csv_rows(alone.getvalue()) == [row for row in rows if row["line"] == str(line)]
