@@ -18,11 +18,10 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from ketacost import bounds, codes
-from ketacost.money import fmt
 
 SCHEMA_VERSION = 1
 
@@ -39,7 +38,8 @@ class _Marker:
 
 MONEY = _Marker("money")
 
-# JSON carries money as a string with exactly two decimals, as everywhere in ketacost.
+# Money is tagged MONEY, so that `pricing show --format json` can write it with exactly two decimals
+# (ketacost.sheet.query); a pydantic serializer here would cost every start-up its import.
 Money = Annotated[
     Decimal,
     Field(
@@ -50,7 +50,6 @@ Money = Annotated[
         strict=False,
         description="US dollars, at most two decimals (400.00)",
     ),
-    PlainSerializer(fmt, return_type=str, when_used="json"),
     MONEY,
 ]
 Percent = Annotated[

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ketacost.errors import BadInput
+from ketacost.money import fmt
 from ketacost.sheet import keys
 
 if TYPE_CHECKING:
@@ -23,8 +24,24 @@ def values(sheet: Sheet) -> dict[str, Any]:
 
 def json_values(sheet: Sheet) -> dict[str, Any]:
     """The sheet as JSON data: money as strings with two decimals, percentages as exact decimal strings."""
-    data: dict[str, Any] = sheet.model_dump(mode="json", exclude_none=True)
-    return data
+    document: dict[str, Any] = _jsonable(values(sheet), keys.root())
+    return document
+
+
+def _jsonable(value: Any, node: keys.Node | None) -> Any:
+    """Plain data -> JSON data, walking the schema beside it to know which numbers are money."""
+    if isinstance(value, Mapping):
+        fields = node.keys_for(value) if node is not None and node.kind == "table" else {}
+        item = node.item if node is not None and node.kind == "ids" else None
+        return {name: _jsonable(inner, fields.get(name, item)) for name, inner in value.items()}
+    if isinstance(value, list):
+        item = node.item if node is not None else None
+        return [_jsonable(inner, item) for inner in value]
+    if isinstance(value, Decimal):
+        return fmt(value) if node is not None and node.money else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def lookup(data: Mapping[str, Any], key: str, raw: Mapping[str, Any]) -> Any:
