@@ -12,9 +12,9 @@ import re
 # 7812 issuer prefix (CMS, "Requirements for NPI Check Digit").
 NPI_PREFIX = "80840"
 
-_ICD10 = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
+_ICD10 = r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$"  # compiled on first use (re caches it)
 # CPT: five digits, or four digits and F/T/U (category II/III, PLA codes); HCPCS level II: a letter and 4 digits.
-_SERVICE_CODE = re.compile(r"^(?:[0-9]{4}[0-9FTU]|[A-V][0-9]{4})$")
+_SERVICE_CODE = r"^(?:[0-9]{4}[0-9FTU]|[A-V][0-9]{4})$"
 
 _STATE_CODES = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
@@ -66,7 +66,7 @@ def format_tin(digits: str) -> str:
 def check_icd10(text: str) -> str:
     """An ICD-10-CM code such as ``F33.2`` (also accepted: ``f332``): upper case, with the dot after 3 characters."""
     code = text.strip().upper()
-    if not _ICD10.fullmatch(code):
+    if not re.fullmatch(_ICD10, code):
         raise ValueError(
             f"{text!r} is not an ICD-10-CM code (a letter, two characters, then an optional dot and up to 4 more, "
             "e.g. F33.2)"
@@ -78,7 +78,7 @@ def check_icd10(text: str) -> str:
 def check_service_code(text: str) -> str:
     """A CPT or HCPCS code (``96365``, ``J3490``, ``0591T``); alternatives joined by ``/`` (``G2082/G2083``)."""
     parts = [part.strip().upper() for part in text.split("/")]
-    bad = [part for part in parts if not _SERVICE_CODE.fullmatch(part)]
+    bad = [part for part in parts if not re.fullmatch(_SERVICE_CODE, part)]
     if bad:
         raise ValueError(
             f"{text!r} is not a CPT or HCPCS code (5 digits such as 96365, or a letter and 4 digits such as J3490; "

@@ -75,7 +75,7 @@ def step(flag: str, text: str) -> Decimal:
     return value
 
 
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # compiled on first use (re caches it)
 MAX_NAME_LENGTH = 100
 MAX_AGE_YEARS = 130
 # Bidirectional overrides and isolates can make a name display differently from what is stored (spoofing).
@@ -87,7 +87,7 @@ def iso_date(flag: str, text: str | None) -> dt.date | None:
     if text is None:
         return None
     value = text.strip()
-    if not _ISO_DATE.match(value):
+    if not re.match(_ISO_DATE, value):
         raise BadInput(f"{flag}: {text!r} is not a date (expected YYYY-MM-DD, e.g. 1984-03-02)")
     try:
         return dt.date.fromisoformat(value)

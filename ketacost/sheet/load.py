@@ -61,8 +61,9 @@ def read_text(source: SheetSource) -> str:
         raise BadInput(f"{name}:{line}:{column}: not UTF-8 text (byte 0x{data[error.start]:02x})") from None
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-_TOML_END = re.compile(r"\s*\(at end of document\)$")
+# Compiled on first use (re caches them): only a broken sheet needs them.
+_TOML_POSITION = r"\s*\(at line (\d+), column (\d+)\)$"
+_TOML_END = r"\s*\(at end of document\)$"
 
 
 def parse_toml(text: str, name: str) -> dict[str, Any]:
@@ -73,13 +74,13 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
-        match = _TOML_POSITION.search(message)
+        match = re.search(_TOML_POSITION, message)
         if match:
             line, column = match.group(1), match.group(2)
             message = message[: match.start()]
         else:
             line, column = str(text.count("\n") + 1), "1"
-            message = _TOML_END.sub("", message)
+            message = re.sub(_TOML_END, "", message)
         raise BadInput(f"{name}:{line}:{column}: invalid TOML: {message[:1].lower()}{message[1:]}") from None
 
 
