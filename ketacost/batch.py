@@ -21,10 +21,10 @@ from ketacost import bounds, values
 from ketacost.errors import BadInput
 from ketacost.estimate import Estimate, estimate
 from ketacost.money import fmt
+from ketacost.prices import PriceList
 from ketacost.render.csv_out import safe_cell
 from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, point_figures
 from ketacost.scenario import Scenario
-from ketacost.sheet.model import Sheet
 
 InputKind = Literal["csv", "jsonl"]
 
@@ -291,7 +291,7 @@ class JsonlWriter:
 
 
 def run(
-    sheet: Sheet,
+    sheet: PriceList,
     source: str,
     records: Iterable[Record],
     writer: Writer,

@@ -12,8 +12,8 @@ from typing import Literal, NamedTuple
 
 from ketacost.errors import BadInput
 from ketacost.money import ZERO, cents
+from ketacost.prices import Treatment
 from ketacost.scenario import Scenario
-from ketacost.sheet.model import Treatment
 
 PricePointName = Literal["low", "typical", "high"]
 POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")

@@ -1,11 +1,11 @@
-"""Sheet + Scenario -> Estimate: what a course costs and what each way of paying means. Pure: no I/O."""
+"""PriceList + Scenario -> Estimate: what a course costs and what each way of paying means. Pure: no I/O."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from ketacost.course import Course, Range, price_course
 from ketacost.errors import BadInput
@@ -16,19 +16,23 @@ from ketacost.finance.deferred import PromoTerms
 from ketacost.finance.insurance import CostSharing, patient_shares
 from ketacost.finance.schedule import Schedule
 from ketacost.money import CENT, HUNDRED, ZERO, cents, cents_up, fmt_grouped
-from ketacost.scenario import Scenario
-from ketacost.sheet.model import (
+from ketacost.prices import (
     ClinicPlan,
     DeferredInterest,
     Insurance,
     Loan,
     PaymentOption,
+    PriceList,
     ReducedApr,
     SelfPay,
-    Sheet,
     TaxAccount,
     VaCoverage,
+    from_sheet,
 )
+from ketacost.scenario import Scenario
+
+if TYPE_CHECKING:
+    from ketacost.sheet.model import Sheet
 
 __all__ = ["POINTS", "Course", "Estimate", "OptionEstimate", "Outcome", "Range", "Scenario", "estimate", "price_course"]
 
@@ -160,8 +164,10 @@ class Estimate(NamedTuple):
     budget: Budget | None = None
 
 
-def estimate(sheet: Sheet, scenario: Scenario, *, source: str) -> Estimate:
-    """Price the course and every payment option that applies."""
+def estimate(sheet: PriceList | Sheet, scenario: Scenario, *, source: str) -> Estimate:
+    """Price the course and every payment option that applies (a validated Sheet is read as its PriceList)."""
+    if not isinstance(sheet, PriceList):
+        sheet = from_sheet(sheet)
     treatment_id = scenario.treatment or sheet.default_treatment
     treatment = sheet.treatments.get(treatment_id)
     if treatment is None:
@@ -192,7 +198,7 @@ def estimate(sheet: Sheet, scenario: Scenario, *, source: str) -> Estimate:
 class Pricer:
     """Prices each payment option for a course; shared inputs are worked out once."""
 
-    def __init__(self, sheet: Sheet, course: Course, scenario: Scenario) -> None:
+    def __init__(self, sheet: PriceList, course: Course, scenario: Scenario) -> None:
         self.sheet = sheet
         self.course = course
         self.scenario = scenario
@@ -375,7 +381,15 @@ class Pricer:
         for option in self.sheet.options.values():
             if isinstance(option, TaxAccount) and option.kind == kind:
                 return option
-        return TaxAccount(kind=kind, name=kind.upper(), payroll=kind == "fsa")
+        return TaxAccount(
+            kind=kind,
+            name=kind.upper(),
+            note="",
+            treatments=None,
+            coverage="self_only",
+            catch_up=False,
+            payroll=kind == "fsa",
+        )
 
     def account_limit(self, option: TaxAccount) -> Decimal:
         tax = self.sheet.tax

@@ -8,10 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketacost.estimate import POINTS, estimate
+from ketacost.prices import from_sheet
 from ketacost.scenario import Scenario
 from ketacost.sheet.load import EMBEDDED, parse_sheet
 
-SHEET = parse_sheet(EMBEDDED.read_text(encoding="utf-8"), "pricing.toml")
+SHEET = from_sheet(parse_sheet(EMBEDDED.read_text(encoding="utf-8"), "pricing.toml"))
 money = st.decimals(min_value=0, max_value=20_000, places=2)
 optional_money = st.none() | money
 

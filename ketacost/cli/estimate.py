@@ -71,7 +71,7 @@ def estimate_command(
     one row per scenario and option, tagged with the input line; exit 2 at the end if any scenario failed.
     """
     from ketacost.estimate import estimate
-    from ketacost.sheet.load import discover, load
+    from ketacost.sheet.load import discover, load_prices
 
     env = env_of(ctx, pricing)
     scenario = build_scenario(
@@ -97,8 +97,7 @@ def estimate_command(
         batch(env, input_path, chosen, scenario)
         return
     source = discover(env.pricing)
-    sheet = load(source)
-    result = estimate(sheet, scenario, source=source.label)
+    result = estimate(load_prices(source), scenario, source=source.label)
     write(env, output, result, timeline=timeline)
 
 
@@ -106,12 +105,12 @@ def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario) -> N
     """Stream the scenarios in ``path`` through one loaded sheet; CSV or JSON Lines out (default: as the input)."""
     from ketacost import batch as batches
     from ketacost.errors import BadInput
-    from ketacost.sheet.load import discover, load
+    from ketacost.sheet.load import discover, load_prices
 
     if output not in (None, OutputFormat.csv, OutputFormat.json):
         raise BadInput(f"--format {output}: with --input, choose csv or json (JSON Lines)")
     source = discover(env.pricing)
-    sheet = load(source)
+    sheet = load_prices(source)
     stream = _open(path)
     try:
         first = stream.readline().removeprefix("\ufeff")

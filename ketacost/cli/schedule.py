@@ -76,7 +76,7 @@ def schedule_command(
     from ketacost.estimate import estimate
     from ketacost.render import schedule_out
     from ketacost.repayment import repayment
-    from ketacost.sheet.load import discover, load
+    from ketacost.sheet.load import discover, load_prices
 
     env = env_of(ctx, pricing)
     scenario = build_scenario(
@@ -97,7 +97,7 @@ def schedule_command(
     )
     first_day = _date("--start", start)
     source = discover(env.pricing)
-    result = estimate(load(source), scenario, source=source.label)
+    result = estimate(load_prices(source), scenario, source=source.label)
     plan = repayment(result.options[0], at.value, result.course, start=first_day, minimum_only=minimum_only)
     if output is OutputFormat.json:
         env.stdout.write(schedule_out.render_json(plan))

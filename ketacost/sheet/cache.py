@@ -1,10 +1,12 @@
 """A per-user cache of validated price sheets, so an unchanged sheet is not parsed and validated on every run.
 
-Parsing TOML and building the schema's validators is most of what ketacost adds to Python's start-up. The
-cache maps the SHA-256 of (sheet text, ketacost and pydantic versions, the schema's source) to the validated
-sheet, pickled. Anything unexpected (no cache directory, a corrupt, foreign or group-writable file) means a miss,
-never an error: the sheet is then validated as usual. Only valid sheets are cached, so every error message still
-comes from a full validation. ``KETACOST_CACHE=off`` turns it off; ``KETACOST_CACHE_DIR`` moves it.
+Parsing TOML, building the schema's validators and even importing the schema's models is most of what ketacost
+would add to Python's start-up. The cache maps the SHA-256 of (sheet text, ketacost and pydantic versions, the
+source of the schema and of the price-list records) to the sheet's :class:`~ketacost.prices.PriceList`, pickled:
+loading it needs neither TOML nor pydantic's models. Anything unexpected (no cache directory, a corrupt, foreign
+or group-writable file) means a miss, never an error: the sheet is then validated as usual. Only valid sheets are
+cached, so every error message still comes from a full validation. ``KETACOST_CACHE=off`` turns it off;
+``KETACOST_CACHE_DIR`` moves it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ketacost.sheet.model import Sheet
+    from ketacost.prices import PriceList
 
-_SCHEMA_SOURCE = Path(__file__).with_name("model.py")
+_SOURCES = (Path(__file__).with_name("model.py"), Path(__file__).parent.parent / "prices.py")
 
 
 def directory() -> Path | None:
@@ -43,13 +45,14 @@ def _key(text: str) -> str:
     for part in (__version__, VERSION, text):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
-    with contextlib.suppress(OSError):  # a zipped install: the versions alone must do
-        digest.update(_SCHEMA_SOURCE.read_bytes())
+    for source in _SOURCES:
+        with contextlib.suppress(OSError):  # a zipped install: the versions alone must do
+            digest.update(source.read_bytes())
     return digest.hexdigest()
 
 
-def get(text: str) -> Sheet | None:
-    """The validated sheet for this text, if a trustworthy cache entry exists."""
+def get(text: str) -> PriceList | None:
+    """The price list of this (valid) sheet text, if a trustworthy cache entry exists."""
     folder = directory()
     if folder is None:
         return None
@@ -60,16 +63,16 @@ def get(text: str) -> Sheet | None:
             # Unpickling runs code: only ever read a file this user owns and nobody else may write.
             if status.st_uid != os.getuid() or status.st_mode & 0o022:
                 return None
-            sheet = pickle.load(handle)
+            prices = pickle.load(handle)
     except Exception:  # a missing, unreadable or corrupt entry is just a miss
         return None
-    from ketacost.sheet.model import Sheet
+    from ketacost.prices import PriceList
 
-    return sheet if isinstance(sheet, Sheet) else None
+    return prices if isinstance(prices, PriceList) else None
 
 
-def put(text: str, sheet: Sheet) -> None:
-    """Remember a validated sheet; silently does nothing if the cache cannot be written."""
+def put(text: str, prices: PriceList) -> None:
+    """Remember a valid sheet's price list; silently does nothing if the cache cannot be written."""
     folder = directory()
     if folder is None:
         return
@@ -78,7 +81,7 @@ def put(text: str, sheet: Sheet) -> None:
         handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".tmp-", delete=False)  # noqa: SIM115
         try:
             with handle:
-                pickle.dump(sheet, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(prices, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.chmod(handle.name, 0o600)
             os.replace(handle.name, folder / f"{_key(text)}.pickle")
         except BaseException:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ketacost.errors import BadInput
 
 if TYPE_CHECKING:  # the models are imported lazily: `--version` and `--help` need not build them
+    from ketacost.prices import PriceList
     from ketacost.sheet.model import Sheet
     from ketacost.sheet.positions import Path as KeyPath
 
@@ -86,17 +87,30 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
 
 def load(source: SheetSource) -> Sheet:
     """Read, parse and validate a sheet; all problems at once in one :class:`BadInput`."""
-    text = read_text(source)
-    return parse_sheet(text, source.label)
+    return parse_sheet(read_text(source), source.label)
 
 
-def parse_sheet(text: str, name: str) -> Sheet:
-    """Validate a sheet's text. Raises :class:`BadInput` with one line per problem, in file order."""
+def load_prices(source: SheetSource) -> PriceList:
+    """What pricing needs of a sheet, from the per-user cache when this exact text was validated before."""
+    return parse_prices(read_text(source), source.label)
+
+
+def parse_prices(text: str, name: str) -> PriceList:
+    """A sheet's price list: validated in full the first time, then read back from the cache."""
     from ketacost.sheet import cache
 
     cached = cache.get(text)
     if cached is not None:
         return cached
+    from ketacost.prices import from_sheet
+
+    prices = from_sheet(parse_sheet(text, name))
+    cache.put(text, prices)
+    return prices
+
+
+def parse_sheet(text: str, name: str) -> Sheet:
+    """Validate a sheet's text. Raises :class:`BadInput` with one line per problem, in file order."""
     data = parse_toml(text, name)
     from pydantic import ValidationError
 
@@ -110,7 +124,6 @@ def parse_sheet(text: str, name: str) -> Sheet:
             problems.extend(_describe(item) for item in error.errors(include_url=False))
     if problems:
         raise BadInput(*format_problems(text, name, problems))
-    cache.put(text, sheet)
     return sheet
 
 

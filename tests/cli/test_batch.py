@@ -256,9 +256,9 @@ def test_a_long_batch_gives_what_each_scenario_gives_alone() -> None:
 
     from ketacost import batch, estimate
     from ketacost.scenario import Scenario
-    from ketacost.sheet.load import EMBEDDED, SheetSource, load
+    from ketacost.sheet.load import EMBEDDED, SheetSource, load_prices
 
-    sheet = load(SheetSource(EMBEDDED, "built-in"))
+    sheet = load_prices(SheetSource(EMBEDDED, "built-in"))
     rng = random.Random(7)
     lines = ["treatment,sessions,price,hsa_balance"]
     for _ in range(150):
