@@ -4,8 +4,6 @@ Booster timing: the series takes ``weeks_max`` weeks; booster k falls ``k x inte
 12-month total counts every session that falls within the horizon (52 weeks for 12 months).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal, NamedTuple

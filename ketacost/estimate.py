@@ -1,7 +1,5 @@
 """PriceList + Scenario -> Estimate: what a course costs and what each way of paying means. Pure: no I/O."""
 
-from __future__ import annotations
-
 import functools
 from collections.abc import Callable
 from decimal import Decimal
@@ -164,7 +162,7 @@ class Estimate(NamedTuple):
     budget: Budget | None = None
 
 
-def estimate(sheet: PriceList | Sheet, scenario: Scenario, *, source: str) -> Estimate:
+def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str) -> Estimate:
     """Price the course and every payment option that applies (a validated Sheet is read as its PriceList)."""
     if not isinstance(sheet, PriceList):
         sheet = from_sheet(sheet)

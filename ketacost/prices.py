@@ -9,8 +9,6 @@ Each record's fields are named exactly as the model's, so :func:`from_sheet` cop
 here that the model lacks fails every test at once.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
@@ -196,7 +194,7 @@ def _copy(record: type[Any], source: object) -> Any:
     return record(**values)
 
 
-def from_sheet(sheet: Sheet) -> PriceList:
+def from_sheet(sheet: "Sheet") -> PriceList:
     """What pricing needs of a validated sheet."""
     return PriceList(
         effective=sheet.effective,

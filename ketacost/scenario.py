@@ -1,7 +1,5 @@
 """What the user asked for: the inputs of an estimate, already parsed and checked against the bounds."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import NamedTuple
 

@@ -14,8 +14,6 @@ the deferred-interest balance first) changes nothing here: one promotional purch
 matters only on a card that also carries other balances, which this model does not track.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import NamedTuple
 

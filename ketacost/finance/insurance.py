@@ -8,8 +8,6 @@ is modelled with deductible_left = 0). Everything the patient pays, deductible i
 out-of-pocket maximum; once it is reached the patient pays 0.00.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple

@@ -1,7 +1,5 @@
 """Repayment schedules: the level payment, amortization and zero-interest equal installments."""
 
-from __future__ import annotations
-
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
 from typing import NamedTuple
 

@@ -4,8 +4,6 @@ Shared by the terminal table and Markdown so that both say the same thing. Every
 has passed through :func:`terminal_text`: sheet text cannot smuggle escape sequences onto a terminal.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from ketacost.estimate import POINTS, Estimate, OptionEstimate
