@@ -6,11 +6,12 @@ Booster timing: the series takes ``weeks_max`` weeks; booster k falls ``k x inte
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from ketacost.errors import BadInput
 from ketacost.money import ZERO, cents
 from ketacost.prices import Treatment
+from ketacost.record import Record
 from ketacost.scenario import Scenario
 
 PricePointName = Literal["low", "typical", "high"]
@@ -19,7 +20,7 @@ DEFAULT_BOOSTER_INTERVAL_WEEKS = 4  # "often every 4-6 weeks" (DOMAIN.md): used 
 WEEKS_PER_YEAR = 52
 
 
-class Range(NamedTuple):
+class Range(Record):
     """A figure at the low, typical and high price."""
 
     low: Decimal
@@ -31,7 +32,7 @@ class Range(NamedTuple):
         return value
 
 
-class Course(NamedTuple):
+class Course(Record):
     """The course priced: per-session range, first-course total, boosters and the 12-month total."""
 
     treatment_id: str

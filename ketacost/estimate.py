@@ -3,7 +3,7 @@
 import functools
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 from ketacost.course import Course, Range, price_course
 from ketacost.errors import BadInput
@@ -27,6 +27,7 @@ from ketacost.prices import (
     VaCoverage,
     from_sheet,
 )
+from ketacost.record import Record
 from ketacost.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
 _recent = functools.lru_cache(maxsize=256)
 
 
-class _Plan(NamedTuple):
+class _Plan(Record):
     """A schedule with its payments and totals at hand."""
 
     schedule: Schedule
@@ -76,7 +77,7 @@ def _regz_apr(amount_financed: Decimal, payments: tuple[Decimal, ...]) -> Decima
     return _apr.regz_apr(amount_financed, payments)
 
 
-class Outcome(NamedTuple):
+class Outcome(Record):
     """One payment option at one price point. ``upfront + installments == total_paid``, exactly."""
 
     upfront: Decimal
@@ -121,7 +122,7 @@ class Outcome(NamedTuple):
         return max((self.upfront, *self.installments))
 
 
-class OptionEstimate(NamedTuple):
+class OptionEstimate(Record):
     """A payment option priced at the low, typical and high course total."""
 
     id: str
@@ -139,7 +140,7 @@ class OptionEstimate(NamedTuple):
         return value
 
 
-class Budget(NamedTuple):
+class Budget(Record):
     """What fits a monthly budget: no single payment (upfront or installment) above it."""
 
     amount: Decimal
@@ -148,7 +149,7 @@ class Budget(NamedTuple):
     suggestion: str | None
 
 
-class Estimate(NamedTuple):
+class Estimate(Record):
     """Everything a renderer needs; no arithmetic is left for it to do."""
 
     source: str

@@ -12,7 +12,9 @@ here that the model lacks fails every test at once.
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
+
+from ketacost.record import Record
 
 if TYPE_CHECKING:
     from ketacost.sheet.model import Sheet
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 PricePointName = Literal["low", "typical", "high"]
 
 
-class PriceRange(NamedTuple):
+class PriceRange(Record):
     low: Decimal
     typical: Decimal
     high: Decimal
@@ -31,26 +33,26 @@ class PriceRange(NamedTuple):
         return value
 
 
-class Course(NamedTuple):
+class Course(Record):
     sessions: int
     weeks_min: int
     weeks_max: int
 
 
-class Maintenance(NamedTuple):
+class Maintenance(Record):
     boosters: int
     interval_weeks: int
     horizon_months: int
 
 
-class AddOn(NamedTuple):
+class AddOn(Record):
     name: str
     price: PriceRange
     per: Literal["session", "course"]
     optional: bool
 
 
-class Treatment(NamedTuple):
+class Treatment(Record):
     name: str
     unit: str
     price: PriceRange
@@ -60,7 +62,7 @@ class Treatment(NamedTuple):
     add_ons: Mapping[str, AddOn]
 
 
-class TaxYear(NamedTuple):
+class TaxYear(Record):
     year: int
     hsa_self_only_limit: Decimal
     hsa_family_limit: Decimal
@@ -70,7 +72,7 @@ class TaxYear(NamedTuple):
     default_marginal_rate: Decimal
 
 
-class SelfPay(NamedTuple):
+class SelfPay(Record):
     kind: Literal["self_pay"]
     name: str
     note: str
@@ -78,7 +80,7 @@ class SelfPay(NamedTuple):
     prepay_discount_pct: Decimal
 
 
-class TaxAccount(NamedTuple):
+class TaxAccount(Record):
     kind: Literal["hsa", "fsa"]
     name: str
     note: str
@@ -88,7 +90,7 @@ class TaxAccount(NamedTuple):
     payroll: bool
 
 
-class Loan(NamedTuple):
+class Loan(Record):
     kind: Literal["loan"]
     name: str
     note: str
@@ -99,7 +101,7 @@ class Loan(NamedTuple):
     fee_handling: Literal["deducted", "financed"]
 
 
-class ClinicPlan(NamedTuple):
+class ClinicPlan(Record):
     kind: Literal["clinic_plan"]
     name: str
     note: str
@@ -111,7 +113,7 @@ class ClinicPlan(NamedTuple):
     setup_fee: Decimal
 
 
-class DeferredInterest(NamedTuple):
+class DeferredInterest(Record):
     kind: Literal["deferred_interest"]
     name: str
     note: str
@@ -124,7 +126,7 @@ class DeferredInterest(NamedTuple):
     repay_months: int
 
 
-class ReducedApr(NamedTuple):
+class ReducedApr(Record):
     kind: Literal["reduced_apr"]
     name: str
     note: str
@@ -134,7 +136,7 @@ class ReducedApr(NamedTuple):
     min_purchase: Decimal
 
 
-class Insurance(NamedTuple):
+class Insurance(Record):
     kind: Literal["insurance"]
     name: str
     note: str
@@ -145,7 +147,7 @@ class Insurance(NamedTuple):
     oop_max_left: Decimal
 
 
-class VaCoverage(NamedTuple):
+class VaCoverage(Record):
     kind: Literal["va"]
     name: str
     note: str
@@ -168,7 +170,7 @@ OPTION_RECORDS: dict[str, type[Any]] = {
 }
 
 
-class PriceList(NamedTuple):
+class PriceList(Record):
     """A validated sheet's prices, course rules, tax limits and payment options."""
 
     effective: dt.date

@@ -1,10 +1,11 @@
 """What the user asked for: the inputs of an estimate, already parsed and checked against the bounds."""
 
 from decimal import Decimal
-from typing import NamedTuple
+
+from ketacost.record import Record
 
 
-class Scenario(NamedTuple):
+class Scenario(Record):
     """Which treatment, how many sessions, what the patient can pay with. ``None`` means "the sheet's"."""
 
     treatment: str | None = None

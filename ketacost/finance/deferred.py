@@ -15,15 +15,15 @@ matters only on a card that also carries other balances, which this model does n
 """
 
 from decimal import Decimal
-from typing import NamedTuple
 
 from ketacost.finance.schedule import Installment, Schedule, amortize, fixed_payments
 from ketacost.money import ZERO, cents, cents_up, percent
+from ketacost.record import Record
 
 _PERCENT_MONTHS = Decimal(1200)
 
 
-class PromoTerms(NamedTuple):
+class PromoTerms(Record):
     """A deferred-interest promotion and what happens when it fails."""
 
     promo_months: int  # 6/12/18/24

@@ -10,12 +10,12 @@ out-of-pocket maximum; once it is reached the patient pays 0.00.
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import NamedTuple
 
 from ketacost.money import ZERO, cents, percent
+from ketacost.record import Record
 
 
-class CostSharing(NamedTuple):
+class CostSharing(Record):
     """What is left of a plan's cost-sharing for the rest of the plan year."""
 
     deductible_left: Decimal

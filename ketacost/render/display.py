@@ -4,17 +4,16 @@ Shared by the terminal table and Markdown so that both say the same thing. Every
 has passed through :func:`terminal_text`: sheet text cannot smuggle escape sequences onto a terminal.
 """
 
-from typing import NamedTuple
-
 from ketacost.estimate import POINTS, Estimate, OptionEstimate
 from ketacost.money import fmt_grouped
+from ketacost.record import Record
 from ketacost.render.safe import terminal_text
 
 COLUMNS = ("Option", "Upfront", "Monthly", "Total paid", "Interest + fees", "Tax savings", "Net cost")
 RANGE_COLUMNS = ("Option", "Net cost, low", "typical", "high")
 
 
-class Row(NamedTuple):
+class Row(Record):
     """One option at the typical price, ready to print; ``cells`` is empty when it is not available."""
 
     option: OptionEstimate

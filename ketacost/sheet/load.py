@@ -6,9 +6,10 @@ import os
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ketacost.errors import BadInput
+from ketacost.record import Record
 
 if TYPE_CHECKING:  # the models are imported lazily: `--version` and `--help` need not build them
     from ketacost.prices import PriceList
@@ -20,7 +21,7 @@ EMBEDDED = Path(__file__).resolve().parent.parent / "pricing.toml"
 EMBEDDED_LABEL = "built-in default"
 
 
-class SheetSource(NamedTuple):
+class SheetSource(Record):
     """Where a sheet comes from, as the user should see it named."""
 
     path: Path

@@ -1,0 +1,66 @@
+"""Immutable value records: a NamedTuple's convenience without its cost at start-up.
+
+``typing.NamedTuple`` compiles a constructor for every class it makes; ketacost defines a few dozen value types
+and ``ketacost estimate`` imports them all, so that compile time showed up in every run. A :class:`Record`
+subclass just lists annotated fields (with defaults where wanted): instances are immutable, compare and hash by
+value, have a readable repr, pickle, and offer ``_replace`` and ``_fields`` as named tuples do. They are not
+tuples: no unpacking or indexing. Type checkers see the constructor through ``dataclass_transform``.
+"""
+
+from typing import Any, ClassVar, Self, dataclass_transform
+
+
+@dataclass_transform(frozen_default=True)
+class Record:
+    """Base of ketacost's value types; subclass it and annotate the fields."""
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = [name for name in cls.__dict__.get("__annotations__", {}) if not name.startswith("_")]  # noqa: RUF063
+        cls._fields = tuple(dict.fromkeys([*cls._fields, *own]))
+        cls._defaults = {**cls._defaults, **{name: cls.__dict__[name] for name in own if name in cls.__dict__}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self._fields
+        if len(args) > len(fields):
+            raise TypeError(f"{type(self).__name__} takes {len(fields)} values, {len(args)} given")
+        values = dict(zip(fields, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in fields or name in values:
+                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
+            values[name] = value
+        if len(values) < len(fields):
+            for name in fields:
+                if name not in values:
+                    if name not in self._defaults:
+                        raise TypeError(f"{type(self).__name__}: missing field {name!r}")
+                    values[name] = self._defaults[name]
+        vars(self).update(values)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: use _replace()")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(self) == vars(other)
+
+    def __hash__(self) -> int:
+        return hash((type(self), *(vars(self)[name] for name in self._fields)))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={vars(self)[name]!r}" for name in self._fields)
+        return f"{type(self).__name__}({shown})"
+
+    def _replace(self, **changes: Any) -> Self:
+        """A copy with some fields changed."""
+        unknown = set(changes) - set(self._fields)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: no field {sorted(unknown)[0]!r}")
+        copy = object.__new__(type(self))
+        vars(copy).update(vars(self), **changes)
+        return copy

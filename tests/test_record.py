@@ -1,0 +1,35 @@
+"""Value records behave as the named tuples they replace: immutable, by-value equality, picklable, _replace."""
+
+from __future__ import annotations
+
+import pickle
+from decimal import Decimal
+
+import pytest
+
+from ketacost.course import Range
+from ketacost.scenario import Scenario
+
+
+def test_records_are_immutable_values_with_defaults() -> None:
+    scenario = Scenario(treatment="iv", sessions=6)
+    assert scenario.price is None and scenario.options == ()
+    assert scenario == Scenario(sessions=6, treatment="iv")
+    assert scenario != Scenario(treatment="iv", sessions=7)
+    assert hash(scenario) == hash(Scenario(treatment="iv", sessions=6))
+    with pytest.raises(AttributeError, match="immutable"):
+        scenario.sessions = 7  # type: ignore[misc]
+    assert scenario._replace(sessions=8).sessions == 8 and scenario.sessions == 6
+    with pytest.raises(TypeError):
+        scenario._replace(sesions=8)
+    assert "sessions=6" in repr(scenario)
+
+
+def test_positional_missing_and_unknown_fields() -> None:
+    value = Range(Decimal("1.00"), Decimal("2.00"), Decimal("3.00"))
+    assert (value.low, value.typical, value.high) == (Decimal("1.00"), Decimal("2.00"), Decimal("3.00"))
+    with pytest.raises(TypeError, match="missing field 'high'"):
+        Range(Decimal(1), Decimal(2))  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unexpected"):
+        Range(Decimal(1), Decimal(2), Decimal(3), middle=1)  # type: ignore[call-arg]
+    assert pickle.loads(pickle.dumps(value)) == value
