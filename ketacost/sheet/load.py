@@ -115,13 +115,13 @@ def parse_sheet(text: str, name: str) -> Sheet:
 
 def format_problems(text: str, name: str, problems: list[tuple[KeyPath, str]]) -> list[str]:
     """``name:line:col: dotted.key: message`` for each problem, sorted by position in the file."""
-    from ketacost.sheet.positions import key_positions, locate  # only needed when something is wrong
+    from ketacost.sheet.positions import dotted, key_positions, locate  # only needed when something is wrong
 
     positions = key_positions(text)
     lines = []
     for loc, message in problems:
         shown, (line, column) = locate(positions, loc)
-        key = ".".join(str(part) for part in shown) or "(sheet)"
+        key = dotted(shown) or "(sheet)"
         lines.append(((line, column), f"{name}:{line}:{column}: {key}: {message}"))
     lines.sort(key=lambda pair: pair[0])
     return [line for _, line in lines]
