@@ -27,13 +27,31 @@ class SheetSource(NamedTuple):
     embedded: bool = False
 
 
+def shown_path(text: str) -> str:
+    """A path as typed, fit to print and to store. A name whose bytes are not UTF-8 reaches Python holding lone
+    surrogates, which no UTF-8 stream or database accepts; those bytes are shown as ``\\xNN`` instead."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate that stands for no byte
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def source_of(path: str) -> SheetSource:
+    """A sheet named on the command line, labelled as typed."""
+    return SheetSource(Path(path), shown_path(path))
+
+
 def discover(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> SheetSource:
     """``--pricing PATH`` > ``$KETACOST_PRICING`` > ``./pricing.toml`` > the embedded default."""
     if explicit is not None and str(explicit) != "":
-        return SheetSource(Path(explicit), str(explicit))
+        return source_of(str(explicit))
     from_env = os.environ.get(ENV_VAR, "")
     if from_env:
-        return SheetSource(Path(from_env), from_env)
+        return source_of(from_env)
     local = (cwd or Path.cwd()) / "pricing.toml"
     if local.is_file():
         return SheetSource(local, "pricing.toml" if cwd is None else str(local))
