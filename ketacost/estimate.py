@@ -385,7 +385,8 @@ class Pricer:
         return limit + (tax.hsa_catch_up if option.catch_up else ZERO)
 
     def savings_rate(self, option: TaxAccount) -> Decimal:
-        return self.tax_rate + (self.sheet.tax.fica_rate if option.payroll else ZERO)
+        """Marginal rate plus FICA for payroll money; at most 100%: a pre-tax dollar saves at most a dollar."""
+        return min(self.tax_rate + (self.sheet.tax.fica_rate if option.payroll else ZERO), HUNDRED)
 
     def funding_parts(self, total: Decimal) -> list[tuple[str, Decimal, Decimal]]:
         """HSA, FSA and cash down payment, in that order, each as (what, amount, tax savings)."""

@@ -120,6 +120,16 @@ def test_fsa_saves_fica_too_because_it_is_payroll_money(run_json: Callable[..., 
     assert fsa["typical"]["tax_savings"] == "593.00"  # 2,000 x (22% + 7.65%)
 
 
+def test_tax_savings_never_exceed_the_pre_tax_money_so_net_cost_never_goes_negative(
+    run_json: Callable[..., Any],
+) -> None:
+    # A 100% marginal rate plus 7.65% FICA used to save 107.65% of the FSA money: a net cost of -183.60.
+    for flags in (("--fsa-balance", "3000"), ("--fsa-balance", "3000", "--option", "medical_loan")):
+        (option,) = run_json("estimate", "--tax-rate", "100", "--option", "fsa", *flags)["options"][-1:]
+        assert option["typical"]["tax_savings"] == "3000.00", option
+        assert D(option["typical"]["net_cost"]) >= 0
+
+
 def test_clinic_plan_down_payment_and_equal_installments(run_json: Callable[..., Any]) -> None:
     (plan,) = run_json("estimate", "--option", "clinic_plan")["options"]
     assert plan["typical"]["upfront"] == "900.00"
