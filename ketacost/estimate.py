@@ -7,8 +7,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from ketacost.course import Course, Range, price_course
-from ketacost.errors import BadInput
+from ketacost.course import Course, Range, price_course, unknown_add_ons
+from ketacost.errors import UnknownIds
 from ketacost.finance import apr as _apr
 from ketacost.finance import deferred as _deferred
 from ketacost.finance import schedule as _schedule
@@ -164,11 +164,16 @@ def estimate(sheet: Sheet, scenario: Scenario, *, source: str) -> Estimate:
     """Price the course and every payment option that applies."""
     treatment_id = scenario.treatment or sheet.default_treatment
     treatment = sheet.treatments.get(treatment_id)
-    if treatment is None:
-        raise BadInput(_unknown("treatment", treatment_id, sheet.treatments))
-    for option_id in scenario.options:
-        if option_id not in sheet.options:
-            raise BadInput(_unknown("payment option", option_id, sheet.options))
+    unknown = [] if treatment is not None else [("treatment", _unknown("treatment", treatment_id, sheet.treatments))]
+    unknown += [
+        ("options", _unknown("payment option", option_id, sheet.options))
+        for option_id in scenario.options
+        if option_id not in sheet.options
+    ]
+    if treatment is not None:
+        unknown += [("add_ons", message) for message in unknown_add_ons(treatment_id, treatment, scenario)]
+    if unknown or treatment is None:
+        raise UnknownIds(unknown)
     course = price_course(treatment_id, treatment, scenario)
     pricer = Pricer(sheet, course, scenario)
     options = tuple(pricer.option(option_id) for option_id in scenario.options or tuple(sheet.options))

@@ -29,7 +29,7 @@ from ketacost.cli.options import (
     TaxRateOption,
     TreatmentOption,
 )
-from ketacost.cli.scenario import build_scenario
+from ketacost.cli.scenario import build_scenario, naming_flags
 from ketacost.scenario import Scenario
 
 
@@ -98,7 +98,8 @@ def estimate_command(
         return
     source = discover(env.pricing)
     sheet = load(source)
-    result = estimate(sheet, scenario, source=source.label)
+    with naming_flags():
+        result = estimate(sheet, scenario, source=source.label)
     write(env, output, result, timeline=timeline)
 
 

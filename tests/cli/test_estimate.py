@@ -242,6 +242,30 @@ def test_bad_values_exit_2_with_one_clear_line(run: Run, args: tuple[str, ...], 
     assert "Traceback" not in result.stderr
 
 
+def test_every_bad_flag_is_reported_at_once_each_line_naming_its_flag(run: Run) -> None:
+    result = run("estimate", "--sessions", "0", "--price", "abc", "--tax-rate", "150", "--budget", "1.234")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "--sessions: 0 must be between 1 and 200",
+        "--price: 'abc' is not a number (expected an amount such as 650 or 650.00)",
+        "--tax-rate: '150' must be between 0 and 100",
+        "--budget: '1.234' has more than two decimals",
+    ]
+
+
+def test_ids_the_sheet_lacks_are_reported_at_once_with_the_flag_that_named_them(run: Run) -> None:
+    result = run("estimate", "-t", "iv", "--option", "loan", "--add-on", "massage", "--option", "card")
+    assert result.exit_code == 2
+    options = "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va"
+    assert result.stderr.splitlines() == [
+        f"--option: unknown payment option 'loan' (choose from: {options})",
+        f"--option: unknown payment option 'card' (choose from: {options})",
+        "--add-on: unknown add-on for iv 'massage' (choose from: consultation)",
+    ]
+    treatment = run("estimate", "--treatment", "ivv")
+    assert treatment.stderr == "--treatment: unknown treatment 'ivv' (choose from: iv, im, spravato, kap, oral)\n"
+
+
 def test_usage_errors_exit_2(run: Run) -> None:
     assert run("estimate", "--sessions", "six").exit_code == 2
     assert run("estimate", "--format", "pdf").exit_code == 2
