@@ -80,12 +80,21 @@ def _month_of(week: int, horizon_months: int) -> int:
     return min(week * 12 // WEEKS_PER_YEAR, horizon_months - 1)
 
 
+def unknown_add_ons(treatment_id: str, treatment: Treatment, scenario: Scenario) -> list[str]:
+    """A message for each add-on the scenario names that the treatment does not have."""
+    known = ", ".join(treatment.add_ons) or "none"
+    return [
+        f"unknown add-on for {treatment_id} {add_on_id!r} (choose from: {known})"
+        for add_on_id in scenario.add_ons
+        if add_on_id not in treatment.add_ons
+    ]
+
+
 def price_course(treatment_id: str, treatment: Treatment, scenario: Scenario) -> Course:
     """Per-session range, course total and 12-month total, with the add-ons and boosters that apply."""
-    for add_on_id in scenario.add_ons:
-        if add_on_id not in treatment.add_ons:
-            known = ", ".join(treatment.add_ons) or "none"
-            raise BadInput(f"unknown add-on for {treatment_id} {add_on_id!r} (choose from: {known})")
+    unknown = unknown_add_ons(treatment_id, treatment, scenario)
+    if unknown:
+        raise BadInput(*unknown)
     sessions = scenario.sessions or treatment.course.sessions
     included = [
         add_on

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 
 
@@ -26,6 +27,15 @@ class KetacostError(Exception):
 
 class BadInput(KetacostError):
     """The user's input (flags, values, a price sheet) is wrong: exit 2."""
+
+
+class UnknownIds(BadInput):
+    """Ids the sheet does not have. ``fields`` names, line by line, the scenario field that gave each id
+    (``treatment``, ``options`` or ``add_ons``), so that a command can name the flag that was wrong."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__(*(message for _, message in problems))
+        self.fields: tuple[str, ...] = tuple(field for field, _ in problems)
 
 
 class Conflict(KetacostError):

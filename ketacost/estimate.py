@@ -5,8 +5,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from ketacost.course import Course, Range, price_course
-from ketacost.errors import BadInput
+from ketacost.course import Course, Range, price_course, unknown_add_ons
+from ketacost.errors import UnknownIds
 from ketacost.finance import apr as _apr
 from ketacost.finance import deferred as _deferred
 from ketacost.finance import schedule as _schedule
@@ -169,11 +169,16 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str) -> 
         sheet = from_sheet(sheet)
     treatment_id = scenario.treatment or sheet.default_treatment
     treatment = sheet.treatments.get(treatment_id)
-    if treatment is None:
-        raise BadInput(_unknown("treatment", treatment_id, sheet.treatments))
-    for option_id in scenario.options:
-        if option_id not in sheet.options:
-            raise BadInput(_unknown("payment option", option_id, sheet.options))
+    unknown = [] if treatment is not None else [("treatment", _unknown("treatment", treatment_id, sheet.treatments))]
+    unknown += [
+        ("options", _unknown("payment option", option_id, sheet.options))
+        for option_id in scenario.options
+        if option_id not in sheet.options
+    ]
+    if treatment is not None:
+        unknown += [("add_ons", message) for message in unknown_add_ons(treatment_id, treatment, scenario)]
+    if unknown or treatment is None:
+        raise UnknownIds(unknown)
     course = price_course(treatment_id, treatment, scenario)
     pricer = Pricer(sheet, course, scenario)
     options = tuple(pricer.option(option_id) for option_id in scenario.options or tuple(sheet.options))
@@ -398,7 +403,8 @@ class Pricer:
         return limit + (tax.hsa_catch_up if option.catch_up else ZERO)
 
     def savings_rate(self, option: TaxAccount) -> Decimal:
-        return self.tax_rate + (self.sheet.tax.fica_rate if option.payroll else ZERO)
+        """Marginal rate plus FICA for payroll money; at most 100%: a pre-tax dollar saves at most a dollar."""
+        return min(self.tax_rate + (self.sheet.tax.fica_rate if option.payroll else ZERO), HUNDRED)
 
     def funding_parts(self, total: Decimal) -> list[tuple[str, Decimal, Decimal]]:
         """HSA, FSA and cash down payment, in that order, each as (what, amount, tax savings)."""

@@ -66,3 +66,19 @@ def write_sheet(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+# Fuzz examples run in this session, per test (tests/test_fuzz.py counts them), printed at the end.
+FUZZ_EXAMPLES: dict[str, int] = {}
+
+
+@pytest.fixture(scope="session")
+def fuzz_examples() -> dict[str, int]:
+    return FUZZ_EXAMPLES
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FUZZ_EXAMPLES:
+        terminalreporter.write_line(
+            f"fuzz examples run: {sum(FUZZ_EXAMPLES.values())} ({len(FUZZ_EXAMPLES)} fuzz tests)"
+        )

@@ -2,6 +2,8 @@
 
 import functools
 import importlib
+import io
+import sys
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -78,7 +80,16 @@ def main_options(
     ] = False,
 ) -> None:
     """What ketamine therapy for treatment-resistant depression costs out of pocket, and how to pay for it."""
+    _never_fails_to_print(sys.stdout)
     ctx.obj = Env(pricing=pricing, debug=debug)
+
+
+def _never_fails_to_print(stream: object) -> None:
+    """A path typed with bytes that are not UTF-8 reaches Python as lone surrogates, which a strict UTF-8 stdout
+    (a UTF-8 locale) refuses: echoed in a message, it would crash the command after its work was done. Such
+    characters are written as backslash escapes instead, as Python already does on stderr."""
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="backslashreplace")
 
 
 def env_of(ctx: typer.Context, pricing: str | None = None) -> Env:

@@ -41,4 +41,7 @@ class Env:
         return int(columns) if columns.isdigit() and int(columns) >= 40 else 80
 
     def error(self, line: str) -> None:
-        self.stderr.write(line + "\n")
+        """One line on stderr. Messages can quote sheet text: escape sequences and line breaks never get through."""
+        from ketacost.render.safe import terminal_text
+
+        self.stderr.write(" ".join(terminal_text(line).splitlines()) + "\n")

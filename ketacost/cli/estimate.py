@@ -29,7 +29,7 @@ from ketacost.cli.options import (
     TaxRateOption,
     TreatmentOption,
 )
-from ketacost.cli.scenario import build_scenario
+from ketacost.cli.scenario import build_scenario, naming_flags
 from ketacost.scenario import Scenario
 
 
@@ -97,7 +97,9 @@ def estimate_command(
         batch(env, input_path, chosen, scenario)
         return
     source = discover(env.pricing)
-    result = estimate(load_prices(source), scenario, source=source.label)
+    sheet = load_prices(source)
+    with naming_flags():
+        result = estimate(sheet, scenario, source=source.label)
     write(env, output, result, timeline=timeline)
 
 

@@ -47,10 +47,10 @@ def validate_command(
     pricing: PricingOption = None,
 ) -> None:
     """Check price sheets: one OK line each, or every problem as file:line:col: key: message (exit 2)."""
-    from ketacost.sheet.load import SheetSource, discover, load
+    from ketacost.sheet.load import discover, load, source_of
 
     env = env_of(ctx, pricing)
-    sources = [SheetSource(Path(path), path) for path in paths] if paths else [discover(env.pricing)]
+    sources = [source_of(path) for path in paths] if paths else [discover(env.pricing)]
     problems: list[str] = []
     for source in sources:
         try:
@@ -234,19 +234,21 @@ def diff_command(
 
     from ketacost.render.sheet_out import diff_document, diff_lines
     from ketacost.sheet.diff import diff
-    from ketacost.sheet.load import SheetSource, load
+    from ketacost.sheet.load import load, source_of
 
     env = env_of(ctx)
     problems: list[str] = []
     sheets = []
-    for path in (old, new):
+    sources = [source_of(old), source_of(new)]
+    for source in sources:
         try:
-            sheets.append(load(SheetSource(Path(path), path)))
+            sheets.append(load(source))
         except BadInput as error:
             problems.extend(error.lines)
     if problems:
         raise BadInput(*problems)
     result = diff(sheets[0], sheets[1])
+    old, new = sources[0].label, sources[1].label
     if output is ReportFormat.json:
         env.stdout.write(json.dumps(diff_document(result, old, new), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -274,12 +276,13 @@ def init_command(
 ) -> None:
     """Write a starter sheet (the built-in default) to edit; an existing file is kept unless --force."""
     from ketacost.sheet import write
-    from ketacost.sheet.load import EMBEDDED
+    from ketacost.sheet.load import EMBEDDED, shown_path
 
     env = env_of(ctx)
+    label = shown_path(path)
     data = EMBEDDED.read_bytes()
     if data.startswith(b"#:schema "):
         # The built-in sheet points at the repository's schema file, which does not exist next to a new sheet.
         data = data.split(b"\n", 1)[1]
-    write.create(Path(path), path, data, force=force, lock_timeout=lock_timeout)
-    env.stdout.write(f"{path}: written (the built-in sheet); edit it, then run `ketacost pricing validate`\n")
+    write.create(Path(path), label, data, force=force, lock_timeout=lock_timeout)
+    env.stdout.write(f"{label}: written (the built-in sheet); edit it, then run `ketacost pricing validate`\n")

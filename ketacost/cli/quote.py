@@ -19,6 +19,7 @@ from ketacost.cli.options import (
     StoreOption,
     TreatmentOption,
 )
+from ketacost.cli.scenario import naming_flags
 from ketacost.errors import BadInput
 
 if TYPE_CHECKING:
@@ -145,9 +146,10 @@ def quote_command(
         "pricing": source.label,
     }
     # Built once before the register is opened, so a course the sheet cannot quote leaves no trace.
-    draft = gfe.build(
-        sheet, scenario, request, quote_id="", issued=issued, source=source.label, sheet_sha256=sheet_sha256
-    )
+    with naming_flags():
+        draft = gfe.build(
+            sheet, scenario, request, quote_id="", issued=issued, source=source.label, sheet_sha256=sheet_sha256
+        )
     rendered: dict[str, Any] = {}
 
     def make(quote_id: str) -> register_store.Quote:

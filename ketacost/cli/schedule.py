@@ -24,7 +24,7 @@ from ketacost.cli.options import (
     TaxRateOption,
     TreatmentOption,
 )
-from ketacost.cli.scenario import build_scenario
+from ketacost.cli.scenario import build_scenario, naming_flags
 from ketacost.errors import BadInput
 
 
@@ -97,7 +97,9 @@ def schedule_command(
     )
     first_day = _date("--start", start)
     source = discover(env.pricing)
-    result = estimate(load_prices(source), scenario, source=source.label)
+    sheet = load_prices(source)
+    with naming_flags():
+        result = estimate(sheet, scenario, source=source.label)
     plan = repayment(result.options[0], at.value, result.course, start=first_day, minimum_only=minimum_only)
     if output is OutputFormat.json:
         env.stdout.write(schedule_out.render_json(plan))

@@ -1,6 +1,7 @@
 """Good Faith Estimate -> a terminal preview for the front desk (Rich); the written document is the HTML/Markdown.
 
-Every text is passed as a Rich ``Text``, never as markup, so a name like ``[bold]`` prints as typed.
+Every text is passed as a Rich ``Text``, never as markup, so a name like ``[bold]`` prints as typed, and without
+escape sequences or control characters (:func:`terminal_text`): sheet text cannot drive the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from rich.text import Text
 from ketacost.gfe import GoodFaithEstimate
 from ketacost.money import fmt_grouped
 from ketacost.render import gfe_view as view
+from ketacost.render.safe import terminal_text
+
+
+def _text(text: str, style: str = "") -> Text:
+    return Text(terminal_text(text), style=style)
 
 
 def _table(*columns: str, numeric_from: int) -> Table:
@@ -26,7 +32,7 @@ def _table(*columns: str, numeric_from: int) -> Table:
 def render_gfe_table(gfe: GoodFaithEstimate, console: Console) -> None:
     def line(label: str, value: str, style: str = "") -> None:
         text = Text(f"{label}: ", style="dim")
-        text.append(value, style=style)
+        text.append(terminal_text(value), style=style)
         console.print(text)
 
     console.print(Text(f"{view.TITLE} (preview)", style="bold"))
@@ -39,11 +45,11 @@ def render_gfe_table(gfe: GoodFaithEstimate, console: Console) -> None:
     console.print()
 
     for group in gfe.providers:
-        console.print(Text(group.provider.name, style="bold"))
-        console.print(Text(view.provider_heading(group), style="dim"))
+        console.print(_text(group.provider.name, style="bold"))
+        console.print(_text(view.provider_heading(group), style="dim"))
         table = _table("Service or item", "Code", "Qty", "Expected charge", numeric_from=2)
         for row in view.line_rows(group):
-            table.add_row(Text(row[0]), Text(row[3]), Text(row[4]), Text(row[5]))
+            table.add_row(_text(row[0]), _text(row[3]), _text(row[4]), _text(row[5]))
         table.add_row(Text("Provider subtotal", style="bold"), Text(""), Text(""), Text(view.money(group.subtotal)))
         console.print(table)
         console.print()
@@ -54,13 +60,13 @@ def render_gfe_table(gfe: GoodFaithEstimate, console: Console) -> None:
         console.print(Text(f"Payment options at the typical price ({fmt_grouped(gfe.typical_total)})", style="bold"))
         table = _table("Option", "Upfront", "Monthly", "Total paid", numeric_from=1)
         for row in view.payment_rows(gfe):
-            table.add_row(*(Text(cell) for cell in row[:4]))
+            table.add_row(*(_text(cell) for cell in row[:4]))
         console.print(table)
         console.print()
     if gfe.separately_scheduled:
         console.print(Text("Needs separate scheduling (not included):", style="bold"))
         for item in gfe.separately_scheduled:
-            console.print(Text(f"- {item}"))
+            console.print(_text(f"- {item}"))
         console.print()
     titles = "; ".join(d.title for d in gfe.disclaimers)
-    console.print(Text(f"The written estimate also carries the disclaimers: {titles}.", style="dim"))
+    console.print(_text(f"The written estimate also carries the disclaimers: {titles}.", style="dim"))

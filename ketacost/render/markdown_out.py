@@ -6,13 +6,15 @@ import re
 
 from ketacost.estimate import Estimate
 from ketacost.render import display
+from ketacost.render.safe import terminal_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
 
 
 def md_cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: markup characters escaped, no line breaks."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text safe inside a Markdown table cell: markup characters escaped, no line breaks, no escape sequences or
+    control characters (Markdown is often printed on a terminal)."""
+    return _SPECIAL.sub(r"\\\1", " ".join(terminal_text(text).split()))
 
 
 def _table(header: tuple[str, ...], body: list[list[str]]) -> list[str]:

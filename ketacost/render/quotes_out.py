@@ -20,6 +20,7 @@ from ketacost.gfe import CMS_PHONE, CMS_WEBSITE, DISPUTE_FEE, DISPUTE_THRESHOLD,
 from ketacost.money import fmt, fmt_grouped
 from ketacost.render.csv_out import safe_cell
 from ketacost.render.markdown_out import md_cell
+from ketacost.render.safe import terminal_text
 from ketacost.store import Quote
 
 LIST_COLUMNS = ("Quote ID", "Issued", "Patient", "Date of birth", "Service", "Expected charges")
@@ -59,20 +60,22 @@ def list_document(quotes: Sequence[Quote]) -> list[dict[str, Any]]:
 def render_list_table(quotes: Sequence[Quote], console: Console, where: str) -> None:
     """ID (it carries the issue date), patient with date of birth, service, expected charges: fits 80 columns."""
     if not quotes:
-        console.print(Text(f"No quotes found in {where}."), soft_wrap=True)
+        console.print(Text(terminal_text(f"No quotes found in {where}.")), soft_wrap=True)
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
     table.add_column("Quote ID", no_wrap=True)
     table.add_column("Patient", min_width=14, ratio=2, overflow="fold")
     table.add_column("Service", min_width=14, ratio=3)
     table.add_column("Expected charges", justify="right", no_wrap=True)
-    for quote in quotes:
-        patient = Text(quote.patient_name)
+    for quote in quotes:  # names and services were typed or came from a sheet: no escape sequences on a terminal
+        patient = Text(terminal_text(quote.patient_name))
         patient.append(f"\nborn {quote.patient_dob}", style="dim")
-        table.add_row(Text(quote.id), patient, Text(quote.service), Text(_span(quote.total_low, quote.total_high)))
+        service = Text(terminal_text(quote.service))
+        table.add_row(Text(quote.id), patient, service, Text(_span(quote.total_low, quote.total_high)))
     console.print(table)
     console.print(
-        Text(f"{len(quotes)} quote{'s' if len(quotes) != 1 else ''} in {where}.", style="dim"), soft_wrap=True
+        Text(terminal_text(f"{len(quotes)} quote{'s' if len(quotes) != 1 else ''} in {where}."), style="dim"),
+        soft_wrap=True,
     )
 
 
@@ -163,16 +166,16 @@ def explain(result: DisputeCheck, today: dt.date) -> list[str]:
 
 
 def render_check_table(result: DisputeCheck, heading: str, console: Console, today: dt.date) -> None:
-    console.print(Text(heading, style="bold"))
+    console.print(Text(terminal_text(heading), style="bold"))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
     for index, name in enumerate(CHECK_COLUMNS):
         table.add_column(name, justify="right" if 2 <= index <= 4 else "left", no_wrap=index > 0)
     for check in result.providers:
         style = "bold red" if check.eligible else ""
-        table.add_row(*(Text(cell) for cell in _check_row(check)), style=style)
+        table.add_row(*(Text(terminal_text(cell)) for cell in _check_row(check)), style=style)
     console.print(table)
     for line in explain(result, today):
-        console.print(Text(f"- {line}"))
+        console.print(Text(terminal_text(f"- {line}")))
 
 
 def check_document(result: DisputeCheck, today: dt.date) -> dict[str, Any]:

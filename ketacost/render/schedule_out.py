@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketacost.money import fmt, fmt_grouped
 from ketacost.render.fields import rate
+from ketacost.render.safe import terminal_text
 from ketacost.repayment import Repayment
 
 if TYPE_CHECKING:
@@ -56,6 +57,11 @@ def render_csv(plan: Repayment) -> str:
 
 
 def _heading(plan: Repayment) -> list[str]:
+    """The lines above the table; the option's name comes from the sheet, so escape sequences are removed."""
+    return [terminal_text(line) for line in _heading_lines(plan)]
+
+
+def _heading_lines(plan: Repayment) -> list[str]:
     if plan.per_visit:
         return [
             f"{plan.name}: paid at each visit, by month (the {plan.point} price)",

@@ -8,6 +8,7 @@ from typing import Any
 
 from ketacost.money import cents, fmt, fmt_grouped
 from ketacost.render.plain import table_lines
+from ketacost.render.safe import terminal_text
 from ketacost.sheet import query
 from ketacost.sheet.diff import MISSING, SheetDiff, ValueChange
 from ketacost.sheet.model import (
@@ -72,7 +73,13 @@ def terms(option: PaymentOption) -> str:
 
 
 def show_lines(sheet: Sheet, label: str, width: int = 80) -> list[str]:
-    """The sheet for people: treatments with their prices and add-ons, payment options with their terms, tax."""
+    """The sheet for people: treatments with their prices and add-ons, payment options with their terms, tax.
+
+    Names come from the sheet: escape sequences and control characters in them never reach the terminal."""
+    return [terminal_text(line) for line in _show_lines(sheet, label, width)]
+
+
+def _show_lines(sheet: Sheet, label: str, width: int) -> list[str]:
     tax = sheet.tax
     lines = [f"Price sheet: {label}, effective {sheet.effective.isoformat()}", ""]
     body = []
@@ -143,7 +150,11 @@ def _percent_text(change: ValueChange) -> str:
 
 
 def diff_lines(result: SheetDiff, old_label: str, new_label: str, width: int = 80) -> list[str]:
-    """Added and removed ids, then each changed value with its percent change."""
+    """Added and removed ids, then each changed value with its percent change (sheet text made safe to print)."""
+    return [terminal_text(line) for line in _diff_lines(result, old_label, new_label, width)]
+
+
+def _diff_lines(result: SheetDiff, old_label: str, new_label: str, width: int) -> list[str]:
     if result.same:
         return [f"{old_label} and {new_label}: same prices and terms"]
     lines = [f"--- {old_label}", f"+++ {new_label}"]

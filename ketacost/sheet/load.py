@@ -29,13 +29,31 @@ class SheetSource(Record):
     embedded: bool = False
 
 
+def shown_path(text: str) -> str:
+    """A path as typed, fit to print and to store. A name whose bytes are not UTF-8 reaches Python holding lone
+    surrogates, which no UTF-8 stream or database accepts; those bytes are shown as ``\\xNN`` instead."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate that stands for no byte
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def source_of(path: str) -> SheetSource:
+    """A sheet named on the command line, labelled as typed."""
+    return SheetSource(Path(path), shown_path(path))
+
+
 def discover(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -> SheetSource:
     """``--pricing PATH`` > ``$KETACOST_PRICING`` > ``./pricing.toml`` > the embedded default."""
     if explicit is not None and str(explicit) != "":
-        return SheetSource(Path(explicit), str(explicit))
+        return source_of(str(explicit))
     from_env = os.environ.get(ENV_VAR, "")
     if from_env:
-        return SheetSource(Path(from_env), from_env)
+        return source_of(from_env)
     local = (cwd or Path.cwd()) / "pricing.toml"
     if local.is_file():
         return SheetSource(local, "pricing.toml" if cwd is None else str(local))
@@ -130,13 +148,13 @@ def parse_sheet(text: str, name: str) -> Sheet:
 
 def format_problems(text: str, name: str, problems: list[tuple[KeyPath, str]]) -> list[str]:
     """``name:line:col: dotted.key: message`` for each problem, sorted by position in the file."""
-    from ketacost.sheet.positions import key_positions, locate  # only needed when something is wrong
+    from ketacost.sheet.positions import dotted, key_positions, locate  # only needed when something is wrong
 
     positions = key_positions(text)
     lines = []
     for loc, message in problems:
         shown, (line, column) = locate(positions, loc)
-        key = ".".join(str(part) for part in shown) or "(sheet)"
+        key = dotted(shown) or "(sheet)"
         lines.append(((line, column), f"{name}:{line}:{column}: {key}: {message}"))
     lines.sort(key=lambda pair: pair[0])
     return [line for _, line in lines]

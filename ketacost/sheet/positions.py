@@ -162,6 +162,26 @@ def key_positions(text: str) -> dict[Path, Position]:
     return _Scanner(text).document()
 
 
+def dotted(path: Path) -> str:
+    """A key path as TOML spells it: ``treatments.iv.price``; a part that is not a bare key is quoted and escaped
+    (``tax."\\u000d"``), so a key can neither break an error line in two nor send a terminal control codes."""
+    return ".".join(_key_text(part) for part in path)
+
+
+def _key_text(part: str | int) -> str:
+    if isinstance(part, int) or (part and all(char in _BARE for char in part)):
+        return str(part)
+    out = []
+    for char in part:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
+
+
 def locate(positions: dict[Path, Position], loc: Path) -> tuple[Path, Position]:
     """The key a validation error names, and where it stands.
 

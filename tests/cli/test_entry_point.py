@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -93,3 +94,28 @@ def test_a_built_wheel_ships_the_default_sheet(tmp_path: Path) -> None:
     document = json.loads(result.stdout)
     assert document["course"]["total"]["low"] == "2400.00"
     assert document["pricing"]["source"] == "built-in default"
+
+
+def test_a_sheet_whose_file_name_is_not_utf8_works_and_is_named_readably(tmp_path: Path) -> None:
+    """A Latin-1 file name (bytes that are not UTF-8) with a strict UTF-8 stdout, as in a UTF-8 locale: the
+    commands used to print the name, or save it in a quote, and crash (exit 1) with a UnicodeEncodeError."""
+    name = b"Preise-M\xe4rz.toml"
+    (tmp_path / os.fsdecode(name)).write_bytes((ROOT / "pricing.toml").read_bytes())
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "KETACOST_STORE": str(tmp_path / "quotes.sqlite3")}
+    shown = "Preise-M\\xe4rz.toml"  # the byte that is not UTF-8 is shown as \xe4
+    commands = [
+        [b"--pricing", name, b"estimate"],
+        [b"--pricing", name, b"estimate", b"--format", b"json"],
+        [b"pricing", b"validate", name],
+        [b"--pricing", name, b"quote", b"--patient", b"Ana Diaz", b"--dob", b"1984-03-02", b"--json", b"gfe.json"],
+        [b"pricing", b"diff", name, name],
+    ]
+    for args in commands:
+        result = subprocess.run([installed_ketacost(), *args], cwd=tmp_path, capture_output=True, env=env)
+        assert result.returncode == 0, (args, result.stderr)
+        if b"--format" in args:
+            assert json.loads(result.stdout)["pricing"]["source"] == shown
+        elif b"quote" in args:
+            assert json.loads((tmp_path / "gfe.json").read_text())["pricing"]["source"] == shown
+        else:
+            assert shown in result.stdout.decode("utf-8"), (args, result.stdout[-300:])

@@ -120,6 +120,16 @@ def test_fsa_saves_fica_too_because_it_is_payroll_money(run_json: Callable[..., 
     assert fsa["typical"]["tax_savings"] == "593.00"  # 2,000 x (22% + 7.65%)
 
 
+def test_tax_savings_never_exceed_the_pre_tax_money_so_net_cost_never_goes_negative(
+    run_json: Callable[..., Any],
+) -> None:
+    # A 100% marginal rate plus 7.65% FICA used to save 107.65% of the FSA money: a net cost of -183.60.
+    for flags in (("--fsa-balance", "3000"), ("--fsa-balance", "3000", "--option", "medical_loan")):
+        (option,) = run_json("estimate", "--tax-rate", "100", "--option", "fsa", *flags)["options"][-1:]
+        assert option["typical"]["tax_savings"] == "3000.00", option
+        assert D(option["typical"]["net_cost"]) >= 0
+
+
 def test_clinic_plan_down_payment_and_equal_installments(run_json: Callable[..., Any]) -> None:
     (plan,) = run_json("estimate", "--option", "clinic_plan")["options"]
     assert plan["typical"]["upfront"] == "900.00"
@@ -230,6 +240,30 @@ def test_bad_values_exit_2_with_one_clear_line(run: Run, args: tuple[str, ...], 
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_every_bad_flag_is_reported_at_once_each_line_naming_its_flag(run: Run) -> None:
+    result = run("estimate", "--sessions", "0", "--price", "abc", "--tax-rate", "150", "--budget", "1.234")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "--sessions: 0 must be between 1 and 200",
+        "--price: 'abc' is not a number (expected an amount such as 650 or 650.00)",
+        "--tax-rate: '150' must be between 0 and 100",
+        "--budget: '1.234' has more than two decimals",
+    ]
+
+
+def test_ids_the_sheet_lacks_are_reported_at_once_with_the_flag_that_named_them(run: Run) -> None:
+    result = run("estimate", "-t", "iv", "--option", "loan", "--add-on", "massage", "--option", "card")
+    assert result.exit_code == 2
+    options = "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va"
+    assert result.stderr.splitlines() == [
+        f"--option: unknown payment option 'loan' (choose from: {options})",
+        f"--option: unknown payment option 'card' (choose from: {options})",
+        "--add-on: unknown add-on for iv 'massage' (choose from: consultation)",
+    ]
+    treatment = run("estimate", "--treatment", "ivv")
+    assert treatment.stderr == "--treatment: unknown treatment 'ivv' (choose from: iv, im, spravato, kap, oral)\n"
 
 
 def test_usage_errors_exit_2(run: Run) -> None:

@@ -201,3 +201,13 @@ def test_discovery_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write_
     monkeypatch.setenv("KETACOST_PRICING", "/from/env.toml")
     assert discover(None).path == Path("/from/env.toml")
     assert discover("given.toml").path == Path("given.toml")
+
+
+def test_a_quoted_key_with_control_characters_is_shown_escaped_on_its_own_line(sheet_text: str) -> None:
+    text = sheet_text.replace("[tax]\n", '[tax]\n"a\\u000db\\u001b[2J" = 1\n"two words" = 2\n', 1)
+    lines = problems(text)
+    line_no = text.splitlines().index('"a\\u000db\\u001b[2J" = 1') + 1
+    assert lines == [
+        f's.toml:{line_no}:1: tax."a\\u000db\\u001b[2J": unknown key',
+        f's.toml:{line_no + 1}:1: tax."two words": unknown key',
+    ]
