@@ -14,7 +14,7 @@ from ketacost.finance import deferred as _deferred
 from ketacost.finance import schedule as _schedule
 from ketacost.finance.deferred import PromoTerms
 from ketacost.finance.insurance import CostSharing, patient_shares
-from ketacost.finance.schedule import Schedule
+from ketacost.finance.schedule import Schedule, Totals
 from ketacost.money import CENT, HUNDRED, ZERO, cents, cents_up, fmt_grouped
 from ketacost.scenario import Scenario
 from ketacost.sheet.model import (
@@ -37,41 +37,74 @@ POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
 
 # A batch of scenarios meets the same amounts again and again (every scenario at the sheet's prices has the same
 # course totals). Schedules and APRs are pure functions of exact values with immutable results, so the recent
-# ones are kept, with the sums an Outcome needs worked out once; 256 of each stay within a few MiB. Equal
-# Decimals (950 and 950.00) share an entry, which is safe: every figure in a schedule and every APR is rounded
-# to the cent.
+# ones are kept; 256 of each stay within a few MiB. Equal Decimals (950 and 950.00) share an entry, which is
+# safe: every figure in a schedule and every APR is rounded to the cent.
 _recent = functools.lru_cache(maxsize=256)
 
 
-class _Plan(NamedTuple):
-    """A schedule with its payments and totals at hand."""
+class Plan:
+    """A repayment schedule as an estimate uses it: its payments and totals, added up without building its rows
+    (the finance ``*_totals`` functions); the rows, a :class:`Schedule`, are built on first use, when shown."""
 
-    schedule: Schedule
-    payments: tuple[Decimal, ...]
-    interest: Decimal
-    fees: Decimal
+    __slots__ = ("_args", "_build", "_schedule", "fees", "interest", "payments")
+
+    def __init__(self, totals: Totals, build: Callable[..., Schedule], args: tuple[Any, ...]) -> None:
+        self.payments, self.interest, self.fees = totals
+        self._build, self._args = build, args
+        self._schedule: Schedule | None = None
+
+    @property
+    def schedule(self) -> Schedule:
+        if self._schedule is None:
+            self._schedule = self._build(*self._args)
+        return self._schedule
+
+    @property
+    def runs(self) -> _apr.Runs:
+        return _apr.runs(self.payments)
 
 
-def _planned(make: Callable[..., Schedule]) -> Callable[..., _Plan]:
+class RiskPlan:
+    """A deferred-interest plan's minimum-payments-only path: its interest and its rows, each worked out on first
+    use (a batch row shows the interest at the typical price only; ``schedule --minimum-only`` shows the rows)."""
+
+    __slots__ = ("_args", "_interest", "_schedule")
+
+    def __init__(self, *args: Any) -> None:
+        self._args = args
+        self._interest: Decimal | None = None
+        self._schedule: Schedule | None = None
+
+    @property
+    def interest(self) -> Decimal:
+        if self._interest is None:
+            self._interest = _deferred.minimum_only_interest(*self._args)
+        return self._interest
+
+    @property
+    def schedule(self) -> Schedule:
+        if self._schedule is None:
+            self._schedule = _deferred.minimum_only_schedule(*self._args)
+        return self._schedule
+
+
+def _planned(add_up: Callable[..., Totals], build: Callable[..., Schedule]) -> Callable[..., Plan]:
     @_recent
-    def plan(*args: Any) -> _Plan:
-        schedule = make(*args)
-        return _Plan(
-            schedule, tuple(row.payment for row in schedule.rows), schedule.total_interest, schedule.total_fees
-        )
+    def plan(*args: Any) -> Plan:
+        return Plan(add_up(*args), build, args)
 
     return plan
 
 
-amortize = _planned(_schedule.amortize)
-equal_installments = _planned(_schedule.equal_installments)
-paid_in_full_schedule = _planned(_deferred.paid_in_full_schedule)
-minimum_only_schedule = _planned(_deferred.minimum_only_schedule)
+amortize = _planned(_schedule.amortize_totals, _schedule.amortize)
+equal_installments = _planned(_schedule.equal_installments_totals, _schedule.equal_installments)
+paid_in_full = _planned(_deferred.paid_in_full_totals, _deferred.paid_in_full_schedule)
+minimum_only = _recent(RiskPlan)
 
 
 @_recent
-def _regz_apr(amount_financed: Decimal, payments: tuple[Decimal, ...]) -> Decimal | None:
-    return _apr.regz_apr(amount_financed, payments)
+def _regz_apr(amount_financed: Decimal, runs: _apr.Runs, near: Decimal | None = None) -> Decimal | None:
+    return _apr.runs_apr(amount_financed, runs, near=near)
 
 
 class Outcome(NamedTuple):
@@ -85,12 +118,24 @@ class Outcome(NamedTuple):
     financed: Decimal = ZERO
     apr: Decimal | None = None  # Regulation Z APR; None when credit costs nothing
     note_rate: Decimal | None = None
-    interest_at_risk: Decimal | None = None  # interest charged if only minimum payments are made
-    schedule: Schedule | None = None
-    risk_schedule: Schedule | None = None  # deferred interest: the minimum-payments-only path
+    plan: Plan | None = None  # financed options: the repayment schedule
+    risk: RiskPlan | None = None  # deferred interest: the minimum-payments-only path
     visits: tuple[Decimal, ...] = ()  # paid at each visit (copays, insurance shares): what each session costs
     available: bool = True
     reason: str = ""
+
+    @property
+    def schedule(self) -> Schedule | None:
+        return None if self.plan is None else self.plan.schedule
+
+    @property
+    def risk_schedule(self) -> Schedule | None:
+        return None if self.risk is None else self.risk.schedule
+
+    @property
+    def interest_at_risk(self) -> Decimal | None:
+        """Interest charged if only minimum payments are made (deferred interest), else None."""
+        return None if self.risk is None else self.risk.interest
 
     @property
     def months(self) -> int:
@@ -284,7 +329,12 @@ class Pricer:
             how = "deducted from the proceeds" if option.fee_handling == "deducted" else "added to the loan"
             self.notes.append(f"{_pct(option.origination_fee_pct)} origination fee {how}")
         # The fee is a prepaid finance charge, netted from the amount financed (as finance.apr.loan_apr does).
-        apr = _regz_apr(principal - fee, plan.payments) if plan.payments and (fee or plan.interest) else None
+        # Without a fee the APR is almost always the note rate: a hint the solver checks first.
+        apr = (
+            _regz_apr(principal - fee, plan.runs, None if fee else option.apr)
+            if plan.payments and (fee or plan.interest)
+            else None
+        )
         self.notes.append(f"{_pct(option.apr)} note rate over {option.term_months} months" + _apr_note(apr))
         return _financed(first, plan, fees=fee, savings=savings, financed=financed, apr=apr, rate=option.apr)
 
@@ -302,7 +352,11 @@ class Pricer:
             self.notes.append(f"{fmt_grouped(option.setup_fee)} plan fee paid with the down payment")
         charge = plan.interest + option.setup_fee
         # The plan fee is a prepaid finance charge (Reg Z): it is netted from the amount financed.
-        apr = _regz_apr(financed - option.setup_fee, plan.payments) if charge else None
+        apr = (
+            _regz_apr(financed - option.setup_fee, plan.runs, None if option.setup_fee else option.apr)
+            if charge
+            else None
+        )
         if apr is not None:
             self.notes.append(f"APR {apr}% (Regulation Z, counting the plan fee)")
         upfront = first + down + option.setup_fee
@@ -314,7 +368,7 @@ class Pricer:
         if financed < option.min_purchase:
             return _unavailable(_below_minimum(option.min_purchase, financed))
         plan = amortize(financed, option.apr, option.term_months)
-        apr = _regz_apr(financed, plan.payments) if plan.interest else None
+        apr = _regz_apr(financed, plan.runs, option.apr) if plan.interest else None
         self.notes.append(f"{_pct(option.apr)} fixed APR over {option.term_months} months")
         return _financed(first, plan, fees=ZERO, savings=savings, financed=financed, apr=apr, rate=option.apr)
 
@@ -328,15 +382,20 @@ class Pricer:
             min_payment_floor=option.min_payment_floor,
             repay_months=option.repay_months,
         )
-        plan = paid_in_full_schedule(financed, terms)
-        risk = minimum_only_schedule(financed, terms)
+        plan = paid_in_full(financed, terms)
         self.notes.append(
             f"No interest if paid in full within {option.promo_months} months; otherwise "
             f"{_pct(option.standard_apr)} APR is charged from the purchase date"
         )
-        outcome = _financed(first, plan, fees=ZERO, savings=savings, financed=financed, apr=None, rate=ZERO)
-        return outcome._replace(
-            interest_at_risk=risk.interest, risk_schedule=risk.schedule, note_rate=option.standard_apr
+        return _financed(
+            first,
+            plan,
+            fees=ZERO,
+            savings=savings,
+            financed=financed,
+            apr=None,
+            rate=option.standard_apr,
+            risk=minimum_only(financed, terms),
         )
 
     def insurance(self, option: Insurance, point: PricePointName) -> Outcome:
@@ -458,13 +517,14 @@ class Pricer:
 
 def _financed(
     upfront: Decimal,
-    plan: _Plan,
+    plan: Plan,
     *,
     fees: Decimal,
     savings: Decimal,
     financed: Decimal,
     apr: Decimal | None,
     rate: Decimal,
+    risk: RiskPlan | None = None,
 ) -> Outcome:
     return Outcome(
         upfront=upfront,
@@ -475,7 +535,8 @@ def _financed(
         financed=financed,
         apr=apr,
         note_rate=rate,
-        schedule=plan.schedule,
+        plan=plan,
+        risk=risk,
     )
 
 

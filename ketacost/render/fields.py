@@ -22,7 +22,7 @@ def point_figures(outcome: Outcome) -> dict[str, str | int | None]:
     """A price point's figures: money as two-decimal strings, months as an integer, absent extras as None."""
     figures: dict[str, str | int | None] = {name: fmt(getattr(outcome, name)) for name in MONEY_FIELDS}
     figures["months"] = outcome.months
-    figures["financed"] = fmt(outcome.financed) if outcome.schedule is not None else None
+    figures["financed"] = fmt(outcome.financed) if outcome.plan is not None else None
     figures["apr"] = rate(outcome.apr)
     figures["interest_at_risk"] = None if outcome.interest_at_risk is None else fmt(outcome.interest_at_risk)
     return figures

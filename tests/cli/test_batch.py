@@ -268,9 +268,9 @@ def test_a_long_batch_gives_what_each_scenario_gives_alone() -> None:
     out = io.StringIO()
     batch.run(sheet, "built-in", batch.read_csv(lines, "s.csv"), batch.CsvWriter(out))
     rows = csv_rows(out.getvalue())
-    caches = (estimate.amortize, estimate.equal_installments, estimate.paid_in_full_schedule)
+    caches = (estimate.amortize, estimate.equal_installments, estimate.paid_in_full)
     for line, fields in batch.read_csv(lines, "s.csv"):
-        for cache in (*caches, estimate.minimum_only_schedule, estimate._regz_apr):
+        for cache in (*caches, estimate.minimum_only, estimate._regz_apr):
             cache.cache_clear()  # type: ignore[attr-defined]
         alone = io.StringIO()
         assert isinstance(fields, dict)
