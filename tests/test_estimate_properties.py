@@ -7,7 +7,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ketacost.estimate import POINTS, estimate
+from ketacost.estimate import POINTS, Outcome, estimate
+from ketacost.money import cents
+from ketacost.render.fields import MONEY_FIELDS, point_figures
 from ketacost.scenario import Scenario
 from ketacost.sheet.load import EMBEDDED, parse_sheet
 
@@ -92,3 +94,25 @@ def test_figures_added_up_without_rows_are_the_rows_figures(scenario: Scenario) 
             if outcome.risk is not None:
                 assert outcome.risk_schedule is not None
                 assert repr(outcome.interest_at_risk) == repr(outcome.risk_schedule.total_interest)
+
+
+def _plain_figures(outcome: Outcome) -> dict[str, object]:
+    """A point's figures the straightforward way: each by name, rounded and formatted."""
+    figures: dict[str, object] = {name: f"{cents(getattr(outcome, name)):.2f}" for name in MONEY_FIELDS}
+    figures["months"] = outcome.months
+    figures["financed"] = f"{cents(outcome.financed):.2f}" if outcome.schedule is not None else None
+    figures["apr"] = None if outcome.apr is None else f"{outcome.apr:.2f}"
+    risk = outcome.interest_at_risk
+    figures["interest_at_risk"] = None if risk is None else f"{cents(risk):.2f}"
+    return figures
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios)
+def test_point_figures_are_the_plain_figures(scenario: Scenario) -> None:
+    result = estimate(SHEET, scenario, source="test")
+    for option in result.options:
+        for point in POINTS:
+            outcome = option.at(point)
+            if outcome.available:
+                assert point_figures(outcome) == _plain_figures(outcome)
