@@ -46,10 +46,12 @@ class Plan:
     """A repayment schedule as an estimate uses it: its payments and totals, added up without building its rows
     (the finance ``*_totals`` functions); the rows, a :class:`Schedule`, are built on first use, when shown."""
 
-    __slots__ = ("_args", "_build", "_schedule", "fees", "interest", "payments")
+    __slots__ = ("_args", "_build", "_schedule", "fees", "interest", "payments", "runs", "total")
 
     def __init__(self, totals: Totals, build: Callable[..., Schedule], args: tuple[Any, ...]) -> None:
         self.payments, self.interest, self.fees = totals
+        self.total = sum(self.payments, ZERO)  # as Outcome.total_paid adds the installments up
+        self.runs = _apr.runs(self.payments)
         self._build, self._args = build, args
         self._schedule: Schedule | None = None
 
@@ -58,10 +60,6 @@ class Plan:
         if self._schedule is None:
             self._schedule = self._build(*self._args)
         return self._schedule
-
-    @property
-    def runs(self) -> _apr.Runs:
-        return _apr.runs(self.payments)
 
 
 class RiskPlan:
@@ -152,7 +150,7 @@ class Outcome(NamedTuple):
 
     @property
     def total_paid(self) -> Decimal:
-        return self.upfront + sum(self.installments, ZERO)
+        return self.upfront + (sum(self.installments, ZERO) if self.plan is None else self.plan.total)
 
     @property
     def net_cost(self) -> Decimal:
@@ -164,6 +162,9 @@ class Outcome(NamedTuple):
         return max((self.upfront, *self.installments))
 
 
+Note = tuple[Callable[..., str], tuple[Any, ...]]  # a note as the function that writes it and what it says
+
+
 class OptionEstimate(NamedTuple):
     """A payment option priced at the low, typical and high course total."""
 
@@ -173,13 +174,18 @@ class OptionEstimate(NamedTuple):
     low: Outcome
     typical: Outcome
     high: Outcome
-    notes: tuple[str, ...] = ()
+    said: tuple[Note, ...] = ()  # the notes, each written out when shown (a batch never shows them)
     conditional: bool = False  # only some patients qualify (VA): never marked "cheapest" on its own
     fits_budget: bool | None = None  # None: no budget given
 
     def at(self, point: PricePointName) -> Outcome:
         value: Outcome = getattr(self, point)
         return value
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What to know about this option, each note once, in the order they came up."""
+        return tuple(dict.fromkeys(write(*args) for write, args in self.said))
 
 
 class Budget(NamedTuple):
@@ -242,7 +248,8 @@ class Pricer:
         self.course = course
         self.scenario = scenario
         self.tax_rate = sheet.tax.default_marginal_rate if scenario.tax_rate is None else scenario.tax_rate
-        self.notes: list[str] = []
+        self.notes: list[Note] = []
+        self._funding: dict[Decimal, tuple[Decimal, Decimal, tuple[tuple[str, Decimal, Decimal], ...]]] = {}
 
     # -- the options ---------------------------------------------------------------------------------------------
 
@@ -262,7 +269,7 @@ class Pricer:
                     by_total[total] = self.outcome(option, total, point)
                 outcomes.append(by_total[total])
         if option.note:
-            self.notes.append(option.note)
+            self.notes.append((str, (option.note,)))
         return OptionEstimate(
             id=option_id,
             kind=option.kind,
@@ -270,7 +277,7 @@ class Pricer:
             low=outcomes[0],
             typical=outcomes[1],
             high=outcomes[2],
-            notes=tuple(dict.fromkeys(self.notes)),
+            said=tuple(self.notes),
             conditional=option.kind == "va",
         )
 
@@ -297,7 +304,7 @@ class Pricer:
     def self_pay(self, option: SelfPay, total: Decimal) -> Outcome:
         discount = cents(total * option.prepay_discount_pct / HUNDRED)
         if discount:
-            self.notes.append(f"{_pct(option.prepay_discount_pct)} prepay discount")
+            self.notes.append((_discount_note, (option.prepay_discount_pct,)))
         return Outcome(upfront=total - discount, installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO)
 
     def tax_account(self, option: TaxAccount, total: Decimal) -> Outcome:
@@ -305,13 +312,7 @@ class Pricer:
         balance = self.scenario.hsa_balance if option.kind == "hsa" else self.scenario.fsa_balance
         eligible = min(total, limit) if balance is None else min(total, limit, balance)
         rate = self.savings_rate(option)
-        account = option.kind.upper()
-        basis = "balance" if balance is not None and balance < limit else f"{self.sheet.tax.year} IRS limit"
-        self.notes.append(
-            f"Pays up to {fmt_grouped(limit if balance is None else min(limit, balance))} from the {account} "
-            f"({basis}); savings at {_pct(rate)} on the pre-tax part"
-            + (" (income tax + FICA)" if option.payroll else "")
-        )
+        self.notes.append((_account_note, (option, limit, balance, self.sheet.tax.year, rate)))
         savings = cents(eligible * rate / HUNDRED)
         return Outcome(upfront=total, installments=(), interest=ZERO, fees=ZERO, tax_savings=savings)
 
@@ -326,8 +327,7 @@ class Pricer:
             principal = financed + fee
         plan = amortize(principal, option.apr, option.term_months)
         if fee:
-            how = "deducted from the proceeds" if option.fee_handling == "deducted" else "added to the loan"
-            self.notes.append(f"{_pct(option.origination_fee_pct)} origination fee {how}")
+            self.notes.append((_fee_note, (option,)))
         # The fee is a prepaid finance charge, netted from the amount financed (as finance.apr.loan_apr does).
         # Without a fee the APR is almost always the note rate: a hint the solver checks first.
         apr = (
@@ -335,7 +335,7 @@ class Pricer:
             if plan.payments and (fee or plan.interest)
             else None
         )
-        self.notes.append(f"{_pct(option.apr)} note rate over {option.term_months} months" + _apr_note(apr))
+        self.notes.append((_loan_note, (option.apr, option.term_months, apr)))
         return _financed(first, plan, fees=fee, savings=savings, financed=financed, apr=apr, rate=option.apr)
 
     def clinic_plan(self, option: ClinicPlan, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
@@ -349,7 +349,7 @@ class Pricer:
         else:
             plan = equal_installments(financed, option.months)
         if option.setup_fee:
-            self.notes.append(f"{fmt_grouped(option.setup_fee)} plan fee paid with the down payment")
+            self.notes.append((_plan_fee_note, (option.setup_fee,)))
         charge = plan.interest + option.setup_fee
         # The plan fee is a prepaid finance charge (Reg Z): it is netted from the amount financed.
         apr = (
@@ -358,7 +358,7 @@ class Pricer:
             else None
         )
         if apr is not None:
-            self.notes.append(f"APR {apr}% (Regulation Z, counting the plan fee)")
+            self.notes.append((_plan_apr_note, (apr,)))
         upfront = first + down + option.setup_fee
         return _financed(
             upfront, plan, fees=option.setup_fee, savings=savings, financed=financed, apr=apr, rate=option.apr
@@ -369,7 +369,7 @@ class Pricer:
             return _unavailable(_below_minimum(option.min_purchase, financed))
         plan = amortize(financed, option.apr, option.term_months)
         apr = _regz_apr(financed, plan.runs, option.apr) if plan.interest else None
-        self.notes.append(f"{_pct(option.apr)} fixed APR over {option.term_months} months")
+        self.notes.append((_fixed_apr_note, (option.apr, option.term_months)))
         return _financed(first, plan, fees=ZERO, savings=savings, financed=financed, apr=apr, rate=option.apr)
 
     def deferred(self, option: DeferredInterest, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
@@ -383,10 +383,7 @@ class Pricer:
             repay_months=option.repay_months,
         )
         plan = paid_in_full(financed, terms)
-        self.notes.append(
-            f"No interest if paid in full within {option.promo_months} months; otherwise "
-            f"{_pct(option.standard_apr)} APR is charged from the purchase date"
-        )
+        self.notes.append((_promotion_note, (option.promo_months, option.standard_apr)))
         return _financed(
             first,
             plan,
@@ -411,18 +408,14 @@ class Pricer:
         )
         charges = list(course.session_charges(point))
         shares = patient_shares(charges, plan)
-        self.notes.append(
-            f"With prior authorization; deductible left {fmt_grouped(plan.deductible_left)}, "
-            f"coinsurance {_pct(plan.coinsurance_pct)}, copay {fmt_grouped(plan.copay)}, "
-            f"out-of-pocket maximum left {fmt_grouped(plan.oop_max_left)}"
-        )
+        self.notes.append((_insurance_note, (plan,)))
         return Outcome(
             upfront=sum(shares, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=shares
         )
 
     def va(self, option: VaCoverage) -> Outcome:
         visits = (cents(option.copay_per_session),) * self.course.sessions
-        self.notes.append(f"{fmt_grouped(option.copay_per_session)} copay per session, paid at each visit")
+        self.notes.append((_copay_note, (option.copay_per_session,)))
         return Outcome(
             upfront=sum(visits, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=visits
         )
@@ -446,8 +439,15 @@ class Pricer:
     def savings_rate(self, option: TaxAccount) -> Decimal:
         return self.tax_rate + (self.sheet.tax.fica_rate if option.payroll else ZERO)
 
-    def funding_parts(self, total: Decimal) -> list[tuple[str, Decimal, Decimal]]:
+    def funding_parts(self, total: Decimal) -> tuple[tuple[str, Decimal, Decimal], ...]:
         """HSA, FSA and cash down payment, in that order, each as (what, amount, tax savings)."""
+        return self._funded(total)[2]
+
+    def _funded(self, total: Decimal) -> tuple[Decimal, Decimal, tuple[tuple[str, Decimal, Decimal], ...]]:
+        """(paid before financing, its tax savings, the parts), worked out once per course total."""
+        known = self._funding.get(total)
+        if known is not None:
+            return known
         s = self.scenario
         parts: list[tuple[str, Decimal, Decimal]] = []
         left = total
@@ -459,15 +459,16 @@ class Pricer:
                 left -= used
         if s.down_payment:
             parts.append(("down payment", min(left, s.down_payment), ZERO))
-        return parts
+        funded = sum((p[1] for p in parts), ZERO), sum((p[2] for p in parts), ZERO), tuple(parts)
+        self._funding[total] = funded
+        return funded
 
     def funding(self, total: Decimal) -> tuple[Decimal, Decimal]:
         """(paid before financing, its tax savings) for a financed option."""
-        parts = self.funding_parts(total)
+        first, savings, parts = self._funded(total)
         if parts:
-            shown = ", ".join(f"{what} {fmt_grouped(amount)}" for what, amount, _ in parts)
-            self.notes.append(f"{shown} paid first; the rest is financed")
-        return sum((p[1] for p in parts), ZERO), sum((p[2] for p in parts), ZERO)
+            self.notes.append((_funding_note, (parts,)))
+        return first, savings
 
     def funding_shown(self, total: Decimal) -> tuple[tuple[str, Decimal], ...]:
         return tuple((what, amount) for what, amount, _ in self.funding_parts(total))
@@ -548,8 +549,67 @@ def _below_minimum(minimum: Decimal, financed: Decimal) -> str:
     return f"needs at least {fmt_grouped(minimum)} financed (this would be {fmt_grouped(financed)})"
 
 
-def _apr_note(apr: Decimal | None) -> str:
-    return f"; APR {apr}% (Regulation Z, counting fees)" if apr is not None else ""
+# The notes, written out only when shown (OptionEstimate.notes).
+
+
+def _discount_note(pct: Decimal) -> str:
+    return f"{_pct(pct)} prepay discount"
+
+
+def _account_note(option: TaxAccount, limit: Decimal, balance: Decimal | None, year: int, rate: Decimal) -> str:
+    basis = "balance" if balance is not None and balance < limit else f"{year} IRS limit"
+    return (
+        f"Pays up to {fmt_grouped(limit if balance is None else min(limit, balance))} from the "
+        f"{option.kind.upper()} ({basis}); savings at {_pct(rate)} on the pre-tax part"
+        + (" (income tax + FICA)" if option.payroll else "")
+    )
+
+
+def _fee_note(option: Loan) -> str:
+    how = "deducted from the proceeds" if option.fee_handling == "deducted" else "added to the loan"
+    return f"{_pct(option.origination_fee_pct)} origination fee {how}"
+
+
+def _loan_note(rate: Decimal, months: int, apr: Decimal | None) -> str:
+    return f"{_pct(rate)} note rate over {months} months" + (
+        f"; APR {apr}% (Regulation Z, counting fees)" if apr is not None else ""
+    )
+
+
+def _plan_fee_note(fee: Decimal) -> str:
+    return f"{fmt_grouped(fee)} plan fee paid with the down payment"
+
+
+def _plan_apr_note(apr: Decimal) -> str:
+    return f"APR {apr}% (Regulation Z, counting the plan fee)"
+
+
+def _fixed_apr_note(rate: Decimal, months: int) -> str:
+    return f"{_pct(rate)} fixed APR over {months} months"
+
+
+def _promotion_note(months: int, rate: Decimal) -> str:
+    return (
+        f"No interest if paid in full within {months} months; otherwise "
+        f"{_pct(rate)} APR is charged from the purchase date"
+    )
+
+
+def _insurance_note(plan: CostSharing) -> str:
+    return (
+        f"With prior authorization; deductible left {fmt_grouped(plan.deductible_left)}, "
+        f"coinsurance {_pct(plan.coinsurance_pct)}, copay {fmt_grouped(plan.copay)}, "
+        f"out-of-pocket maximum left {fmt_grouped(plan.oop_max_left)}"
+    )
+
+
+def _copay_note(copay: Decimal) -> str:
+    return f"{fmt_grouped(copay)} copay per session, paid at each visit"
+
+
+def _funding_note(parts: tuple[tuple[str, Decimal, Decimal], ...]) -> str:
+    shown = ", ".join(f"{what} {fmt_grouped(amount)}" for what, amount, _ in parts)
+    return f"{shown} paid first; the rest is financed"
 
 
 def _cheapest(options: tuple[OptionEstimate, ...]) -> str | None:
