@@ -19,11 +19,11 @@ from typing import Any, Literal, Protocol, TextIO
 
 from ketacost import bounds, values
 from ketacost.errors import BadInput
-from ketacost.estimate import Estimate, estimate
+from ketacost.estimate import Estimate, OptionEstimate, estimate
 from ketacost.money import fmt
 from ketacost.prices import PriceList
 from ketacost.render.csv_out import safe_cell
-from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, point_figures
+from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, VALUE_FIELDS, point_values
 from ketacost.scenario import Scenario
 
 InputKind = Literal["csv", "jsonl"]
@@ -196,37 +196,31 @@ class Writer(Protocol):
     def error(self, line: int, message: str) -> None: ...
 
 
-_EMPTY_FIGURES = (None,) * (len(MONEY_FIELDS) + len(EXTRA_FIELDS) + 3)  # months, the figures, net cost low, high
+_EMPTY_FIGURES = (None,) * (len(VALUE_FIELDS) + 2)  # months, the figures, net cost low and high
+_NET = VALUE_FIELDS.index("net_cost")
 
 
-def _option_values(result: Estimate) -> Iterator[tuple[Any, ...]]:
-    """Each option's output values for one scenario, in :data:`COLUMNS` order without ``line`` and ``error``.
-
-    Money is two-decimal text; None marks what does not apply (the figures of an option that is not available).
-    """
-    course = result.course
-    head = (course.treatment_id, course.sessions, fmt(course.total.typical))
+def _option_values(result: Estimate) -> Iterator[tuple[OptionEstimate, bool, tuple[Any, ...]]]:
+    """Each option, whether it is the cheapest, and its figures: :data:`COLUMNS` from ``months`` to
+    ``net_cost_high``, money as two-decimal text, None for what does not apply (all of them when the option is
+    not available)."""
+    cheapest = result.cheapest
     for option in result.options:
         typical = option.typical
-        cheapest = option.id == result.cheapest
         if not typical.available:
-            yield (*head, option.id, option.kind, option.name, False, typical.reason, cheapest, *_EMPTY_FIGURES)
+            yield option, option.id == cheapest, _EMPTY_FIGURES
             continue
-        figures = point_figures(typical)
-        net = figures["net_cost"]
+        figures = point_values(typical)
+        net = figures[_NET]
+        low, high = option.low, option.high
         yield (
-            *head,
-            option.id,
-            option.kind,
-            option.name,
-            True,
-            None,
-            cheapest,
-            figures["months"],
-            *(figures[name] for name in MONEY_FIELDS),
-            *(figures[name] for name in EXTRA_FIELDS),
-            net if option.low is typical else fmt(option.low.net_cost),  # one price for all three points: same
-            net if option.high is typical else fmt(option.high.net_cost),
+            option,
+            option.id == cheapest,
+            (
+                *figures,
+                net if low is typical else fmt(low.net_cost),  # one price for all three points: the same outcome
+                net if high is typical else fmt(high.net_cost),
+            ),
         )
 
 
@@ -239,30 +233,25 @@ class CsvWriter:
     def __init__(self, out: TextIO) -> None:
         self._writer = csv.writer(out, lineterminator="\n")
         self._writer.writerow(COLUMNS)
+        self._options: dict[tuple[str, str, str], tuple[str, str, str]] = {}  # an option's text cells, defused
 
     def rows(self, line: int, result: Estimate) -> int:
         count = 0
         writerow = self._writer.writerow
-        for treatment, sessions, total, option, kind, name, available, reason, cheapest, *figures in _option_values(
-            result
-        ):
-            # csv writes None as an empty cell, which is what a figure that does not apply should be.
-            writerow(
-                [
-                    line,
-                    safe_cell(treatment),
-                    sessions,
-                    total,
-                    safe_cell(option),
-                    kind,
-                    safe_cell(name),
-                    _BOOL[available],
-                    reason and safe_cell(reason),
-                    _BOOL[cheapest],
-                    *figures,
-                    None,
-                ]
-            )
+        options = self._options
+        course = result.course
+        head = (line, safe_cell(course.treatment_id), course.sessions, fmt(course.total.typical))
+        # csv writes None as an empty cell, which is what a figure that does not apply should be.
+        for option, cheapest, figures in _option_values(result):
+            key = (option.id, option.kind, option.name)
+            cells = options.get(key)
+            if cells is None:
+                cells = options[key] = (safe_cell(option.id), option.kind, safe_cell(option.name))
+            typical = option.typical
+            if typical.available:
+                writerow((*head, *cells, "true", None, _BOOL[cheapest], *figures, None))
+            else:
+                writerow((*head, *cells, "false", safe_cell(typical.reason), _BOOL[cheapest], *figures, None))
             count += 1
         return count
 
@@ -275,13 +264,29 @@ class JsonlWriter:
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
-        self._names = COLUMNS[1:-1]
+        self._figures = COLUMNS[COLUMNS.index("months") : -1]
 
     def rows(self, line: int, result: Estimate) -> int:
         count = 0
-        for values_ in _option_values(result):
-            record = {"line": line}
-            record.update((name, value) for name, value in zip(self._names, values_, strict=True) if value is not None)
+        course = result.course
+        head = {"line": line, "treatment": course.treatment_id, "sessions": course.sessions}
+        total = fmt(course.total.typical)
+        for option, cheapest, figures in _option_values(result):
+            typical = option.typical
+            record: dict[str, Any] = {
+                **head,
+                "course_total": total,
+                "option": option.id,
+                "kind": option.kind,
+                "name": option.name,
+                "available": typical.available,
+            }
+            if not typical.available:
+                record["reason"] = typical.reason
+            record["cheapest"] = cheapest
+            record.update(
+                (name, value) for name, value in zip(self._figures, figures, strict=True) if value is not None
+            )
             self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
         return count

@@ -12,7 +12,7 @@ from ketacost.finance import deferred as _deferred
 from ketacost.finance import schedule as _schedule
 from ketacost.finance.deferred import PromoTerms
 from ketacost.finance.insurance import CostSharing, patient_shares
-from ketacost.finance.schedule import Schedule
+from ketacost.finance.schedule import Schedule, Totals
 from ketacost.money import CENT, HUNDRED, ZERO, cents, cents_up, fmt_grouped
 from ketacost.prices import (
     ClinicPlan,
@@ -40,41 +40,72 @@ POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
 
 # A batch of scenarios meets the same amounts again and again (every scenario at the sheet's prices has the same
 # course totals). Schedules and APRs are pure functions of exact values with immutable results, so the recent
-# ones are kept, with the sums an Outcome needs worked out once; 256 of each stay within a few MiB. Equal
-# Decimals (950 and 950.00) share an entry, which is safe: every figure in a schedule and every APR is rounded
-# to the cent.
+# ones are kept; 256 of each stay within a few MiB. Equal Decimals (950 and 950.00) share an entry, which is
+# safe: every figure in a schedule and every APR is rounded to the cent.
 _recent = functools.lru_cache(maxsize=256)
 
 
-class _Plan(Record):
-    """A schedule with its payments and totals at hand."""
+class Plan:
+    """A repayment schedule as an estimate uses it: its payments and totals, added up without building its rows
+    (the finance ``*_totals`` functions); the rows, a :class:`Schedule`, are built on first use, when shown."""
 
-    schedule: Schedule
-    payments: tuple[Decimal, ...]
-    interest: Decimal
-    fees: Decimal
+    __slots__ = ("_args", "_build", "_schedule", "fees", "interest", "payments", "runs", "total")
+
+    def __init__(self, totals: Totals, build: Callable[..., Schedule], args: tuple[Any, ...]) -> None:
+        self.payments, self.interest, self.fees = totals
+        self.total = sum(self.payments, ZERO)  # as Outcome.total_paid adds the installments up
+        self.runs = _apr.runs(self.payments)
+        self._build, self._args = build, args
+        self._schedule: Schedule | None = None
+
+    @property
+    def schedule(self) -> Schedule:
+        if self._schedule is None:
+            self._schedule = self._build(*self._args)
+        return self._schedule
 
 
-def _planned(make: Callable[..., Schedule]) -> Callable[..., _Plan]:
+class RiskPlan:
+    """A deferred-interest plan's minimum-payments-only path: its interest and its rows, each worked out on first
+    use (a batch row shows the interest at the typical price only; ``schedule --minimum-only`` shows the rows)."""
+
+    __slots__ = ("_args", "_interest", "_schedule")
+
+    def __init__(self, *args: Any) -> None:
+        self._args = args
+        self._interest: Decimal | None = None
+        self._schedule: Schedule | None = None
+
+    @property
+    def interest(self) -> Decimal:
+        if self._interest is None:
+            self._interest = _deferred.minimum_only_interest(*self._args)
+        return self._interest
+
+    @property
+    def schedule(self) -> Schedule:
+        if self._schedule is None:
+            self._schedule = _deferred.minimum_only_schedule(*self._args)
+        return self._schedule
+
+
+def _planned(add_up: Callable[..., Totals], build: Callable[..., Schedule]) -> Callable[..., Plan]:
     @_recent
-    def plan(*args: Any) -> _Plan:
-        schedule = make(*args)
-        return _Plan(
-            schedule, tuple(row.payment for row in schedule.rows), schedule.total_interest, schedule.total_fees
-        )
+    def plan(*args: Any) -> Plan:
+        return Plan(add_up(*args), build, args)
 
     return plan
 
 
-amortize = _planned(_schedule.amortize)
-equal_installments = _planned(_schedule.equal_installments)
-paid_in_full_schedule = _planned(_deferred.paid_in_full_schedule)
-minimum_only_schedule = _planned(_deferred.minimum_only_schedule)
+amortize = _planned(_schedule.amortize_totals, _schedule.amortize)
+equal_installments = _planned(_schedule.equal_installments_totals, _schedule.equal_installments)
+paid_in_full = _planned(_deferred.paid_in_full_totals, _deferred.paid_in_full_schedule)
+minimum_only = _recent(RiskPlan)
 
 
 @_recent
-def _regz_apr(amount_financed: Decimal, payments: tuple[Decimal, ...]) -> Decimal | None:
-    return _apr.regz_apr(amount_financed, payments)
+def _regz_apr(amount_financed: Decimal, runs: _apr.Runs, near: Decimal | None = None) -> Decimal | None:
+    return _apr.runs_apr(amount_financed, runs, near=near)
 
 
 class Outcome(Record):
@@ -88,12 +119,24 @@ class Outcome(Record):
     financed: Decimal = ZERO
     apr: Decimal | None = None  # Regulation Z APR; None when credit costs nothing
     note_rate: Decimal | None = None
-    interest_at_risk: Decimal | None = None  # interest charged if only minimum payments are made
-    schedule: Schedule | None = None
-    risk_schedule: Schedule | None = None  # deferred interest: the minimum-payments-only path
+    plan: Plan | None = None  # financed options: the repayment schedule
+    risk: RiskPlan | None = None  # deferred interest: the minimum-payments-only path
     visits: tuple[Decimal, ...] = ()  # paid at each visit (copays, insurance shares): what each session costs
     available: bool = True
     reason: str = ""
+
+    @property
+    def schedule(self) -> Schedule | None:
+        return None if self.plan is None else self.plan.schedule
+
+    @property
+    def risk_schedule(self) -> Schedule | None:
+        return None if self.risk is None else self.risk.schedule
+
+    @property
+    def interest_at_risk(self) -> Decimal | None:
+        """Interest charged if only minimum payments are made (deferred interest), else None."""
+        return None if self.risk is None else self.risk.interest
 
     @property
     def months(self) -> int:
@@ -110,7 +153,7 @@ class Outcome(Record):
 
     @property
     def total_paid(self) -> Decimal:
-        return self.upfront + sum(self.installments, ZERO)
+        return self.upfront + (sum(self.installments, ZERO) if self.plan is None else self.plan.total)
 
     @property
     def net_cost(self) -> Decimal:
@@ -122,6 +165,9 @@ class Outcome(Record):
         return max((self.upfront, *self.installments))
 
 
+Note = tuple[Callable[..., str], tuple[Any, ...]]  # a note as the function that writes it and what it says
+
+
 class OptionEstimate(Record):
     """A payment option priced at the low, typical and high course total."""
 
@@ -131,13 +177,18 @@ class OptionEstimate(Record):
     low: Outcome
     typical: Outcome
     high: Outcome
-    notes: tuple[str, ...] = ()
+    said: tuple[Note, ...] = ()  # the notes, each written out when shown (a batch never shows them)
     conditional: bool = False  # only some patients qualify (VA): never marked "cheapest" on its own
     fits_budget: bool | None = None  # None: no budget given
 
     def at(self, point: PricePointName) -> Outcome:
         value: Outcome = getattr(self, point)
         return value
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What to know about this option, each note once, in the order they came up."""
+        return tuple(dict.fromkeys(write(*args) for write, args in self.said))
 
 
 class Budget(Record):
@@ -207,7 +258,8 @@ class Pricer:
         self.course = course
         self.scenario = scenario
         self.tax_rate = sheet.tax.default_marginal_rate if scenario.tax_rate is None else scenario.tax_rate
-        self.notes: list[str] = []
+        self.notes: list[Note] = []
+        self._funding: dict[Decimal, tuple[Decimal, Decimal, tuple[tuple[str, Decimal, Decimal], ...]]] = {}
 
     # -- the options ---------------------------------------------------------------------------------------------
 
@@ -227,7 +279,7 @@ class Pricer:
                     by_total[total] = self.outcome(option, total, point)
                 outcomes.append(by_total[total])
         if option.note:
-            self.notes.append(option.note)
+            self.notes.append((str, (option.note,)))
         return OptionEstimate(
             id=option_id,
             kind=option.kind,
@@ -235,7 +287,7 @@ class Pricer:
             low=outcomes[0],
             typical=outcomes[1],
             high=outcomes[2],
-            notes=tuple(dict.fromkeys(self.notes)),
+            said=tuple(self.notes),
             conditional=option.kind == "va",
         )
 
@@ -262,7 +314,7 @@ class Pricer:
     def self_pay(self, option: SelfPay, total: Decimal) -> Outcome:
         discount = cents(total * option.prepay_discount_pct / HUNDRED)
         if discount:
-            self.notes.append(f"{_pct(option.prepay_discount_pct)} prepay discount")
+            self.notes.append((_discount_note, (option.prepay_discount_pct,)))
         return Outcome(upfront=total - discount, installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO)
 
     def tax_account(self, option: TaxAccount, total: Decimal) -> Outcome:
@@ -270,13 +322,7 @@ class Pricer:
         balance = self.scenario.hsa_balance if option.kind == "hsa" else self.scenario.fsa_balance
         eligible = min(total, limit) if balance is None else min(total, limit, balance)
         rate = self.savings_rate(option)
-        account = option.kind.upper()
-        basis = "balance" if balance is not None and balance < limit else f"{self.sheet.tax.year} IRS limit"
-        self.notes.append(
-            f"Pays up to {fmt_grouped(limit if balance is None else min(limit, balance))} from the {account} "
-            f"({basis}); savings at {_pct(rate)} on the pre-tax part"
-            + (" (income tax + FICA)" if option.payroll else "")
-        )
+        self.notes.append((_account_note, (option, limit, balance, self.sheet.tax.year, rate)))
         savings = cents(eligible * rate / HUNDRED)
         return Outcome(upfront=total, installments=(), interest=ZERO, fees=ZERO, tax_savings=savings)
 
@@ -291,11 +337,15 @@ class Pricer:
             principal = financed + fee
         plan = amortize(principal, option.apr, option.term_months)
         if fee:
-            how = "deducted from the proceeds" if option.fee_handling == "deducted" else "added to the loan"
-            self.notes.append(f"{_pct(option.origination_fee_pct)} origination fee {how}")
+            self.notes.append((_fee_note, (option,)))
         # The fee is a prepaid finance charge, netted from the amount financed (as finance.apr.loan_apr does).
-        apr = _regz_apr(principal - fee, plan.payments) if plan.payments and (fee or plan.interest) else None
-        self.notes.append(f"{_pct(option.apr)} note rate over {option.term_months} months" + _apr_note(apr))
+        # Without a fee the APR is almost always the note rate: a hint the solver checks first.
+        apr = (
+            _regz_apr(principal - fee, plan.runs, None if fee else option.apr)
+            if plan.payments and (fee or plan.interest)
+            else None
+        )
+        self.notes.append((_loan_note, (option.apr, option.term_months, apr)))
         return _financed(first, plan, fees=fee, savings=savings, financed=financed, apr=apr, rate=option.apr)
 
     def clinic_plan(self, option: ClinicPlan, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
@@ -309,12 +359,16 @@ class Pricer:
         else:
             plan = equal_installments(financed, option.months)
         if option.setup_fee:
-            self.notes.append(f"{fmt_grouped(option.setup_fee)} plan fee paid with the down payment")
+            self.notes.append((_plan_fee_note, (option.setup_fee,)))
         charge = plan.interest + option.setup_fee
         # The plan fee is a prepaid finance charge (Reg Z): it is netted from the amount financed.
-        apr = _regz_apr(financed - option.setup_fee, plan.payments) if charge else None
+        apr = (
+            _regz_apr(financed - option.setup_fee, plan.runs, None if option.setup_fee else option.apr)
+            if charge
+            else None
+        )
         if apr is not None:
-            self.notes.append(f"APR {apr}% (Regulation Z, counting the plan fee)")
+            self.notes.append((_plan_apr_note, (apr,)))
         upfront = first + down + option.setup_fee
         return _financed(
             upfront, plan, fees=option.setup_fee, savings=savings, financed=financed, apr=apr, rate=option.apr
@@ -324,8 +378,8 @@ class Pricer:
         if financed < option.min_purchase:
             return _unavailable(_below_minimum(option.min_purchase, financed))
         plan = amortize(financed, option.apr, option.term_months)
-        apr = _regz_apr(financed, plan.payments) if plan.interest else None
-        self.notes.append(f"{_pct(option.apr)} fixed APR over {option.term_months} months")
+        apr = _regz_apr(financed, plan.runs, option.apr) if plan.interest else None
+        self.notes.append((_fixed_apr_note, (option.apr, option.term_months)))
         return _financed(first, plan, fees=ZERO, savings=savings, financed=financed, apr=apr, rate=option.apr)
 
     def deferred(self, option: DeferredInterest, first: Decimal, financed: Decimal, savings: Decimal) -> Outcome:
@@ -338,15 +392,17 @@ class Pricer:
             min_payment_floor=option.min_payment_floor,
             repay_months=option.repay_months,
         )
-        plan = paid_in_full_schedule(financed, terms)
-        risk = minimum_only_schedule(financed, terms)
-        self.notes.append(
-            f"No interest if paid in full within {option.promo_months} months; otherwise "
-            f"{_pct(option.standard_apr)} APR is charged from the purchase date"
-        )
-        outcome = _financed(first, plan, fees=ZERO, savings=savings, financed=financed, apr=None, rate=ZERO)
-        return outcome._replace(
-            interest_at_risk=risk.interest, risk_schedule=risk.schedule, note_rate=option.standard_apr
+        plan = paid_in_full(financed, terms)
+        self.notes.append((_promotion_note, (option.promo_months, option.standard_apr)))
+        return _financed(
+            first,
+            plan,
+            fees=ZERO,
+            savings=savings,
+            financed=financed,
+            apr=None,
+            rate=option.standard_apr,
+            risk=minimum_only(financed, terms),
         )
 
     def insurance(self, option: Insurance, point: PricePointName) -> Outcome:
@@ -362,18 +418,14 @@ class Pricer:
         )
         charges = list(course.session_charges(point))
         shares = patient_shares(charges, plan)
-        self.notes.append(
-            f"With prior authorization; deductible left {fmt_grouped(plan.deductible_left)}, "
-            f"coinsurance {_pct(plan.coinsurance_pct)}, copay {fmt_grouped(plan.copay)}, "
-            f"out-of-pocket maximum left {fmt_grouped(plan.oop_max_left)}"
-        )
+        self.notes.append((_insurance_note, (plan,)))
         return Outcome(
             upfront=sum(shares, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=shares
         )
 
     def va(self, option: VaCoverage) -> Outcome:
         visits = (cents(option.copay_per_session),) * self.course.sessions
-        self.notes.append(f"{fmt_grouped(option.copay_per_session)} copay per session, paid at each visit")
+        self.notes.append((_copay_note, (option.copay_per_session,)))
         return Outcome(
             upfront=sum(visits, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=visits
         )
@@ -406,8 +458,15 @@ class Pricer:
         """Marginal rate plus FICA for payroll money; at most 100%: a pre-tax dollar saves at most a dollar."""
         return min(self.tax_rate + (self.sheet.tax.fica_rate if option.payroll else ZERO), HUNDRED)
 
-    def funding_parts(self, total: Decimal) -> list[tuple[str, Decimal, Decimal]]:
+    def funding_parts(self, total: Decimal) -> tuple[tuple[str, Decimal, Decimal], ...]:
         """HSA, FSA and cash down payment, in that order, each as (what, amount, tax savings)."""
+        return self._funded(total)[2]
+
+    def _funded(self, total: Decimal) -> tuple[Decimal, Decimal, tuple[tuple[str, Decimal, Decimal], ...]]:
+        """(paid before financing, its tax savings, the parts), worked out once per course total."""
+        known = self._funding.get(total)
+        if known is not None:
+            return known
         s = self.scenario
         parts: list[tuple[str, Decimal, Decimal]] = []
         left = total
@@ -419,15 +478,16 @@ class Pricer:
                 left -= used
         if s.down_payment:
             parts.append(("down payment", min(left, s.down_payment), ZERO))
-        return parts
+        funded = sum((p[1] for p in parts), ZERO), sum((p[2] for p in parts), ZERO), tuple(parts)
+        self._funding[total] = funded
+        return funded
 
     def funding(self, total: Decimal) -> tuple[Decimal, Decimal]:
         """(paid before financing, its tax savings) for a financed option."""
-        parts = self.funding_parts(total)
+        first, savings, parts = self._funded(total)
         if parts:
-            shown = ", ".join(f"{what} {fmt_grouped(amount)}" for what, amount, _ in parts)
-            self.notes.append(f"{shown} paid first; the rest is financed")
-        return sum((p[1] for p in parts), ZERO), sum((p[2] for p in parts), ZERO)
+            self.notes.append((_funding_note, (parts,)))
+        return first, savings
 
     def funding_shown(self, total: Decimal) -> tuple[tuple[str, Decimal], ...]:
         return tuple((what, amount) for what, amount, _ in self.funding_parts(total))
@@ -477,13 +537,14 @@ class Pricer:
 
 def _financed(
     upfront: Decimal,
-    plan: _Plan,
+    plan: Plan,
     *,
     fees: Decimal,
     savings: Decimal,
     financed: Decimal,
     apr: Decimal | None,
     rate: Decimal,
+    risk: RiskPlan | None = None,
 ) -> Outcome:
     return Outcome(
         upfront=upfront,
@@ -494,7 +555,8 @@ def _financed(
         financed=financed,
         apr=apr,
         note_rate=rate,
-        schedule=plan.schedule,
+        plan=plan,
+        risk=risk,
     )
 
 
@@ -506,8 +568,67 @@ def _below_minimum(minimum: Decimal, financed: Decimal) -> str:
     return f"needs at least {fmt_grouped(minimum)} financed (this would be {fmt_grouped(financed)})"
 
 
-def _apr_note(apr: Decimal | None) -> str:
-    return f"; APR {apr}% (Regulation Z, counting fees)" if apr is not None else ""
+# The notes, written out only when shown (OptionEstimate.notes).
+
+
+def _discount_note(pct: Decimal) -> str:
+    return f"{_pct(pct)} prepay discount"
+
+
+def _account_note(option: TaxAccount, limit: Decimal, balance: Decimal | None, year: int, rate: Decimal) -> str:
+    basis = "balance" if balance is not None and balance < limit else f"{year} IRS limit"
+    return (
+        f"Pays up to {fmt_grouped(limit if balance is None else min(limit, balance))} from the "
+        f"{option.kind.upper()} ({basis}); savings at {_pct(rate)} on the pre-tax part"
+        + (" (income tax + FICA)" if option.payroll else "")
+    )
+
+
+def _fee_note(option: Loan) -> str:
+    how = "deducted from the proceeds" if option.fee_handling == "deducted" else "added to the loan"
+    return f"{_pct(option.origination_fee_pct)} origination fee {how}"
+
+
+def _loan_note(rate: Decimal, months: int, apr: Decimal | None) -> str:
+    return f"{_pct(rate)} note rate over {months} months" + (
+        f"; APR {apr}% (Regulation Z, counting fees)" if apr is not None else ""
+    )
+
+
+def _plan_fee_note(fee: Decimal) -> str:
+    return f"{fmt_grouped(fee)} plan fee paid with the down payment"
+
+
+def _plan_apr_note(apr: Decimal) -> str:
+    return f"APR {apr}% (Regulation Z, counting the plan fee)"
+
+
+def _fixed_apr_note(rate: Decimal, months: int) -> str:
+    return f"{_pct(rate)} fixed APR over {months} months"
+
+
+def _promotion_note(months: int, rate: Decimal) -> str:
+    return (
+        f"No interest if paid in full within {months} months; otherwise "
+        f"{_pct(rate)} APR is charged from the purchase date"
+    )
+
+
+def _insurance_note(plan: CostSharing) -> str:
+    return (
+        f"With prior authorization; deductible left {fmt_grouped(plan.deductible_left)}, "
+        f"coinsurance {_pct(plan.coinsurance_pct)}, copay {fmt_grouped(plan.copay)}, "
+        f"out-of-pocket maximum left {fmt_grouped(plan.oop_max_left)}"
+    )
+
+
+def _copay_note(copay: Decimal) -> str:
+    return f"{fmt_grouped(copay)} copay per session, paid at each visit"
+
+
+def _funding_note(parts: tuple[tuple[str, Decimal, Decimal], ...]) -> str:
+    shown = ", ".join(f"{what} {fmt_grouped(amount)}" for what, amount, _ in parts)
+    return f"{shown} paid first; the rest is financed"
 
 
 def _cheapest(options: tuple[OptionEstimate, ...]) -> str | None:

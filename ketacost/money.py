@@ -53,8 +53,14 @@ def percent(rate_pct: Decimal) -> Decimal:
 
 
 def fmt(amount: Decimal) -> str:
-    """Plain two-decimal text, as JSON and CSV carry money: ``2400.00``."""
-    return f"{cents(amount):.2f}"
+    """Plain two-decimal text, as JSON and CSV carry money: ``2400.00``.
+
+    Most amounts already have exactly two decimals, and then ``str()`` is that text: a Decimal's ``str()`` has a
+    point third from the end only in plain notation with two decimals (scientific notation ends in an exponent,
+    ``E+3``), i.e. for exponent -2, which ``cents()`` leaves as it is and ``.2f`` prints as ``str()`` does.
+    """
+    text = str(amount)
+    return text if text[-3:-2] == "." else f"{cents(amount):.2f}"
 
 
 def fmt_grouped(amount: Decimal) -> str:

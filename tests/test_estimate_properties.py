@@ -7,8 +7,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ketacost.estimate import POINTS, estimate
+from ketacost.estimate import POINTS, Outcome, estimate
+from ketacost.money import cents
 from ketacost.prices import from_sheet
+from ketacost.render.fields import MONEY_FIELDS, point_figures
 from ketacost.scenario import Scenario
 from ketacost.sheet.load import EMBEDDED, parse_sheet
 
@@ -66,3 +68,52 @@ def test_monthly_payment_falls_as_the_down_payment_rises(down: Decimal, more: De
     for a, b in zip(low.options, high.options, strict=True):
         if a.typical.available and b.typical.available and a.typical.months and b.typical.months:
             assert b.typical.monthly <= a.typical.monthly
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios)
+def test_figures_added_up_without_rows_are_the_rows_figures(scenario: Scenario) -> None:
+    """Estimates add schedules up without building rows and try the note rate as the APR first; the rows (built
+    on demand) and the plain APR of their payments are the oracle, to the exponent."""
+    from ketacost.finance.apr import regz_apr
+
+    result = estimate(SHEET, scenario, source="test")
+    for option in result.options:
+        for point in POINTS:
+            outcome = option.at(point)
+            if outcome.plan is None:
+                assert outcome.schedule is None
+                continue
+            assert outcome.schedule is not None
+            rows = outcome.schedule.rows
+            assert repr(outcome.installments) == repr(tuple(row.payment for row in rows))
+            assert repr(outcome.interest) == repr(outcome.schedule.total_interest)
+            if outcome.apr is not None:
+                fee = outcome.fees - outcome.schedule.total_fees  # a prepaid finance charge
+                amount = outcome.schedule.financed - fee
+                assert repr(outcome.apr) == repr(regz_apr(amount, [row.payment for row in rows]))
+            if outcome.risk is not None:
+                assert outcome.risk_schedule is not None
+                assert repr(outcome.interest_at_risk) == repr(outcome.risk_schedule.total_interest)
+
+
+def _plain_figures(outcome: Outcome) -> dict[str, object]:
+    """A point's figures the straightforward way: each by name, rounded and formatted."""
+    figures: dict[str, object] = {name: f"{cents(getattr(outcome, name)):.2f}" for name in MONEY_FIELDS}
+    figures["months"] = outcome.months
+    figures["financed"] = f"{cents(outcome.financed):.2f}" if outcome.schedule is not None else None
+    figures["apr"] = None if outcome.apr is None else f"{outcome.apr:.2f}"
+    risk = outcome.interest_at_risk
+    figures["interest_at_risk"] = None if risk is None else f"{cents(risk):.2f}"
+    return figures
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios)
+def test_point_figures_are_the_plain_figures(scenario: Scenario) -> None:
+    result = estimate(SHEET, scenario, source="test")
+    for option in result.options:
+        for point in POINTS:
+            outcome = option.at(point)
+            if outcome.available:
+                assert point_figures(outcome) == _plain_figures(outcome)

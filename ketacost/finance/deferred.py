@@ -16,7 +16,15 @@ matters only on a card that also carries other balances, which this model does n
 
 from decimal import Decimal
 
-from ketacost.finance.schedule import Installment, Schedule, amortize, fixed_payments
+from ketacost.finance.schedule import (
+    Installment,
+    Schedule,
+    Totals,
+    amortize,
+    amortize_totals,
+    fixed_payments,
+    fixed_payments_totals,
+)
 from ketacost.money import ZERO, cents, cents_up, percent
 from ketacost.record import Record
 
@@ -75,6 +83,26 @@ def paid_in_full_schedule(purchase: Decimal, terms: PromoTerms) -> Schedule:
     _check_purchase(purchase)
     payment = promo_payoff_payment(purchase, terms.promo_months)
     return fixed_payments(cents(purchase), ZERO, terms.promo_months, payment)
+
+
+def paid_in_full_totals(purchase: Decimal, terms: PromoTerms) -> Totals:
+    """:func:`paid_in_full_schedule`'s totals, without its rows."""
+    _check_purchase(purchase)
+    payment = promo_payoff_payment(purchase, terms.promo_months)
+    return fixed_payments_totals(cents(purchase), ZERO, terms.promo_months, payment)
+
+
+def minimum_only_interest(purchase: Decimal, terms: PromoTerms) -> Decimal:
+    """:func:`minimum_only_schedule`'s total interest, without its rows: the deferred interest charged at the
+    promotion's end plus the interest of repaying what is then owed."""
+    _check_purchase(purchase)
+    if terms.repay_months < 1:
+        raise ValueError(f"repay_months must be at least 1, got {terms.repay_months}")
+    financed = cents(purchase)
+    left, charged = deferred_interest(financed, terms, minimum_payment(financed, terms))
+    if not left:
+        return ZERO  # cleared within the promotion: no interest at all
+    return charged + amortize_totals(left + charged, terms.standard_apr, terms.repay_months).interest
 
 
 def minimum_only_schedule(purchase: Decimal, terms: PromoTerms) -> Schedule:

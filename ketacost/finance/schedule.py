@@ -1,4 +1,9 @@
-"""Repayment schedules: the level payment, amortization and zero-interest equal installments."""
+"""Repayment schedules: the level payment, amortization and zero-interest equal installments.
+
+Each schedule function has a ``*_totals`` twin that gives what the schedule adds up to (its payments in order,
+its total interest and fees) without building its rows: an estimate needs only those, and the rows only when a
+schedule is shown. The twins run the balance down in whole cents with integers, exactly as the rows would.
+"""
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
 from typing import NamedTuple
@@ -75,6 +80,23 @@ class Schedule(NamedTuple):
         return sum((row.fees for row in self.rows), ZERO)
 
 
+class Totals(NamedTuple):
+    """What a schedule adds up to: each row's payment in order, the total interest and the total fees.
+
+    Equal, value and exponent alike, to ``tuple(row.payment for row in s.rows)``, ``s.total_interest`` and
+    ``s.total_fees`` of the schedule ``s`` that the matching schedule function builds.
+    """
+
+    payments: tuple[Decimal, ...]
+    interest: Decimal
+    fees: Decimal
+
+
+def totals_of(schedule: Schedule) -> Totals:
+    """A built schedule's totals."""
+    return Totals(tuple(row.payment for row in schedule.rows), schedule.total_interest, schedule.total_fees)
+
+
 def _financed(principal: Decimal, months: int, monthly_fee: Decimal) -> Decimal:
     """Validate the common inputs; return the principal with exactly two decimals."""
     financed = cents(principal)
@@ -99,6 +121,10 @@ def level_payment(principal: Decimal, annual_rate_pct: Decimal, months: int) -> 
     return cents(principal * rate / (1 - (1 + rate) ** -months))
 
 
+# Half-up interest in whole cents: D = 1200 * 10**4, for APRs in percent with four decimals (see _totals).
+_D = 12_000_000
+_TWO_D = 2 * _D
+
 _row = tuple.__new__  # Installment's own __new__ adds a Python call per row; the fields are the same
 
 
@@ -107,6 +133,41 @@ def _build(financed: Decimal, note_rate: Decimal, months: int, payment: Decimal,
     monthly_rate = _monthly_rate(note_rate)
     rows = _run_down(financed, monthly_rate, months, payment, fee)
     return Schedule(financed, note_rate, rows)
+
+
+def _totals(financed: Decimal, note_rate: Decimal, months: int, payment: Decimal, fee: Decimal) -> Totals:
+    """What ``_build`` would give, added up without rows.
+
+    The fast path of :func:`_run_down` in integer cents: with the APR ``a / 10**4`` percent (at most four
+    decimals, as the sheet allows), a month's interest on ``b`` cents is exactly ``b * a / D`` cents, D = 1200 *
+    10**4, and half-up rounding of that is ``(2*b*a + D) // (2*D)`` for b >= 0. ``_build`` rounds the same exact
+    value (see :func:`_monthly_rate`), so the balances agree month by month. Once a balance reaches zero or
+    less it stays there in both (interest <= 0, principal >= payment >= 0), so "still owed before the last
+    month" is decided alike. Such a payoff, a payment below the first month's interest (a growing balance) and
+    a rate with more decimals are left to ``_build`` itself.
+    """
+    sign, _, exponent = note_rate.as_tuple()
+    if sign or not isinstance(exponent, int) or exponent < -4:
+        return totals_of(_build(financed, note_rate, months, payment, fee))
+    payment_cents = int(payment * 100)  # cents, exactly: amounts here have two decimals
+    owed = financed_cents = int(financed * 100)
+    if note_rate:
+        double_rate = int(note_rate * 20_000)  # 2a
+        if payment_cents < (owed * double_rate + _D) // _TWO_D:  # the balance would grow: left to _build
+            return totals_of(_build(financed, note_rate, months, payment, fee))
+        for _ in range(months - 1):
+            owed -= payment_cents - (owed * double_rate + _D) // _TWO_D
+        last_interest = (owed * double_rate + _D) // _TWO_D
+    else:
+        owed -= payment_cents * (months - 1)
+        last_interest = 0
+    if owed <= 0:  # paid off early by the rounding: the careful loop ends the schedule where it must
+        return totals_of(_build(financed, note_rate, months, payment, fee))
+    regular = payment + fee
+    final = Decimal(owed + last_interest).scaleb(-2) + fee
+    # The principal repaid adds up to what was financed, so the interest is what was paid less that.
+    interest_cents = payment_cents * (months - 1) - (financed_cents - owed) + last_interest
+    return Totals((regular,) * (months - 1) + (final,), Decimal(interest_cents).scaleb(-2), fee * months)
 
 
 def _run_down(
@@ -179,3 +240,35 @@ def equal_installments(principal: Decimal, months: int, *, monthly_fee: Decimal 
     """Split without interest into cents(principal/months) a month; the last month absorbs the residue."""
     financed = _financed(principal, months, monthly_fee)
     return _build(financed, ZERO, months, cents(financed / months), cents(monthly_fee))
+
+
+def amortize_totals(
+    principal: Decimal, annual_rate_pct: Decimal, months: int, *, monthly_fee: Decimal = ZERO
+) -> Totals:
+    """:func:`amortize`'s totals, without its rows."""
+    financed = _financed(principal, months, monthly_fee)
+    payment = level_payment(financed, annual_rate_pct, months)
+    return _totals(financed, annual_rate_pct, months, payment, cents(monthly_fee))
+
+
+def fixed_payments_totals(
+    principal: Decimal,
+    annual_rate_pct: Decimal,
+    months: int,
+    payment: Decimal,
+    *,
+    monthly_fee: Decimal = ZERO,
+) -> Totals:
+    """:func:`fixed_payments`' totals, without its rows."""
+    financed = _financed(principal, months, monthly_fee)
+    if annual_rate_pct < ZERO:
+        raise ValueError(f"annual rate must not be negative, got {annual_rate_pct}")
+    if payment < ZERO or cents(payment) != payment:
+        raise ValueError(f"payment must be a non-negative whole number of cents, got {payment}")
+    return _totals(financed, annual_rate_pct, months, cents(payment), cents(monthly_fee))
+
+
+def equal_installments_totals(principal: Decimal, months: int, *, monthly_fee: Decimal = ZERO) -> Totals:
+    """:func:`equal_installments`' totals, without its rows."""
+    financed = _financed(principal, months, monthly_fee)
+    return _totals(financed, ZERO, months, cents(financed / months), cents(monthly_fee))

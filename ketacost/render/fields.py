@@ -11,6 +11,9 @@ from ketacost.money import fmt
 MONEY_FIELDS = ("upfront", "monthly", "final_payment", "total_paid", "interest", "fees", "tax_savings", "net_cost")
 # Fields that only some options have: null (JSON) or empty (CSV) elsewhere.
 EXTRA_FIELDS = ("financed", "apr", "interest_at_risk")
+# What point_values gives, in its order.
+VALUE_FIELDS = ("months", *MONEY_FIELDS, *EXTRA_FIELDS)
+NO_INSTALLMENT = fmt(Decimal("0.00"))
 
 
 def rate(value: Decimal | None) -> str | None:
@@ -18,11 +21,29 @@ def rate(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+def point_values(outcome: Outcome) -> tuple[str | int | None, ...]:
+    """A price point's figures in :data:`VALUE_FIELDS` order: months as an integer, money as two-decimal strings,
+    absent extras as None. One pass over the outcome (a batch writes a million of these)."""
+    installments = outcome.installments
+    paid = outcome.total_paid
+    savings = outcome.tax_savings
+    risk = outcome.interest_at_risk
+    return (
+        len(installments),
+        fmt(outcome.upfront),
+        fmt(installments[0]) if installments else NO_INSTALLMENT,
+        fmt(installments[-1]) if installments else NO_INSTALLMENT,
+        fmt(paid),
+        fmt(outcome.interest),
+        fmt(outcome.fees),
+        fmt(savings),
+        fmt(paid - savings),
+        None if outcome.plan is None else fmt(outcome.financed),
+        rate(outcome.apr),
+        None if risk is None else fmt(risk),
+    )
+
+
 def point_figures(outcome: Outcome) -> dict[str, str | int | None]:
-    """A price point's figures: money as two-decimal strings, months as an integer, absent extras as None."""
-    figures: dict[str, str | int | None] = {name: fmt(getattr(outcome, name)) for name in MONEY_FIELDS}
-    figures["months"] = outcome.months
-    figures["financed"] = fmt(outcome.financed) if outcome.schedule is not None else None
-    figures["apr"] = rate(outcome.apr)
-    figures["interest_at_risk"] = None if outcome.interest_at_risk is None else fmt(outcome.interest_at_risk)
-    return figures
+    """A price point's figures by name: money as two-decimal strings, months as an integer, absent extras as None."""
+    return dict(zip(VALUE_FIELDS, point_values(outcome), strict=True))

@@ -268,12 +268,105 @@ def test_a_long_batch_gives_what_each_scenario_gives_alone() -> None:
     out = io.StringIO()
     batch.run(sheet, "built-in", batch.read_csv(lines, "s.csv"), batch.CsvWriter(out))
     rows = csv_rows(out.getvalue())
-    caches = (estimate.amortize, estimate.equal_installments, estimate.paid_in_full_schedule)
+    caches = (estimate.amortize, estimate.equal_installments, estimate.paid_in_full)
     for line, fields in batch.read_csv(lines, "s.csv"):
-        for cache in (*caches, estimate.minimum_only_schedule, estimate._regz_apr):
+        for cache in (*caches, estimate.minimum_only, estimate._regz_apr):
             cache.cache_clear()  # type: ignore[attr-defined]
         alone = io.StringIO()
         assert isinstance(fields, dict)
         result = estimate.estimate(sheet, batch.scenario(fields, Scenario()), source="built-in")
         batch.CsvWriter(alone).rows(line, result)
         assert csv_rows(alone.getvalue()) == [row for row in rows if row["line"] == str(line)]
+
+
+def _plain_rows(line: int, result: Any) -> list[dict[str, Any]]:
+    """A scenario's batch records built the straightforward way from its estimate: each figure by name, rounded
+    and formatted; None where a figure does not apply."""
+    from ketacost.money import cents
+
+    def money(amount: Any) -> str:
+        return f"{cents(amount):.2f}"
+
+    records = []
+    course = result.course
+    for option in result.options:
+        typical = option.typical
+        record: dict[str, Any] = {
+            "line": line,
+            "treatment": course.treatment_id,
+            "sessions": course.sessions,
+            "course_total": money(course.total.typical),
+            "option": option.id,
+            "kind": option.kind,
+            "name": option.name,
+            "available": typical.available,
+            "reason": None if typical.available else typical.reason,
+            "cheapest": option.id == result.cheapest,
+        }
+        figures: dict[str, Any] = dict.fromkeys(COLUMNS[COLUMNS.index("months") : -1])
+        if typical.available:
+            figures.update(
+                months=typical.months,
+                upfront=money(typical.upfront),
+                monthly=money(typical.monthly),
+                final_payment=money(typical.final_payment),
+                total_paid=money(typical.total_paid),
+                interest=money(typical.interest),
+                fees=money(typical.fees),
+                tax_savings=money(typical.tax_savings),
+                net_cost=money(typical.net_cost),
+                financed=money(typical.financed) if typical.schedule is not None else None,
+                apr=None if typical.apr is None else f"{typical.apr:.2f}",
+                interest_at_risk=None if typical.interest_at_risk is None else money(typical.interest_at_risk),
+                net_cost_low=money(option.low.net_cost),
+                net_cost_high=money(option.high.net_cost),
+            )
+        records.append({**record, **figures, "error": None})
+    return records
+
+
+def test_batch_records_are_the_estimates_figures_written_the_plain_way() -> None:
+    """The batch writers format a million figures with short cuts; here each record is rebuilt from the
+    scenario's estimate the plain way, in CSV (defused text, empty cells) and in JSON Lines (absent fields)."""
+    import random
+
+    from ketacost import batch
+    from ketacost.estimate import estimate
+    from ketacost.render.csv_out import safe_cell
+    from ketacost.scenario import Scenario
+    from ketacost.sheet.load import EMBEDDED, SheetSource, load
+
+    sheet = load(SheetSource(EMBEDDED, "built-in"))
+    rng = random.Random(20261127)
+    lines = ["treatment,sessions,price,tax_rate,hsa_balance,fsa_balance,down_payment,add_ons"]
+    for _ in range(300):
+        treatment = rng.choice(["iv", "im", "kap", "oral", "spravato"])
+        cells = [
+            treatment,
+            str(rng.randint(1, 12)),
+            rng.choice(["", f"{rng.randint(1, 3000)}.{rng.randint(0, 99):02d}", str(rng.randint(1, 3000))]),
+            rng.choice(["", str(rng.randint(0, 37)), f"{rng.randint(0, 3700) / 100}"]),
+            rng.choice(["", "", f"{rng.randint(0, 8000)}.{rng.randint(0, 99):02d}"]),
+            rng.choice(["", "", str(rng.randint(0, 3400))]),
+            rng.choice(["", "", "", f"{rng.randint(0, 4000)}.{rng.randint(0, 99):02d}"]),
+            "consultation" if treatment in ("iv", "im") and rng.random() < 0.3 else "",
+        ]
+        lines.append(",".join(cells))
+    as_csv, as_jsonl = io.StringIO(), io.StringIO()
+    batch.run(sheet, "built-in", batch.read_csv(lines, "s.csv"), batch.CsvWriter(as_csv))
+    batch.run(sheet, "built-in", batch.read_csv(lines, "s.csv"), batch.JsonlWriter(as_jsonl))
+    expected = []
+    for line, fields in batch.read_csv(lines, "s.csv"):
+        assert isinstance(fields, dict)
+        expected += _plain_rows(line, estimate(sheet, batch.scenario(fields, Scenario()), source="built-in"))
+    text = {"treatment", "option", "name", "reason"}
+
+    def cell(name: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return safe_cell(value) if name in text else str(value)
+
+    assert csv_rows(as_csv.getvalue()) == [{name: cell(name, value) for name, value in r.items()} for r in expected]
+    assert jsonl(as_jsonl.getvalue()) == [{k: v for k, v in r.items() if v is not None} for r in expected]

@@ -9,8 +9,9 @@ from decimal import Decimal
 import numpy_financial as npf  # type: ignore[import-untyped]
 import pytest
 
-from ketacost.finance.apr import loan_apr, regz_apr
-from ketacost.finance.schedule import amortize
+from ketacost.finance.apr import loan_apr, regz_apr, runs
+from ketacost.finance.schedule import amortize, amortize_totals, equal_installments_totals
+from ketacost.money import cents
 
 D = Decimal
 
@@ -205,3 +206,88 @@ def test_runs_of_equal_payments_give_the_apr_that_payment_by_payment_gives() -> 
             payments,
             f,
         )
+
+
+def _plain_runs(payments: Sequence[D]) -> list[tuple[D, int]]:
+    """Runs of equal payments, last first, the straightforward way."""
+    result: list[tuple[D, int]] = []
+    for payment in reversed(payments):
+        if result and result[-1][0] == payment:
+            result[-1] = (payment, result[-1][1] + 1)
+        else:
+            result.append((payment, 1))
+    return result
+
+
+def test_runs_are_the_plain_runs_for_level_and_uneven_payments() -> None:
+    rng = random.Random(11)
+    for _ in range(2_000):
+        months = rng.randint(1, 12)
+        regular, other = D(rng.randint(1, 300)).scaleb(-2), D(rng.randint(1, 300)).scaleb(-2)
+        shape = rng.randrange(4)
+        if shape == 0:
+            payments = (regular,) * months
+        elif shape == 1:
+            payments = (regular,) * (months - 1) + (other,)
+        elif shape == 2:
+            payments = (other,) + (regular,) * (months - 1)
+        else:
+            payments = tuple(rng.choice((regular, other)) for _ in range(months))
+        assert repr(list(runs(payments))) == repr(_plain_runs(payments)), payments
+
+
+def _random_apr_case(rng: random.Random) -> tuple[D, tuple[D, ...], D, D | None]:
+    """An amount financed, payments, an odd first-period fraction and a hint (right, wrong or none)."""
+    amount = D(rng.choice((rng.randint(1, 2_000), rng.randint(10_000, 5_000_000)))).scaleb(-2)
+    months = rng.choice((1, 2, 3, 6, 12, 24, 36, 60, 84, 120, rng.randint(1, 120)))
+    rate = rng.choice((D(rng.randint(0, 3_600)).scaleb(-2), D(rng.randint(0, 360_000)).scaleb(-4)))
+    kind = rng.random()
+    near: D | None = rate
+    if kind < 0.4:  # a loan without fees: its note rate is the likely APR
+        payments = amortize_totals(amount, rate, months).payments
+    elif kind < 0.7:  # a prepaid fee netted from the amount financed
+        payments = amortize_totals(amount, rate, months).payments
+        amount -= cents(amount * D(rng.randint(0, 1_000)).scaleb(-4))
+    elif kind < 0.8:  # zero interest with a fee
+        payments = equal_installments_totals(amount, months).payments
+        amount -= cents(amount * D(rng.randint(0, 2_000)).scaleb(-4))
+    else:  # uneven payments and any hint
+        payments = tuple(D(rng.randint(1, 400_000)).scaleb(-2) for _ in range(months))
+        near = D(rng.randint(0, 4_000)).scaleb(-2)
+    return amount, payments, rng.choice((D(0), D(0), D(0), D("0.5"), D("0.25"))), rng.choice((near, None))
+
+
+@pytest.mark.parametrize("margin", ["1e-9", "0.004"])
+def test_the_rounding_short_cuts_give_the_plain_newton_apr_on_many_random_cases(
+    monkeypatch: pytest.MonkeyPatch, margin: str
+) -> None:
+    """The hint and the early stop decide R only when the root is inside R's interval by the margin; with a
+    margin of 0.004 most cases fall back to the full iteration, and either way the answer is the plain method's.
+    """
+    import ketacost.finance.apr as apr_module
+
+    monkeypatch.setattr(apr_module, "_MARGIN", D(margin))
+    rng = random.Random(5)
+    for _ in range(1_500):
+        amount, payments, f, near = _random_apr_case(rng)
+        expected = _termwise_apr(amount, list(payments), f)
+        apr = regz_apr(amount, payments, first_period_fraction=f, near=near)
+        assert apr == expected, (amount, payments, f, near)
+        assert apr is None or apr.as_tuple().exponent == -2
+
+
+def test_a_fee_free_loan_at_its_note_rate_takes_two_evaluations_and_no_newton_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ketacost.finance.apr as apr_module
+
+    counted: list[str] = []
+    value, present_value = apr_module._value, apr_module._present_value
+    monkeypatch.setattr(apr_module, "_value", lambda *args: counted.append("value") or value(*args))
+    monkeypatch.setattr(apr_module, "_present_value", lambda *args: counted.append("newton") or present_value(*args))
+    payments = amortize_totals(D("3000.00"), D("14.90"), 60).payments
+    assert regz_apr(D("3000.00"), payments, near=D("14.90")) == D("14.90")
+    assert counted == ["value", "value"]
+    counted.clear()
+    assert regz_apr(D("3000.00"), payments, near=D("9.99")) == D("14.90")  # a wrong hint costs, but is harmless
+    assert "newton" in counted

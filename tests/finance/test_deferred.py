@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import pytest
@@ -11,12 +12,14 @@ from hypothesis import strategies as st
 from ketacost.finance.deferred import (
     PromoTerms,
     deferred_interest,
+    minimum_only_interest,
     minimum_only_schedule,
     minimum_payment,
     paid_in_full_schedule,
+    paid_in_full_totals,
     promo_payoff_payment,
 )
-from ketacost.finance.schedule import Schedule
+from ketacost.finance.schedule import Schedule, totals_of
 from ketacost.money import ZERO, cents
 
 D = Decimal
@@ -201,3 +204,19 @@ def test_a_small_balance_at_zero_percent_is_repaid_early_not_with_zero_payments(
     assert trap.rows[-1].balance == D("0.00")
     assert trap.total_principal == D("727.40")
     assert all(row.payment > 0 for row in trap.rows)
+
+
+def test_totals_without_rows_are_the_schedules_own_on_many_random_promotions() -> None:
+    """paid_in_full_totals and minimum_only_interest skip the rows; the schedules are the oracle, to the exponent."""
+    rng = random.Random(1127)
+    for _ in range(3_000):
+        purchase = D(rng.choice((rng.randint(0, 20_000), rng.randint(0, 5_000_000)))).scaleb(-2)
+        promo = PromoTerms(
+            promo_months=rng.choice((1, 6, 12, 18, 24)),
+            standard_apr=D(rng.randint(0, 4_000)).scaleb(-2),
+            min_payment_pct=D(rng.randint(0, 1_000)).scaleb(-2),
+            min_payment_floor=D(rng.randint(0, 5_000)).scaleb(-2),
+            repay_months=rng.randint(1, 60),
+        )
+        assert str(minimum_only_interest(purchase, promo)) == str(minimum_only_schedule(purchase, promo).total_interest)
+        assert repr(paid_in_full_totals(purchase, promo)) == repr(totals_of(paid_in_full_schedule(purchase, promo)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from decimal import Decimal
 
 import numpy_financial as npf  # type: ignore[import-untyped]
@@ -13,10 +14,15 @@ from hypothesis import strategies as st
 from ketacost.finance.schedule import (
     Installment,
     Schedule,
+    Totals,
     amortize,
+    amortize_totals,
     equal_installments,
+    equal_installments_totals,
     fixed_payments,
+    fixed_payments_totals,
     level_payment,
+    totals_of,
 )
 from ketacost.money import ZERO, cents
 
@@ -233,3 +239,49 @@ def test_half_cent_ties_round_up() -> None:
     assert cents(D("100.50") * _monthly_rate(D("12"))) == D("1.01")
     assert cents(D("2010.00") * _monthly_rate(D("0.3"))) == D("0.50")
     assert cents(D("2010.00") * _monthly_rate(D("17.9104"))) == cents(D("2010.00") * D("17.9104") / 1200)
+
+
+def _exactly(totals: Totals) -> tuple[str, ...]:
+    """Totals as text: equal Decimals with different exponents (2.5 and 2.50) would print differently."""
+    return (*(str(payment) for payment in totals.payments), f"interest {totals.interest}", f"fees {totals.fees}")
+
+
+def _outcome(make: Callable[..., Schedule | Totals], *args: object, **kwargs: object) -> object:
+    """Totals as text, or the kind of error raised."""
+    try:
+        made = make(*args, **kwargs)
+    except (ValueError, ArithmeticError) as error:
+        return type(error)
+    return _exactly(made if isinstance(made, Totals) else totals_of(made))
+
+
+def test_totals_without_rows_are_exactly_the_rows_added_up_on_many_random_schedules() -> None:
+    """The *_totals twins run the balance down in integer cents; the schedules' own rows are the oracle.
+
+    Cases span whole schedules, payoffs before the term (tiny amounts, large payments), balances that would
+    grow (a fixed payment below the interest), rates with up to six decimals (beyond four the rows are used),
+    zero rates and monthly fees.
+    """
+    rng = random.Random(20261127)
+    for _ in range(6_000):
+        principal = D(rng.choice((rng.randint(0, 300), rng.randint(0, 5_000_000)))).scaleb(-2)
+        rate = D(rng.randint(0, 10_000)).scaleb(-2)
+        rate = rng.choice(
+            (rate, rate, ZERO, D(rng.randint(0, 400_000)).scaleb(-4), D(rng.randint(0, 10**6)).scaleb(-6))
+        )
+        months = rng.choice((1, 2, 6, 12, 24, 36, 60, rng.randint(1, 120)))
+        fee = rng.choice((ZERO, ZERO, D(0), D(rng.randint(0, 2_500)).scaleb(-2)))
+        payment = D(rng.randint(0, rng.choice((100, 100_000, 1_000_000)))).scaleb(-2)
+        case = (principal, rate, months, fee, payment)
+        expected = _outcome(amortize, principal, rate, months, monthly_fee=fee)
+        assert _outcome(amortize_totals, principal, rate, months, monthly_fee=fee) == expected, case
+        expected = _outcome(equal_installments, principal, months, monthly_fee=fee)
+        assert _outcome(equal_installments_totals, principal, months, monthly_fee=fee) == expected, case
+        expected = _outcome(fixed_payments, principal, rate, months, payment, monthly_fee=fee)
+        assert _outcome(fixed_payments_totals, principal, rate, months, payment, monthly_fee=fee) == expected, case
+
+
+@given(principal=money(0, 5_000_000), rate=rates(100), months=st.integers(1, 120), fee=money(0, 5_000))
+def test_amortize_totals_are_the_schedules_totals(principal: Decimal, rate: Decimal, months: int, fee: Decimal) -> None:
+    expected = _exactly(totals_of(amortize(principal, rate, months, monthly_fee=fee)))
+    assert _exactly(amortize_totals(principal, rate, months, monthly_fee=fee)) == expected

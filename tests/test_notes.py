@@ -1,0 +1,133 @@
+"""Every kind of note an option gets, word for word: notes are written out only when shown, from what was
+recorded while pricing (OptionEstimate.said); they read as they did when written at once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ketacost.estimate import estimate
+from ketacost.scenario import Scenario
+from ketacost.sheet.load import EMBEDDED, parse_sheet
+
+D = Decimal
+TEXT = (
+    EMBEDDED.read_text(encoding="utf-8")
+    .replace("prepay_discount_pct = 0.00", "prepay_discount_pct = 5.50")
+    .replace("setup_fee = 0.00", "setup_fee = 49.00")
+    .replace("apr = 0.00                        # EXAMPLE: many", "apr = 9.90                        # EXAMPLE: many")
+)
+SHEET = parse_sheet(TEXT, "pricing.toml")
+NOTE = {option_id: option.note for option_id, option in SHEET.options.items()}  # the sheet's own words
+
+
+def test_every_note_with_money_paid_first_a_discount_fees_and_aprs() -> None:
+    scenario = Scenario(
+        treatment="spravato", hsa_balance=D("1500"), fsa_balance=D("200.50"), down_payment=D("100"), tax_rate=D("24")
+    )
+    notes = {option.id: option.notes for option in estimate(SHEET, scenario, source="t").options}
+    assert notes == {
+        "self_pay": ("5.5% prepay discount",),
+        "hsa": (
+            "Pays up to 1,500.00 from the HSA (balance); savings at 24% on the pre-tax part",
+            NOTE["hsa"],
+        ),
+        "fsa": (
+            "Pays up to 200.50 from the FSA (balance); savings at 31.65% on the pre-tax part (income tax + FICA)",
+            NOTE["fsa"],
+        ),
+        "medical_loan": (
+            "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
+            "5% origination fee deducted from the proceeds",
+            "17.99% note rate over 24 months; APR 23.35% (Regulation Z, counting fees)",
+            NOTE["medical_loan"],
+        ),
+        "clinic_plan": (
+            "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
+            "49.00 plan fee paid with the down payment",
+            "APR 17.82% (Regulation Z, counting the plan fee)",
+            "APR 14.25% (Regulation Z, counting the plan fee)",
+            "APR 13.37% (Regulation Z, counting the plan fee)",
+            NOTE["clinic_plan"],
+        ),
+        "care_card": (
+            "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
+            "No interest if paid in full within 12 months; otherwise 32.99% APR is charged from the purchase date",
+            NOTE["care_card"],
+        ),
+        "card_24": (
+            "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
+            "14.9% fixed APR over 24 months",
+        ),
+        "card_60": (
+            "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
+            "17.9% fixed APR over 60 months",
+        ),
+        "insurance": (
+            "With prior authorization; deductible left 1,000.00, coinsurance 20%, copay 0.00, "
+            "out-of-pocket maximum left 4,000.00",
+            NOTE["insurance"],
+        ),
+        "va": (
+            "50.00 copay per session, paid at each visit",
+            NOTE["va"],
+        ),
+    }
+
+
+def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
+    notes = {
+        option.id: option.notes
+        for option in estimate(SHEET, Scenario(treatment="iv", sessions=3, hsa_balance=D("9000")), source="t").options
+    }
+    assert notes == {
+        "self_pay": ("5.5% prepay discount",),
+        "hsa": (
+            "Pays up to 4,400.00 from the HSA (2026 IRS limit); savings at 22% on the pre-tax part",
+            NOTE["hsa"],
+        ),
+        "fsa": (
+            "Pays up to 3,400.00 from the FSA (2026 IRS limit); savings at 29.65% on the pre-tax part "
+            "(income tax + FICA)",
+            NOTE["fsa"],
+        ),
+        "medical_loan": (
+            "HSA 1,200.00 paid first; the rest is financed",
+            "17.99% note rate over 24 months",
+            "HSA 1,800.00 paid first; the rest is financed",
+            "HSA 3,000.00 paid first; the rest is financed",
+            NOTE["medical_loan"],
+        ),
+        "clinic_plan": (
+            "HSA 1,200.00 paid first; the rest is financed",
+            "49.00 plan fee paid with the down payment",
+            "HSA 1,800.00 paid first; the rest is financed",
+            "HSA 3,000.00 paid first; the rest is financed",
+            NOTE["clinic_plan"],
+        ),
+        "care_card": (
+            "HSA 1,200.00 paid first; the rest is financed",
+            "HSA 1,800.00 paid first; the rest is financed",
+            "HSA 3,000.00 paid first; the rest is financed",
+            NOTE["care_card"],
+        ),
+        "card_24": (
+            "HSA 1,200.00 paid first; the rest is financed",
+            "HSA 1,800.00 paid first; the rest is financed",
+            "HSA 3,000.00 paid first; the rest is financed",
+        ),
+        "card_60": (
+            "HSA 1,200.00 paid first; the rest is financed",
+            "HSA 1,800.00 paid first; the rest is financed",
+            "HSA 3,000.00 paid first; the rest is financed",
+        ),
+        "insurance": (NOTE["insurance"],),
+        "va": (
+            "50.00 copay per session, paid at each visit",
+            NOTE["va"],
+        ),
+    }
+
+
+def test_the_same_scenario_gives_equal_estimates_notes_and_all() -> None:
+    scenario = Scenario(treatment="kap", hsa_balance=D("700"), down_payment=D("50"))
+    assert estimate(SHEET, scenario, source="t") == estimate(SHEET, scenario, source="t")
