@@ -141,12 +141,16 @@ class Register:
         raise Conflict(f"{self.path}: could not find an unused quote ID after {MAX_ID_ATTEMPTS} attempts")
 
     def get(self, quote_id: str) -> Quote | None:
+        if not _storable(quote_id):
+            return None
         row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM quotes WHERE id = ?", (quote_id,)).fetchone()
         return None if row is None else self._checked(Quote(*row))
 
     def find(self, patient: str | None = None, since: dt.date | None = None) -> list[Quote]:
         """Quotes in the order issued; ``patient`` matches any part of the name, ignoring case."""
         where, args = [], []
+        if patient and not _storable(patient):
+            return []
         if patient:
             where.append("instr(casefold(patient_name), ?) > 0")
             args.append(patient.casefold())
@@ -209,6 +213,16 @@ def open_register(path: Path, *, create: bool) -> Iterator[Register | None]:
         raise BadInput(f"{path}: not a ketacost quote register ({error})") from None
     finally:
         connection.close()
+
+
+def _storable(text: str) -> bool:
+    """Whether SQLite can take ``text``. Bytes typed on a command line that are not UTF-8 arrive as lone
+    surrogates, which it refuses; nothing stored holds one, so such a text matches nothing."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _casefold(value: object) -> str:

@@ -363,6 +363,20 @@ def test_show_an_unknown_quote_exits_2(run: Run, register_path: Path) -> None:
     assert result.stderr.strip() == f"no quote Q-20261127-ZZZZ in the register {register_path}"
 
 
+def test_an_id_or_name_typed_in_bytes_that_are_not_utf8_matches_nothing_instead_of_crashing(
+    run: Run, register_path: Path
+) -> None:
+    """Such bytes reach Python as lone surrogates, which SQLite refuses: quotes show, check and list exited 1."""
+    quote_ok(run)
+    for args in (("show", "Q-2026\udce9"), ("check", "Q-2026\udce9", "--billed", "clinic=6400")):
+        result = run("quotes", *args)
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr == f"no quote Q-2026\\udce9 in the register {register_path}\n"
+    listed = run("quotes", "list", "--patient", "D\udce9az")
+    assert listed.exit_code == 0, listed.stderr
+    assert " ".join(listed.stdout.split()) == f"No quotes found in {register_path}."
+
+
 # --- dispute check ------------------------------------------------------------------------------------------------
 
 
