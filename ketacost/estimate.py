@@ -49,8 +49,7 @@ class Plan:
     __slots__ = ("_args", "_build", "_schedule", "fees", "interest", "payments", "runs", "total")
 
     def __init__(self, totals: Totals, build: Callable[..., Schedule], args: tuple[Any, ...]) -> None:
-        self.payments, self.interest, self.fees = totals
-        self.total = sum(self.payments, ZERO)  # as Outcome.total_paid adds the installments up
+        self.payments, self.interest, self.fees, self.total = totals
         self.runs = _apr.runs(self.payments)
         self._build, self._args = build, args
         self._schedule: Schedule | None = None
@@ -270,15 +269,9 @@ class Pricer:
                 outcomes.append(outcome)
         if option.note:
             self.notes.append((str, (option.note,)))
+        low, typical, high = outcomes  # fields by position: id, kind, name, the points, notes, conditional
         return OptionEstimate(
-            id=option_id,
-            kind=option.kind,
-            name=option.name,
-            low=outcomes[0],
-            typical=outcomes[1],
-            high=outcomes[2],
-            said=tuple(self.notes),
-            conditional=option.kind == "va",
+            option_id, option.kind, option.name, low, typical, high, tuple(self.notes), option.kind == "va"
         )
 
     def outcome(self, option: PaymentOption, total: Decimal, point: PricePointName) -> Outcome:
