@@ -81,20 +81,27 @@ class Schedule(NamedTuple):
 
 
 class Totals(NamedTuple):
-    """What a schedule adds up to: each row's payment in order, the total interest and the total fees.
+    """What a schedule adds up to: each row's payment in order, the total interest, the total fees and the total
+    paid.
 
-    Equal, value and exponent alike, to ``tuple(row.payment for row in s.rows)``, ``s.total_interest`` and
-    ``s.total_fees`` of the schedule ``s`` that the matching schedule function builds.
+    Equal, value and exponent alike, to ``tuple(row.payment for row in s.rows)``, ``s.total_interest``,
+    ``s.total_fees`` and ``s.total_payment`` of the schedule ``s`` that the matching schedule function builds.
     """
 
     payments: tuple[Decimal, ...]
     interest: Decimal
     fees: Decimal
+    paid: Decimal
 
 
 def totals_of(schedule: Schedule) -> Totals:
     """A built schedule's totals."""
-    return Totals(tuple(row.payment for row in schedule.rows), schedule.total_interest, schedule.total_fees)
+    return Totals(
+        tuple(row.payment for row in schedule.rows),
+        schedule.total_interest,
+        schedule.total_fees,
+        schedule.total_payment,
+    )
 
 
 def _financed(principal: Decimal, months: int, monthly_fee: Decimal) -> Decimal:
@@ -167,7 +174,9 @@ def _totals(financed: Decimal, note_rate: Decimal, months: int, payment: Decimal
     final = Decimal(owed + last_interest).scaleb(-2) + fee
     # The principal repaid adds up to what was financed, so the interest is what was paid less that.
     interest_cents = payment_cents * (months - 1) - (financed_cents - owed) + last_interest
-    return Totals((regular,) * (months - 1) + (final,), Decimal(interest_cents).scaleb(-2), fee * months)
+    fees = fee * months
+    paid = Decimal(payment_cents * (months - 1) + owed + last_interest).scaleb(-2) + fees
+    return Totals((regular,) * (months - 1) + (final,), Decimal(interest_cents).scaleb(-2), fees, paid)
 
 
 def _run_down(

@@ -243,7 +243,12 @@ def test_half_cent_ties_round_up() -> None:
 
 def _exactly(totals: Totals) -> tuple[str, ...]:
     """Totals as text: equal Decimals with different exponents (2.5 and 2.50) would print differently."""
-    return (*(str(payment) for payment in totals.payments), f"interest {totals.interest}", f"fees {totals.fees}")
+    return (
+        *(str(payment) for payment in totals.payments),
+        f"interest {totals.interest}",
+        f"fees {totals.fees}",
+        f"paid {totals.paid}",
+    )
 
 
 def _outcome(make: Callable[..., Schedule | Totals], *args: object, **kwargs: object) -> object:
