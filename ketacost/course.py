@@ -27,6 +27,10 @@ class Range(Record):
     typical: Decimal
     high: Decimal
 
+    def __iter__(self) -> Iterator[Decimal]:
+        """low, typical, high, in that order (a range reads as a triple)."""
+        return iter((self.low, self.typical, self.high))
+
     def at(self, point: PricePointName) -> Decimal:
         value: Decimal = getattr(self, point)
         return value
