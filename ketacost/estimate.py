@@ -227,8 +227,9 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str) -> 
     ]
     if treatment is not None:
         unknown += [("add_ons", message) for message in unknown_add_ons(treatment_id, treatment, scenario)]
-    if unknown or treatment is None:
+    if unknown:
         raise UnknownIds(unknown)
+    assert treatment is not None
     course = price_course(treatment_id, treatment, scenario)
     pricer = Pricer(sheet, course, scenario)
     options = tuple(pricer.option(option_id) for option_id in scenario.options or tuple(sheet.options))
