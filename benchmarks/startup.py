@@ -64,10 +64,33 @@ def fresh_install(venv: Path) -> str:
     return python
 
 
+def instructions(argv: list[str]) -> int:
+    """User-space instructions one run executes (callgrind): the same count however busy the machine is."""
+    import re
+
+    settings = {w.split("=", 1)[0]: w.split("=", 1)[1] for w in argv if "=" in w and w.split("=", 1)[0].isupper()}
+    argv = [w for w in argv if w.split("=", 1)[0] not in settings]
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **settings},
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if not found:
+        raise SystemExit(f"valgrind failed: {done.stderr[-500:]}")
+    return int(found.group(1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--here", action="store_true", help="use this interpreter's environment as it is")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions under valgrind: deterministic, unlike wall time on a busy machine",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -96,6 +119,10 @@ def main() -> None:
                 times[name].append(elapsed)
                 peaks[name] = max(peaks[name], peak)
 
+        counts: dict[str, int] = {}
+        if args.instructions and shutil.which("valgrind"):
+            counts = {name: instructions(argv) for name, argv in commands.items()}
+
     base = statistics.median(times["baseline: minimal typer app"])
     where = "this environment" if args.here else "a fresh virtualenv, regular install"
     print(f"python {sys.version.split()[0]}, {where}, {args.runs} interleaved runs each, output to a pipe")
@@ -103,6 +130,11 @@ def main() -> None:
     for name in commands:
         median = statistics.median(times[name])
         print(f"{name:34} {median * 1000:10.1f} {median / base:7.3f} {peaks[name] / 1024:9.1f}")
+    if counts:
+        first = counts["baseline: minimal typer app"]
+        print(f"\n{'command':34} {'M instr':>10} {'ratio':>7}   (valgrind callgrind, one run each)")
+        for name, count in counts.items():
+            print(f"{name:34} {count / 1e6:10.1f} {count / first:7.3f}")
 
 
 if __name__ == "__main__":
