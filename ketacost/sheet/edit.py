@@ -95,7 +95,8 @@ def scale_prices(text: str, name: str, by_pct: Decimal, select: str, step: Decim
         change(path, old, new)
         owner = _value(data, path[:-2]) if path[-2:-1] == ("price",) else None
         items = owner.get("line_items") if isinstance(owner, dict) else None
-        if isinstance(items, list) and items and new != old:
+        lone_without_price = isinstance(items, list) and len(items) == 1 and "price" not in items[0]
+        if isinstance(items, list) and items and new != old and not lone_without_price:  # a lone one follows
             point = path[-1]
             for index, unit_price in _split(items, point, new, step, ".".join(path[:-2])):
                 item_path = (*path[:-2], "line_items", str(index), "price", point)

@@ -16,7 +16,7 @@ low, typical and high, so a GFE's itemized charges always sum to the estimate's 
 import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -149,8 +149,17 @@ class Clinic(Provider):
     contact: Text  # who answers questions about an estimate and gives GFEs for separately scheduled items
 
 
+def _price_may_be_left_out(schema: dict[str, Any]) -> None:
+    """For editors: a lone line item may leave out its price (see _lone_item_takes_the_price)."""
+    required = schema.get("required")
+    if isinstance(required, list) and "price" in required:
+        required.remove("price")
+
+
 class LineItem(Strict):
     """One item or service a GFE lists: what, its CPT/HCPCS code, who bills it, how many per session, unit price."""
+
+    model_config = ConfigDict(json_schema_extra=_price_may_be_left_out)
 
     description: Text
     service_code: ServiceCode
@@ -174,6 +183,20 @@ def _line_items_add_up(items: Sequence[LineItem], price: PriceRange, what: str) 
             )
 
 
+def _lone_item_takes_the_price(data: Any) -> Any:
+    """A line item that stands alone with quantity 1 may leave out its price: it is the whole price.
+
+    Then a clinic changing that treatment's price edits one line, and the GFE still lists the item's charge.
+    """
+    if isinstance(data, dict) and "price" in data:
+        items = data.get("line_items")
+        if isinstance(items, list) and len(items) == 1 and isinstance(items[0], dict):
+            item = items[0]
+            if "price" not in item and item.get("quantity", 1) == 1:
+                return {**data, "line_items": [{**item, "price": data["price"]}]}
+    return data
+
+
 class AddOn(Strict):
     """An extra charged per session (e.g. integration therapy) or once per course (e.g. a consultation)."""
 
@@ -182,6 +205,8 @@ class AddOn(Strict):
     per: Literal["session", "course"]
     optional: bool = False
     line_items: list[LineItem] = Field(default_factory=list)
+
+    _lone_item = model_validator(mode="before")(_lone_item_takes_the_price)
 
     @model_validator(mode="after")
     def _items_add_up(self) -> "AddOn":
@@ -212,6 +237,8 @@ class Treatment(Strict):
     line_items: list[LineItem] = Field(default_factory=list)
     diagnosis_codes: list[DiagnosisCode] = Field(default_factory=list)  # expected, unless a quote names its own
     separate_scheduling: list[Text] = Field(default_factory=list)  # expected items scheduled (and quoted) apart
+
+    _lone_item = model_validator(mode="before")(_lone_item_takes_the_price)
 
     @model_validator(mode="after")
     def _items_add_up(self) -> "Treatment":

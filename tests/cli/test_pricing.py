@@ -508,3 +508,22 @@ def test_tomlkit_and_filelock_are_imported_only_by_the_commands_that_edit(
         [sys.executable, "-c", IMPORTED, *args], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert result.stderr.strip().splitlines()[-1] == imported, result.stderr
+
+
+def test_setting_a_treatment_price_changes_exactly_that_line_and_get_reads_it_back(run: Run, local_sheet: Path) -> None:
+    # Spravato's only line item takes the treatment's price, so the price is the one line a clinic edits.
+    before = local_sheet.read_text(encoding="utf-8").splitlines()
+    result = run("pricing", "set", "treatments.spravato.price.high=950")
+    assert result.exit_code == 0, result.stderr
+    after = local_sheet.read_text(encoding="utf-8").splitlines()
+    changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
+    assert changed == [
+        (
+            "price = { low = 590.00, typical = 885.00, high = 1050.00 }",
+            "price = { low = 590.00, typical = 885.00, high = 950 }",
+        )
+    ]
+    assert run("pricing", "get", "treatments.spravato.price.high").stdout.strip() == "950"
+    untouched = local_sheet.read_bytes()
+    assert run("pricing", "set", "treatments.spravato.price.high=abc").exit_code == 2
+    assert local_sheet.read_bytes() == untouched
