@@ -10,6 +10,7 @@ priced and written one at a time, so memory does not grow with the input.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -228,30 +229,76 @@ _BOOL = {True: "true", False: "false"}
 
 
 class CsvWriter:
-    """CSV with one header row; text cells defused against spreadsheet formulas; an ``error`` column."""
+    """CSV with one header row; text cells defused against spreadsheet formulas; an ``error`` column.
+
+    Rows of available options are written as text: their own cells are numbers, two-decimal money, true/false
+    or empty, none of which csv would quote, and the text cells (treatment, option id, kind, name) are encoded
+    by csv itself, once each. Other rows go through csv.writer.
+    """
 
     def __init__(self, out: TextIO) -> None:
+        self._write = out.write
         self._writer = csv.writer(out, lineterminator="\n")
         self._writer.writerow(COLUMNS)
-        self._options: dict[tuple[str, str, str], tuple[str, str, str]] = {}  # an option's text cells, defused
+        self._buffer = io.StringIO()
+        self._encoder = csv.writer(self._buffer, lineterminator="")
+        self._treatments: dict[str, str] = {}  # encoded once each: treatments and options are few
+        self._options: dict[tuple[str, str, str], str] = {}
+
+    def _encode(self, *cells: str) -> str:
+        """Cells as csv.writer writes them within a row."""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._encoder.writerow((*cells, None))  # and an empty cell, dropped: one empty cell alone would be ""
+        return self._buffer.getvalue()[:-1]
+
+    def _treatment(self, treatment_id: str) -> str:
+        text = self._treatments.get(treatment_id)
+        if text is None:
+            text = self._treatments[treatment_id] = self._encode(safe_cell(treatment_id))
+        return text
+
+    def _option(self, option: OptionEstimate) -> str:
+        key = (option.id, option.kind, option.name)
+        text = self._options.get(key)
+        if text is None:
+            text = self._options[key] = self._encode(safe_cell(option.id), option.kind, safe_cell(option.name))
+        return text
 
     def rows(self, line: int, result: Estimate) -> int:
         count = 0
-        writerow = self._writer.writerow
-        options = self._options
         course = result.course
-        head = (line, safe_cell(course.treatment_id), course.sessions, fmt(course.total.typical))
-        # csv writes None as an empty cell, which is what a figure that does not apply should be.
+        treatment, total = self._treatment(course.treatment_id), fmt(course.total.typical)
         for option, cheapest, figures in _option_values(result):
-            key = (option.id, option.kind, option.name)
-            cells = options.get(key)
-            if cells is None:
-                cells = options[key] = (safe_cell(option.id), option.kind, safe_cell(option.name))
             typical = option.typical
-            if typical.available:
-                writerow((*head, *cells, "true", None, _BOOL[cheapest], *figures, None))
-            else:
-                writerow((*head, *cells, "false", safe_cell(typical.reason), _BOOL[cheapest], *figures, None))
+            if not typical.available:
+                self._writer.writerow(
+                    (
+                        line,
+                        safe_cell(course.treatment_id),
+                        course.sessions,
+                        total,
+                        safe_cell(option.id),
+                        option.kind,
+                        safe_cell(option.name),
+                        "false",
+                        safe_cell(typical.reason),
+                        _BOOL[cheapest],
+                        *figures,
+                        None,
+                    )
+                )
+                count += 1
+                continue
+            months, upfront, monthly, final, paid, interest, fees, savings, net, financed, apr, risk, low, high = (
+                figures
+            )
+            # Empty cells for what does not apply (None) and for the error column.
+            self._write(
+                f"{line},{treatment},{course.sessions},{total},{self._option(option)},"
+                f"true,,{_BOOL[cheapest]},{months},{upfront},{monthly},{final},{paid},{interest},{fees},{savings},"
+                f"{net},{financed or ''},{apr or ''},{risk or ''},{low},{high},\n"
+            )
             count += 1
         return count
 

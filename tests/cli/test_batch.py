@@ -370,3 +370,38 @@ def test_batch_records_are_the_estimates_figures_written_the_plain_way() -> None
 
     assert csv_rows(as_csv.getvalue()) == [{name: cell(name, value) for name, value in r.items()} for r in expected]
     assert jsonl(as_jsonl.getvalue()) == [{k: v for k, v in r.items() if v is not None} for r in expected]
+
+
+def test_csv_batch_text_is_what_csv_writer_writes_even_for_awkward_names(sheet_text: str) -> None:
+    """Rows of available options are written as text; names with quotes, commas, line breaks or a formula
+    start must come out byte for byte as csv.writer writes the plainly built rows."""
+    from ketacost import batch
+    from ketacost.estimate import estimate
+    from ketacost.render.csv_out import safe_cell
+    from ketacost.scenario import Scenario
+    from ketacost.sheet.load import parse_sheet
+
+    awkward = sheet_text.replace('name = "Self-pay, in full"', 'name = "Pay \\"now\\", in full\\nor later"')
+    awkward = awkward.replace('name = "Card: 24 payments"', 'name = "-24 payments"')
+    awkward = awkward.replace('name = "Medical loan"', 'name = "@loan\\r"')
+    sheet = parse_sheet(awkward, "pricing.toml")
+    lines = ["treatment,sessions,price", "iv,6,", "spravato,2,1999.99", "kap,1,", "oral,12,", "im,3,10"]
+    out = io.StringIO()
+    batch.run(sheet, "s", batch.read_csv(lines, "s.csv"), batch.CsvWriter(out))
+    expected = io.StringIO()
+    plain = csv.writer(expected, lineterminator="\n")
+    plain.writerow(COLUMNS)
+    text = {"treatment", "option", "name", "reason"}
+    for line, fields in batch.read_csv(lines, "s.csv"):
+        assert isinstance(fields, dict)
+        for record in _plain_rows(line, estimate(sheet, batch.scenario(fields, Scenario()), source="s")):
+            plain.writerow(
+                [
+                    ("true" if value else "false")
+                    if isinstance(value, bool)
+                    else (safe_cell(value) if name in text and value is not None else value)
+                    for name, value in record.items()
+                ]
+            )
+    assert out.getvalue() == expected.getvalue()
+    assert '"Pay ""now"", in full\nor later"' in out.getvalue() and "'-24 payments" in out.getvalue()
