@@ -63,6 +63,13 @@ class Plan:
             self._schedule = self._build(*self._args)
         return self._schedule
 
+    # Equal when made the same way from equal inputs, as the schedules (value objects) they stand for are.
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Plan) and (self._build, self._args) == (other._build, other._args)
+
+    def __hash__(self) -> int:
+        return hash((self._build, self._args))
+
 
 class RiskPlan:
     """A deferred-interest plan's minimum-payments-only path: its interest and its rows, each worked out on first
@@ -86,6 +93,12 @@ class RiskPlan:
         if self._schedule is None:
             self._schedule = _deferred.minimum_only_schedule(*self._args)
         return self._schedule
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RiskPlan) and self._args == other._args
+
+    def __hash__(self) -> int:
+        return hash(self._args)
 
 
 def _planned(add_up: Callable[..., Totals], build: Callable[..., Schedule]) -> Callable[..., Plan]:

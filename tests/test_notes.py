@@ -129,5 +129,13 @@ def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
 
 
 def test_the_same_scenario_gives_equal_estimates_notes_and_all() -> None:
+    """Estimates are values: notes are recorded as data, and plans compare by how they were made."""
+    from ketacost import estimate as module
+
     scenario = Scenario(treatment="kap", hsa_balance=D("700"), down_payment=D("50"))
-    assert estimate(SHEET, scenario, source="t") == estimate(SHEET, scenario, source="t")
+    first = estimate(SHEET, scenario, source="t")
+    for cache in (module.amortize, module.equal_installments, module.paid_in_full, module.minimum_only):
+        cache.cache_clear()  # type: ignore[attr-defined]
+    again = estimate(SHEET, scenario, source="t")
+    assert again == first
+    assert again.options[5].typical.plan is not first.options[5].typical.plan
