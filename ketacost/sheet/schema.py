@@ -58,8 +58,9 @@ def _tidy(node: Any) -> Any:
 
 
 def _is_number(text: str) -> bool:
+    from decimal import Decimal, InvalidOperation
+
     try:
-        float(text)
-    except ValueError:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
         return False
-    return True
