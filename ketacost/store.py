@@ -16,10 +16,12 @@ import hashlib
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ketacost.errors import BadInput, Conflict
 
@@ -28,6 +30,8 @@ FILE_NAME = "quotes.sqlite3"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_SECONDS = 30.0
 MAX_ID_ATTEMPTS = 20
+
+T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE quotes (
@@ -143,7 +147,8 @@ class Register:
     def get(self, quote_id: str) -> Quote | None:
         if not _storable(quote_id):
             return None
-        row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM quotes WHERE id = ?", (quote_id,)).fetchone()
+        sql = f"SELECT {', '.join(_COLUMNS)} FROM quotes WHERE id = ?"
+        row = _patiently(lambda: self._db.execute(sql, (quote_id,)).fetchone())
         return None if row is None else self._checked(Quote(*row))
 
     def find(self, patient: str | None = None, since: dt.date | None = None) -> list[Quote]:
@@ -160,7 +165,7 @@ class Register:
         sql = f"SELECT {', '.join(_COLUMNS)} FROM quotes"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        rows = self._db.execute(sql + " ORDER BY seq", args).fetchall()
+        rows = _patiently(lambda: self._db.execute(sql + " ORDER BY seq", args).fetchall())
         return [self._checked(Quote(*row)) for row in rows]
 
     def _checked(self, quote: Quote) -> Quote:
@@ -173,7 +178,8 @@ class Register:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")  # take the write lock now: writers queue here, not mid-transaction
+        # Take the write lock now: writers queue here, not mid-transaction.
+        _patiently(lambda: self._db.execute("BEGIN IMMEDIATE"))
         try:
             yield
         except BaseException:
@@ -202,17 +208,41 @@ def open_register(path: Path, *, create: bool) -> Iterator[Register | None]:
         raise BadInput(f"{path}: cannot open the quote register: {error}") from None
     try:
         connection.create_function("casefold", 1, _casefold, deterministic=True)
-        _prepare(path, connection)
+        _patiently(lambda: _prepare(path, connection))
         yield Register(path, connection)
     except sqlite3.OperationalError as error:
         message = str(error)
-        if "locked" in message or "busy" in message:
+        if _is_busy(error):
             raise Conflict(f"{path}: the quote register is busy (another process holds it); try again") from None
         raise BadInput(f"{path}: quote register error: {message}") from None
     except sqlite3.DatabaseError as error:
         raise BadInput(f"{path}: not a ketacost quote register ({error})") from None
     finally:
         connection.close()
+
+
+def _patiently(action: Callable[[], T]) -> T:
+    """Run ``action``, and again while SQLite reports busy, until the busy timeout has passed.
+
+    The busy timeout covers most waits, but in WAL mode SQLite says busy at once, without waiting, in a few short
+    moments: while another connection switches the new register to WAL, runs recovery, or cleans up the WAL as it
+    closes last. Those last milliseconds; a second process issuing quotes must queue through them, not fail.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    pause = 0.001
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    message = str(error)
+    return "locked" in message or "busy" in message
 
 
 def _storable(text: str) -> bool:

@@ -253,6 +253,48 @@ def test_two_processes_issuing_quotes_at_once_all_land(tmp_path: Path) -> None:
     assert writers_in_first_half == {"A", "B"}, "the two writers did not run at the same time"
 
 
+FIRST_WRITER = textwrap.dedent(
+    """
+    import os, sys, time
+    from pathlib import Path
+    from tests.test_store import issue
+    folder, name, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    for round_number in range(rounds):
+        start = os.path.join(folder, f"start-{round_number}")
+        while not os.path.exists(start):
+            time.sleep(0.001)
+        issue(Path(folder) / f"register-{round_number}.sqlite3", f"Q-{name}-{round_number}", name=name)
+    """
+)
+
+
+def test_processes_creating_a_new_register_at_once_all_land(tmp_path: Path) -> None:
+    # The first quotes race to create the file and switch it to WAL; SQLite then says "locked" without waiting.
+    # Before the register retried those moments, a run of this test failed two times in three.
+    rounds, names = 24, ("A", "B", "C", "D")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", FIRST_WRITER, str(tmp_path), name, str(rounds)],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
+    time.sleep(0.3)  # let them import ketacost
+    for round_number in range(rounds):
+        (tmp_path / f"start-{round_number}").touch()
+        time.sleep(0.05)
+    outputs = [writer.communicate(timeout=120) for writer in writers]
+    for writer, (_, err) in zip(writers, outputs, strict=True):
+        assert writer.returncode == 0, err
+    for round_number in range(rounds):
+        with store.open_register(tmp_path / f"register-{round_number}.sqlite3", create=False) as register:
+            assert register is not None
+            assert sorted(q.patient_name for q in register.find()) == list(names)
+
+
 KILLED_WRITER = textwrap.dedent(
     """
     import sys
