@@ -89,41 +89,6 @@ StoreOption = Annotated[
 ]
 
 
-class SheetFormat(StrEnum):
-    """``pricing show``: a sheet is not an estimate, so its formats differ (toml: the file itself)."""
-
-    table = "table"
-    json = "json"
-    toml = "toml"
-
-
-class ValueFormat(StrEnum):
-    """``pricing get``: the bare value for ``$(...)``, or JSON for tables and arrays."""
-
-    text = "text"
-    json = "json"
-
-
-class ReportFormat(StrEnum):
-    """``pricing diff``: a table for people, JSON for scripts."""
-
-    table = "table"
-    json = "json"
-
-
-LOCK_TIMEOUT = 5.0  # seconds: long enough to wait out another ketacost edit, short enough for a script to notice
-DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Print what would change as a unified diff; write nothing.")
-]
-LockTimeoutOption = Annotated[
-    float,
-    typer.Option(
-        "--lock-timeout",
-        metavar="SECONDS",
-        min=0,
-        help="How long to wait for another writer's lock on the sheet before giving up (exit 3).",
-    ),
-]
 InputOption = Annotated[
     str | None,
     typer.Option(

@@ -4,21 +4,54 @@ Edits keep every comment and byte they do not change, validate the whole sheet b
 (``ketacost.sheet.write``). tomlkit and filelock are imported only inside the commands that edit.
 """
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ketacost.cli.app import PricingOption, env_of, reports_errors
-from ketacost.cli.options import (
-    LOCK_TIMEOUT,
-    DryRunOption,
-    LockTimeoutOption,
-    ReportFormat,
-    SheetFormat,
-    ValueFormat,
-)
 from ketacost.errors import BadInput
+
+# The formats and options of these commands alone live here, not in ketacost.cli.options: every `estimate`
+# imports that module, and each enum class costs start-up time.
+
+
+class SheetFormat(StrEnum):
+    """``pricing show``: a sheet is not an estimate, so its formats differ (toml: the file itself)."""
+
+    table = "table"
+    json = "json"
+    toml = "toml"
+
+
+class ValueFormat(StrEnum):
+    """``pricing get``: the bare value for ``$(...)``, or JSON for tables and arrays."""
+
+    text = "text"
+    json = "json"
+
+
+class ReportFormat(StrEnum):
+    """``pricing diff``: a table for people, JSON for scripts."""
+
+    table = "table"
+    json = "json"
+
+
+LOCK_TIMEOUT = 5.0  # seconds: long enough to wait out another ketacost edit, short enough for a script to notice
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Print what would change as a unified diff; write nothing.")
+]
+LockTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        metavar="SECONDS",
+        min=0,
+        help="How long to wait for another writer's lock on the sheet before giving up (exit 3).",
+    ),
+]
 
 pricing_app = typer.Typer(
     name="pricing",
