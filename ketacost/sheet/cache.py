@@ -14,10 +14,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from ketacost.prices import PriceList
@@ -63,12 +62,22 @@ def get(text: str) -> PriceList | None:
             # Unpickling runs code: only ever read a file this user owns and nobody else may write.
             if status.st_uid != os.getuid() or status.st_mode & 0o022:
                 return None
-            prices = pickle.load(handle)
+            prices = _unpickle(handle)
     except Exception:  # a missing, unreadable or corrupt entry is just a miss
         return None
     from ketacost.prices import PriceList
 
     return prices if isinstance(prices, PriceList) else None
+
+
+def _unpickle(handle: BinaryIO) -> object:
+    """``pickle.load``, from the C accelerator when there is one: importing the ``pickle`` module itself costs
+    more start-up time than everything else the cache does."""
+    try:
+        from _pickle import load
+    except ImportError:  # a Python without the C accelerator
+        from pickle import load
+    return load(handle)
 
 
 def put(text: str, prices: PriceList) -> None:
@@ -80,6 +89,8 @@ def put(text: str, prices: PriceList) -> None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".tmp-", delete=False)  # noqa: SIM115
         try:
+            import pickle
+
             with handle:
                 pickle.dump(prices, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.chmod(handle.name, 0o600)
