@@ -6,14 +6,22 @@ Figures are never cut: number columns keep their full width and only option name
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from ketacost.estimate import Estimate
 from ketacost.render import display
 
 GAP = "  "
+
+
+def wrap(text: str, width: int, **options: Any) -> list[str]:
+    """``textwrap.wrap``, without its cost for the usual line that already fits (as it would give it back)."""
+    if text and len(text) <= width and text.isprintable() and text[-1] != " ":
+        return [text]
+    import textwrap
+
+    return textwrap.wrap(text, width, **options)
 
 
 def _header_cells(columns: Sequence[str]) -> list[list[str]]:
@@ -40,7 +48,7 @@ def table_lines(
         lines.append(_join(cells, name_width, numbers))
     lines.append("-" * (name_width + fixed))
     for row in body:
-        names = textwrap.wrap(row[0], name_width) or [""]
+        names = wrap(row[0], name_width) or [""]
         lines.append(_join([names[0], *row[1:]], name_width, numbers))
         lines.extend(name.rstrip() for name in names[1:])
     return lines
@@ -66,10 +74,10 @@ def render_plain(estimate: Estimate, out: TextIO, width: int = 80) -> None:
     lines += ["", *table_lines("Net cost across the price range", display.RANGE_COLUMNS, ranged, width), ""]
     cheapest = display.cheapest_line(estimate)
     if cheapest:
-        lines += textwrap.wrap(cheapest, width)
+        lines += wrap(cheapest, width)
     for line in display.budget_lines(estimate):
-        lines += textwrap.wrap(line, width)
+        lines += wrap(line, width)
     for note in display.notes(estimate):
-        lines += textwrap.wrap(f"- {note}", width, subsequent_indent="  ", break_on_hyphens=False)
-    lines += textwrap.wrap(display.source_line(estimate), width)
+        lines += wrap(f"- {note}", width, subsequent_indent="  ", break_on_hyphens=False)
+    lines += wrap(display.source_line(estimate), width)
     out.write("\n".join(lines) + "\n")
