@@ -38,6 +38,9 @@ if __name__ == "__main__":
 """
 
 
+COLLECTING = "import sys; sys.argv[0] = 'ketacost'; from ketacost.cli.app import main; main()"
+
+
 def run_once(argv: list[str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one run, output discarded (a pipe, as a script would see it).
 
@@ -105,6 +108,9 @@ def main() -> None:
             "ketacost estimate": [python, entry, "estimate"],
             "ketacost estimate --format json": [python, entry, "estimate", "--format", "json"],
             "ketacost estimate, sheet cache off": [python, entry, "estimate", "KETACOST_CACHE=off"],
+            # The same run entered below the console script, so garbage is collected all through start-up:
+            # what holding collection off (ketacost.cli.main) is worth.
+            "ketacost estimate, gc during start": [python, "-c", COLLECTING, "estimate"],
             "ketacost --version": [python, entry, "--version"],
         }
         # Run in tmp so ./pricing.toml cannot be picked up: the embedded default sheet is measured.

@@ -1,5 +1,5 @@
 """``python -m ketacost``."""
 
-from ketacost.cli.app import main
+from ketacost.cli import main
 
 main()

@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ketacost import __version__
+from ketacost.cli import resume_collection
 from ketacost.cli.context import Env
 from ketacost.errors import ExitCode, KetacostError
 
@@ -145,6 +146,7 @@ def reports_errors(command: F) -> F:
         ctx = kwargs.get("ctx")  # every command takes the typer.Context as `ctx`
         obj = getattr(ctx, "obj", None)
         env = obj if isinstance(obj, Env) else Env()
+        resume_collection()  # start-up is over: the command's own work may make garbage
         try:
             return command(*args, **kwargs)
         except KetacostError as error:
@@ -168,5 +170,5 @@ def reports_errors(command: F) -> F:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Run the command line (the console script enters through :func:`ketacost.cli.main`)."""
     app()

@@ -119,3 +119,40 @@ def test_a_sheet_whose_file_name_is_not_utf8_works_and_is_named_readably(tmp_pat
             assert json.loads((tmp_path / "gfe.json").read_text())["pricing"]["source"] == shown
         else:
             assert shown in result.stdout.decode("utf-8"), (args, result.stdout[-300:])
+
+
+GC_PROBE = """
+import gc, json, sys
+import ketacost.cli.estimate as command
+write = command.write
+def probe(*args, **kwargs):
+    print("GC", gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)
+    return write(*args, **kwargs)
+command.write = probe
+sys.argv = ["ketacost", "estimate", "--format", "json"]
+from ketacost.cli import main
+main()
+"""
+
+
+def test_the_entry_point_collects_garbage_again_once_the_command_runs(tmp_path: Path) -> None:
+    # Collection is held off while ketacost starts (it is most of the garbage collector's work in a short
+    # run), and must be back on for the command itself: a batch of a million rows needs it.
+    result = subprocess.run([sys.executable, "-c", GC_PROBE], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "GC True True" in result.stderr
+    assert json.loads(result.stdout)["course"]["treatment"] == "iv"
+
+
+def test_running_the_app_in_a_program_leaves_its_garbage_collector_alone() -> None:
+    import gc
+
+    from typer.testing import CliRunner
+
+    from ketacost.cli.app import app
+
+    frozen = gc.get_freeze_count()
+    result = CliRunner().invoke(app, ["estimate", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
