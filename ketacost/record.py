@@ -16,14 +16,32 @@ class Record:
 
     _fields: ClassVar[tuple[str, ...]] = ()
     _defaults: ClassVar[dict[str, Any]] = {}
+    # _tails[n]: the defaults of the fields after the first n, when they all have one (else None): what a call
+    # with n positional values and no keywords fills in. Batch estimates make a few dozen records per scenario.
+    _tails: ClassVar[tuple[dict[str, Any] | None, ...]] = ({},)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own = [name for name in cls.__dict__.get("__annotations__", {}) if not name.startswith("_")]  # noqa: RUF063
-        cls._fields = tuple(dict.fromkeys([*cls._fields, *own]))
-        cls._defaults = {**cls._defaults, **{name: cls.__dict__[name] for name in own if name in cls.__dict__}}
+        cls._fields = fields = tuple(dict.fromkeys([*cls._fields, *own]))
+        cls._defaults = defaults = {
+            **cls._defaults,
+            **{name: cls.__dict__[name] for name in own if name in cls.__dict__},
+        }
+        tails: list[dict[str, Any] | None] = [{}]
+        for name in reversed(fields):
+            tail = tails[-1]
+            tails.append(None if tail is None or name not in defaults else {name: defaults[name], **tail})
+        cls._tails = tuple(reversed(tails))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not kwargs and len(args) < len(self._tails):
+            tail = self._tails[len(args)]
+            if tail is not None:  # the usual call: the first values in order, defaults for the rest
+                values = vars(self)
+                values.update(zip(self._fields, args, strict=False))
+                values.update(tail)
+                return
         fields = self._fields
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__} takes {len(fields)} values, {len(args)} given")

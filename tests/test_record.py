@@ -33,3 +33,26 @@ def test_positional_missing_and_unknown_fields() -> None:
     with pytest.raises(TypeError, match="unexpected"):
         Range(Decimal(1), Decimal(2), Decimal(3), middle=1)  # type: ignore[call-arg]
     assert pickle.loads(pickle.dumps(value)) == value
+
+
+def test_positional_values_take_the_defaults_of_the_fields_after_them() -> None:
+    from ketacost.record import Record
+
+    class Point(Record):
+        x: int
+        y: int = 2
+        z: tuple[int, ...] = ()
+
+    class Labelled(Point):
+        label: str = "p"
+
+    assert vars(Point(1)) == {"x": 1, "y": 2, "z": ()}
+    assert vars(Point(1, 5)) == {"x": 1, "y": 5, "z": ()}
+    assert Point(1, 5, (3,)) == Point(x=1, z=(3,), y=5)
+    assert vars(Labelled(1)) == {"x": 1, "y": 2, "z": (), "label": "p"}
+    assert Labelled(1, 2, (), "q").label == "q"
+    with pytest.raises(TypeError, match="missing field 'x'"):
+        Point()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="takes 3 values, 4 given"):
+        Point(1, 2, (), 4)  # type: ignore[call-arg]
+    assert Point(1) != Labelled(1)
