@@ -60,6 +60,9 @@ def discover(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -
     return SheetSource(EMBEDDED, EMBEDDED_LABEL, embedded=True)
 
 
+BOM = "\ufeff"
+
+
 def read_text(source: SheetSource) -> str:
     """The sheet's text, or a one-line error naming the file."""
     name = source.label
@@ -74,7 +77,8 @@ def read_text(source: SheetSource) -> str:
     except OSError as error:
         raise BadInput(f"{name}: cannot read: {error.strerror or error}") from None
     try:
-        return data.decode("utf-8")
+        # Without the byte-order mark Windows editors put first: it is not part of the TOML, nor a column.
+        return data.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1

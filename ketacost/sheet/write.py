@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ketacost.errors import BadInput, Conflict
-from ketacost.sheet.load import SheetSource, read_text
+from ketacost.sheet.load import BOM, SheetSource, read_text
 
 if TYPE_CHECKING:
     from ketacost.sheet.edit import Edit
@@ -79,7 +79,8 @@ def edit(
                     f"{source.label}: changed on disk while this edit was being made; nothing written. "
                     "Run the command again."
                 )
-            replace(path, result.text.encode("utf-8"))
+            mark = BOM.encode("utf-8") if _starts_with_bom(path) else b""  # keep the file's byte-order mark
+            replace(path, mark + result.text.encode("utf-8"))
     return text, result
 
 
@@ -101,6 +102,11 @@ def _reread(source: SheetSource) -> str:
         return read_text(source)
     except BadInput:  # gone or unreadable since it was read: somebody else is at work on it
         return ""
+
+
+def _starts_with_bom(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(3) == BOM.encode("utf-8")
 
 
 def _digest(text: str) -> bytes:

@@ -527,3 +527,33 @@ def test_setting_a_treatment_price_changes_exactly_that_line_and_get_reads_it_ba
     untouched = local_sheet.read_bytes()
     assert run("pricing", "set", "treatments.spravato.price.high=abc").exit_code == 2
     assert local_sheet.read_bytes() == untouched
+
+
+# --- a sheet saved with a byte-order mark (Windows Notepad does) ---------------------------------------------------
+
+
+def test_a_sheet_with_a_byte_order_mark_is_read_and_edited_keeping_the_mark(
+    run: Run, local_sheet: Path, sheet_text: str
+) -> None:
+    local_sheet.write_bytes(b"\xef\xbb\xbf" + sheet_text.encode("utf-8"))
+    assert run("pricing", "validate").exit_code == 0
+    assert run("estimate", "--format", "json").exit_code == 0
+    result = run("pricing", "set", "options.medical_loan.apr=15.99")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        local_sheet.read_bytes()
+        == b"\xef\xbb\xbf" + sheet_text.replace(APR_LINE, APR_LINE.replace("17.99", "15.99")).encode()
+    )
+
+
+def test_an_error_in_a_sheet_with_a_byte_order_mark_is_placed_as_an_editor_shows_it(
+    run: Run, local_sheet: Path, sheet_text: str
+) -> None:
+    local_sheet.write_bytes(b"\xef\xbb\xbf" + b"schema_version = 1\nefective = 2026-01-01\n")
+    result = run("pricing", "validate")
+    assert result.exit_code == 2
+    assert "pricing.toml:2:1: efective: unknown key" in result.stderr
+    local_sheet.write_bytes(b"\xef\xbb\xbfschema_version = = 1\n")
+    result = run("pricing", "validate")
+    assert result.exit_code == 2
+    assert "pricing.toml:1:18:" in result.stderr, result.stderr
