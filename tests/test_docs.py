@@ -74,3 +74,13 @@ def test_exit_codes_are_documented() -> None:
     table = section("Exit codes")
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |"):
         assert code in table
+
+
+def test_every_help_page_is_plain_text_within_80_columns(run: Run) -> None:
+    # Plain like `ketacost --help`: no boxes to break when piped or pasted into a ticket, and no Rich to import.
+    for name in ["", "quotes", "pricing", *_commands(app)]:
+        result = run(*name.split(), "--help")
+        assert result.exit_code == 0, (name, result.stderr)
+        assert result.stdout.startswith("Usage: ketacost"), name
+        assert not set(result.stdout) & set("╭│╰─"), f"ketacost {name} --help draws boxes"
+        assert max(len(line) for line in result.stdout.splitlines()) <= 80, name

@@ -69,7 +69,7 @@ class LazyCommands(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
             return super().get_command(ctx, cmd_name)
-        holder = typer.Typer()
+        holder = typer.Typer(rich_markup_mode=None)  # plain help, as the root's: the holder's setting wins
         importlib.import_module(COMMANDS[cmd_name]).register(holder)
         command = typer.main.get_group(holder).commands[cmd_name]
         _skip_missing(command.params)
