@@ -116,6 +116,18 @@ def _financed(principal: Decimal, months: int, monthly_fee: Decimal) -> Decimal:
     return financed
 
 
+def _financed_at(
+    principal: Decimal, annual_rate_pct: Decimal, months: int, payment: Decimal, monthly_fee: Decimal
+) -> Decimal:
+    """:func:`_financed`, and the checks of a fixed payment and its rate."""
+    financed = _financed(principal, months, monthly_fee)
+    if annual_rate_pct < ZERO:
+        raise ValueError(f"annual rate must not be negative, got {annual_rate_pct}")
+    if payment < ZERO or cents(payment) != payment:
+        raise ValueError(f"payment must be a non-negative whole number of cents, got {payment}")
+    return financed
+
+
 def level_payment(principal: Decimal, annual_rate_pct: Decimal, months: int) -> Decimal:
     """PMT = P*r / (1 - (1+r)^-n) with r = APR/12/100 (P/n when r == 0), rounded half-up to the cent."""
     if months < 1:
@@ -237,11 +249,7 @@ def fixed_payments(
     monthly_fee: Decimal = ZERO,
 ) -> Schedule:
     """Repay at ``payment`` a month (before fees); the last month (or an earlier payoff) clears the rest."""
-    financed = _financed(principal, months, monthly_fee)
-    if annual_rate_pct < ZERO:
-        raise ValueError(f"annual rate must not be negative, got {annual_rate_pct}")
-    if payment < ZERO or cents(payment) != payment:
-        raise ValueError(f"payment must be a non-negative whole number of cents, got {payment}")
+    financed = _financed_at(principal, annual_rate_pct, months, payment, monthly_fee)
     return _build(financed, annual_rate_pct, months, cents(payment), cents(monthly_fee))
 
 
@@ -269,11 +277,7 @@ def fixed_payments_totals(
     monthly_fee: Decimal = ZERO,
 ) -> Totals:
     """:func:`fixed_payments`' totals, without its rows."""
-    financed = _financed(principal, months, monthly_fee)
-    if annual_rate_pct < ZERO:
-        raise ValueError(f"annual rate must not be negative, got {annual_rate_pct}")
-    if payment < ZERO or cents(payment) != payment:
-        raise ValueError(f"payment must be a non-negative whole number of cents, got {payment}")
+    financed = _financed_at(principal, annual_rate_pct, months, payment, monthly_fee)
     return _totals(financed, annual_rate_pct, months, cents(payment), cents(monthly_fee))
 
 
