@@ -6,12 +6,17 @@ Edits keep every comment and byte they do not change, validate the whole sheet b
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.errors import BadInput
+
+if TYPE_CHECKING:
+    from ketacost.cli.context import Env
+    from ketacost.sheet.load import SheetSource
+    from ketacost.sheet.model import Sheet
 
 # The formats and options of these commands alone live here, not in ketacost.cli.options: every `estimate`
 # imports that module, and each enum class costs start-up time.
@@ -97,6 +102,16 @@ def validate_command(
         raise BadInput(*problems)
 
 
+def _sheet_in_use(ctx: typer.Context, pricing: str | None) -> "tuple[Env, SheetSource, str, Sheet]":
+    """The sheet discovery finds, read and validated in full (every problem reported, exit 2)."""
+    from ketacost.sheet.load import discover, parse_sheet, read_text
+
+    env = env_of(ctx, pricing)
+    source = discover(env.pricing)
+    text = read_text(source)
+    return env, source, text, parse_sheet(text, source.label)
+
+
 @pricing_app.command("show")
 @reports_errors
 def show_command(
@@ -109,12 +124,7 @@ def show_command(
     """Show the sheet in use: treatments and prices, payment options and terms, tax limits."""
     import json
 
-    from ketacost.sheet.load import discover, parse_sheet, read_text
-
-    env = env_of(ctx, pricing)
-    source = discover(env.pricing)
-    text = read_text(source)
-    sheet = parse_sheet(text, source.label)
+    env, source, text, sheet = _sheet_in_use(ctx, pricing)
     if output is SheetFormat.toml:
         env.stdout.write(text)
     elif output is SheetFormat.json:
@@ -143,12 +153,9 @@ def get_command(
     import json
 
     from ketacost.sheet import query
-    from ketacost.sheet.load import discover, parse_sheet, parse_toml, read_text
+    from ketacost.sheet.load import parse_toml
 
-    env = env_of(ctx, pricing)
-    source = discover(env.pricing)
-    text = read_text(source)
-    sheet = parse_sheet(text, source.label)
+    env, source, text, sheet = _sheet_in_use(ctx, pricing)
     if output is ValueFormat.json:
         value = query.lookup(query.json_values(sheet), key, parse_toml(text, source.label))
         env.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
