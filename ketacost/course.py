@@ -6,34 +6,18 @@ Booster timing: the series takes ``weeks_max`` weeks; booster k falls ``k x inte
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal
 
 from ketacost.errors import BadInput
 from ketacost.money import ZERO, cents
-from ketacost.prices import Treatment
+from ketacost.prices import PricePointName, PriceRange, Treatment
 from ketacost.record import Record
 from ketacost.scenario import Scenario
 
-PricePointName = Literal["low", "typical", "high"]
 POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
 DEFAULT_BOOSTER_INTERVAL_WEEKS = 4  # "often every 4-6 weeks" (DOMAIN.md): used only with --boosters and no sheet value
 WEEKS_PER_YEAR = 52
 
-
-class Range(Record):
-    """A figure at the low, typical and high price."""
-
-    low: Decimal
-    typical: Decimal
-    high: Decimal
-
-    def __iter__(self) -> Iterator[Decimal]:
-        """low, typical, high, in that order (a range reads as a triple)."""
-        return iter((self.low, self.typical, self.high))
-
-    def at(self, point: PricePointName) -> Decimal:
-        value: Decimal = getattr(self, point)
-        return value
+Range = PriceRange  # a figure at the low, typical and high price
 
 
 class Course(Record):

@@ -10,7 +10,7 @@ here that the model lacks fails every test at once.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,12 +23,19 @@ PricePointName = Literal["low", "typical", "high"]
 
 
 class PriceRange(Record):
+    """A figure at the low, typical and high price: a sheet's price range, and every amount worked out from one
+    (``course.Range``)."""
+
     low: Decimal
     typical: Decimal
     high: Decimal
 
-    def at(self, point: str) -> Decimal:
-        """The price at ``low``, ``typical`` or ``high``."""
+    def __iter__(self) -> Iterator[Decimal]:
+        """low, typical, high, in that order (a range reads as a triple)."""
+        return iter((self.low, self.typical, self.high))
+
+    def at(self, point: PricePointName) -> Decimal:
+        """The figure at ``low``, ``typical`` or ``high``."""
         value: Decimal = getattr(self, point)
         return value
 
