@@ -120,18 +120,6 @@ def _financed(principal: Decimal, months: int, monthly_fee: Decimal) -> Decimal:
     return financed
 
 
-def _financed_at(
-    principal: Decimal, annual_rate_pct: Decimal, months: int, payment: Decimal, monthly_fee: Decimal
-) -> Decimal:
-    """:func:`_financed`, and the checks of a fixed payment and its rate."""
-    financed = _financed(principal, months, monthly_fee)
-    if annual_rate_pct < ZERO:
-        raise ValueError(f"annual rate must not be negative, got {annual_rate_pct}")
-    if payment < ZERO or cents(payment) != payment:
-        raise ValueError(f"payment must be a non-negative whole number of cents, got {payment}")
-    return financed
-
-
 def level_payment(principal: Decimal, annual_rate_pct: Decimal, months: int) -> Decimal:
     """PMT = P*r / (1 - (1+r)^-n) with r = APR/12/100 (P/n when r == 0), rounded half-up to the cent."""
     if months < 1:
@@ -237,11 +225,33 @@ def _run_down_carefully(
     return tuple(rows)
 
 
-def amortize(principal: Decimal, annual_rate_pct: Decimal, months: int, *, monthly_fee: Decimal = ZERO) -> Schedule:
-    """Amortize at the level payment; each month's interest is rounded to the cent, the last row clears it."""
+# Each schedule and its totals twin take the same checked inputs: (financed, note rate, months, payment, fee).
+_Plan = tuple[Decimal, Decimal, int, Decimal, Decimal]
+
+
+def _level(principal: Decimal, annual_rate_pct: Decimal, months: int, monthly_fee: Decimal) -> _Plan:
     financed = _financed(principal, months, monthly_fee)
     payment = level_payment(financed, annual_rate_pct, months)
-    return _build(financed, annual_rate_pct, months, payment, cents(monthly_fee))
+    return financed, annual_rate_pct, months, payment, cents(monthly_fee)
+
+
+def _fixed(principal: Decimal, annual_rate_pct: Decimal, months: int, payment: Decimal, monthly_fee: Decimal) -> _Plan:
+    financed = _financed(principal, months, monthly_fee)
+    if annual_rate_pct < ZERO:
+        raise ValueError(f"annual rate must not be negative, got {annual_rate_pct}")
+    if payment < ZERO or cents(payment) != payment:
+        raise ValueError(f"payment must be a non-negative whole number of cents, got {payment}")
+    return financed, annual_rate_pct, months, cents(payment), cents(monthly_fee)
+
+
+def _equal(principal: Decimal, months: int, monthly_fee: Decimal) -> _Plan:
+    financed = _financed(principal, months, monthly_fee)
+    return financed, ZERO, months, cents(financed / months), cents(monthly_fee)
+
+
+def amortize(principal: Decimal, annual_rate_pct: Decimal, months: int, *, monthly_fee: Decimal = ZERO) -> Schedule:
+    """Amortize at the level payment; each month's interest is rounded to the cent, the last row clears it."""
+    return _build(*_level(principal, annual_rate_pct, months, monthly_fee))
 
 
 def fixed_payments(
@@ -253,23 +263,19 @@ def fixed_payments(
     monthly_fee: Decimal = ZERO,
 ) -> Schedule:
     """Repay at ``payment`` a month (before fees); the last month (or an earlier payoff) clears the rest."""
-    financed = _financed_at(principal, annual_rate_pct, months, payment, monthly_fee)
-    return _build(financed, annual_rate_pct, months, cents(payment), cents(monthly_fee))
+    return _build(*_fixed(principal, annual_rate_pct, months, payment, monthly_fee))
 
 
 def equal_installments(principal: Decimal, months: int, *, monthly_fee: Decimal = ZERO) -> Schedule:
     """Split without interest into cents(principal/months) a month; the last month absorbs the residue."""
-    financed = _financed(principal, months, monthly_fee)
-    return _build(financed, ZERO, months, cents(financed / months), cents(monthly_fee))
+    return _build(*_equal(principal, months, monthly_fee))
 
 
 def amortize_totals(
     principal: Decimal, annual_rate_pct: Decimal, months: int, *, monthly_fee: Decimal = ZERO
 ) -> Totals:
     """:func:`amortize`'s totals, without its rows."""
-    financed = _financed(principal, months, monthly_fee)
-    payment = level_payment(financed, annual_rate_pct, months)
-    return _totals(financed, annual_rate_pct, months, payment, cents(monthly_fee))
+    return _totals(*_level(principal, annual_rate_pct, months, monthly_fee))
 
 
 def fixed_payments_totals(
@@ -281,11 +287,9 @@ def fixed_payments_totals(
     monthly_fee: Decimal = ZERO,
 ) -> Totals:
     """:func:`fixed_payments`' totals, without its rows."""
-    financed = _financed_at(principal, annual_rate_pct, months, payment, monthly_fee)
-    return _totals(financed, annual_rate_pct, months, cents(payment), cents(monthly_fee))
+    return _totals(*_fixed(principal, annual_rate_pct, months, payment, monthly_fee))
 
 
 def equal_installments_totals(principal: Decimal, months: int, *, monthly_fee: Decimal = ZERO) -> Totals:
     """:func:`equal_installments`' totals, without its rows."""
-    financed = _financed(principal, months, monthly_fee)
-    return _totals(financed, ZERO, months, cents(financed / months), cents(monthly_fee))
+    return _totals(*_equal(principal, months, monthly_fee))
