@@ -7,12 +7,15 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Process exit codes, documented in the README for script writers."""
+    """Process exit codes, documented in the README for script writers. 1 means a bug in ketacost, nothing else."""
 
     OK = 0
     INTERNAL = 1
     BAD_INPUT = 2
     CONFLICT = 3
+    SYSTEM = 4  # the system refused: disk full, permission denied, an I/O error
+    SAVED_NOT_WRITTEN = 5  # a quote was saved in the register, but a file asked for was not written
+    DIFFERENT = 6  # `pricing diff`: the sheets differ
 
 
 class KetacostError(Exception):
@@ -42,3 +45,16 @@ class Conflict(KetacostError):
     """Somebody else holds the sheet or changed it meanwhile: exit 3."""
 
     exit_code = ExitCode.CONFLICT
+
+
+class SystemRefused(KetacostError):
+    """The operating system refused (disk full, permission denied, I/O error, read-only file system): exit 4."""
+
+    exit_code = ExitCode.SYSTEM
+
+
+class SavedNotWritten(KetacostError):
+    """The quote is saved in the register but a file asked for was not written: exit 5, so a script that retries
+    writes the file again from the register (``quotes show ID --html FILE``) instead of issuing a second quote."""
+
+    exit_code = ExitCode.SAVED_NOT_WRITTEN
