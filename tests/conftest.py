@@ -17,10 +17,39 @@ DEFAULT_SHEET = ROOT / "pricing.toml"
 
 Run = Callable[..., Result]
 
+# What a caller's shell may hold that changes how ketacost prints; each test starts without it (tests that are
+# about one of these set it themselves).
+CALLER_ENVIRONMENT = (
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "COLUMNS",
+    "LINES",
+    "TERM",
+    "COLORTERM",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LANG",
+    "LANGUAGE",
+    "PYTHONIOENCODING",
+    "PYTHONUTF8",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "KETACOST_STORE",
+    "KETACOST_CACHE_DIR",
+    "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
+)
+
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test sees the developer's KETACOST_PRICING, pricing.toml in the working directory, cache or quotes."""
+    """No test sees the developer's KETACOST_PRICING, pricing.toml in the working directory, cache or quotes, nor
+    the caller's terminal settings: colour, width, terminal type and locale are the tests' own to set."""
+    for name in CALLER_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     monkeypatch.delenv("KETACOST_PRICING", raising=False)
     monkeypatch.delenv("KETACOST_CACHE", raising=False)
     monkeypatch.setenv("KETACOST_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache"))  # outside the cwd
