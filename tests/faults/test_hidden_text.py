@@ -280,3 +280,16 @@ def test_a_hidden_character_in_a_batch_cell_is_an_unknown_id_shown_escaped(run: 
     assert errors[0].startswith("unknown treatment 'iv\\u202e'"), errors
     assert errors[1].startswith("unknown add-on for iv 'consultation\\u200b'"), errors
     assert "\u202e" not in result.stdout + result.stderr and "\u200b" not in result.stdout + result.stderr
+
+
+def test_pricing_set_shows_a_hidden_character_in_a_key_escaped(
+    run: Run, sheet_text: str, write_sheet: Callable[[str], Path]
+) -> None:
+    path = write_sheet(sheet_text)
+    result = run("--pricing", "sheet.toml", "pricing", "set", 'treatments.iv\u202e.name="x"')
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == "'treatments.iv\\u202e.name' is not a key (expected a dotted key such as treatments.iv.price.high)\n"
+    )
+    assert path.read_text(encoding="utf-8") == sheet_text
