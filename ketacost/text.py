@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # Unicode's format characters (category Cf) that have no glyph of their own, the line and paragraph separators,
 # and the reserved points of the same blocks. Listed, not looked up by category, so the rule is the same under
@@ -51,5 +50,7 @@ def find_hidden(text: str) -> tuple[int, str] | None:
 
 def describe(char: str) -> str:
     """``an invisible or direction-changing character U+202E (RIGHT-TO-LEFT OVERRIDE)``: named, never shown."""
+    import unicodedata  # only when something is refused
+
     name = unicodedata.name(char, "")
     return f"an invisible or direction-changing character U+{ord(char):04X}{f' ({name})' if name else ''}"
