@@ -78,8 +78,6 @@ def step(flag: str, text: str) -> Decimal:
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # compiled on first use (re caches it)
 MAX_NAME_LENGTH = 100
 MAX_AGE_YEARS = 130
-# Bidirectional overrides and isolates can make a name display differently from what is stored (spoofing).
-_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def iso_date(flag: str, text: str | None) -> dt.date | None:
@@ -107,16 +105,22 @@ def birth_date(flag: str, text: str, today: dt.date) -> dt.date:
 
 
 def person_name(flag: str, text: str) -> str:
-    """A person's name as typed: stripped, non-empty, at most 100 characters, no control characters."""
+    """A person's name as typed: stripped, non-empty, at most 100 characters, no control characters and nothing
+    that hides itself (invisible or direction-changing characters, :mod:`ketacost.text`)."""
     import unicodedata
+
+    from ketacost import text as hidden
 
     name = text.strip()
     if not name:
         raise BadInput(f"{flag}: must not be empty")
     if len(name) > MAX_NAME_LENGTH:
         raise BadInput(f"{flag}: is {len(name)} characters long; at most {MAX_NAME_LENGTH}")
+    found = hidden.find_hidden(name)
+    if found is not None:
+        raise BadInput(f"{flag}: contains {hidden.describe(found[1])}")
     for char in name:
-        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or char in _BIDI_CONTROLS:
+        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
             raise BadInput(f"{flag}: contains a control character (U+{ord(char):04X}); type the name as plain text")
     return name
 

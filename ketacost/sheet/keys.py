@@ -87,7 +87,8 @@ def root() -> Node:
 def split(key: str) -> KeyPath:
     """``treatments.iv.price.high`` -> its parts; every part of a sheet key is a bare TOML key."""
     parts = tuple(part.strip() for part in key.strip().split("."))
-    if not key.strip() or not all(parts):
+    # Control, invisible and direction-changing characters are in no key, and must not reach a message unescaped.
+    if not key.strip() or not all(part and part.isprintable() for part in parts):
         raise BadInput(f"{key!r} is not a key (expected a dotted key such as treatments.iv.price.high)")
     return parts
 

@@ -18,10 +18,20 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
-from ketacost import bounds, codes
+from ketacost import bounds, codes, text
 
 SCHEMA_VERSION = 1
 
@@ -59,8 +69,32 @@ Months = Annotated[int, Field(ge=bounds.MIN_MONTHS, le=bounds.MAX_MONTHS, strict
 Sessions = Annotated[int, Field(ge=bounds.MIN_SESSIONS, le=bounds.MAX_SESSIONS, strict=True)]
 Weeks = Annotated[int, Field(ge=1, le=104, strict=True)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-Note = Annotated[str, StringConstraints(max_length=2000)]
+
+
+def _shows_itself(value: object) -> object:
+    """Refuses text that hides itself (:mod:`ketacost.text`); the position is in the value as the sheet spells
+    it, before any stripping."""
+    if isinstance(value, str):
+        found = text.find_hidden(value)
+        if found is not None:
+            position, char = found
+            raise PydanticCustomError("hidden_text", f"contains {text.describe(char)} at position {position}")
+    return value
+
+
+class _ShowsItself:
+    """The same rule for editors: a JSON Schema "pattern" that matches only text without hidden characters."""
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        generated = handler(schema)
+        generated["pattern"] = text.VISIBLE_PATTERN
+        return generated
+
+
+# Every free-text string of a sheet is one of these two types, so a new field gets the rule by its type.
+Visible = (BeforeValidator(_shows_itself), _ShowsItself())
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), *Visible]
+Note = Annotated[str, StringConstraints(max_length=2000), *Visible]  # may span lines
 
 
 def _checked(check: Callable[[str], str]) -> AfterValidator:

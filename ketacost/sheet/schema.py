@@ -28,8 +28,14 @@ def sheet_schema() -> dict[str, Any]:
 
 
 def schema_text() -> str:
-    """The schema as the committed ``pricing.schema.json`` holds it."""
-    return json.dumps(sheet_schema(), indent=2, ensure_ascii=False) + "\n"
+    """The schema as the committed ``pricing.schema.json`` holds it: readable UTF-8, but the invisible characters
+    of the text "pattern" written as JSON escapes, so that the file shows what it holds."""
+    import re
+
+    from ketacost.text import HIDDEN_CLASS
+
+    readable = json.dumps(sheet_schema(), indent=2, ensure_ascii=False) + "\n"
+    return re.sub(HIDDEN_CLASS, lambda match: json.dumps(match.group())[1:-1], readable)
 
 
 def _tidy(node: Any) -> Any:

@@ -218,7 +218,10 @@ def test_script_in_a_patient_name_is_escaped_everywhere(run: Run, tmp_path: Path
         (("--patient", "A" * 101, "--dob", "1984-03-02"), "--patient: is 101 characters long; at most 100"),
         (("--patient", "Ana\x00Diaz", "--dob", "1984-03-02"), "--patient: contains a control character (U+0000)"),
         (("--patient", "Ana\nDiaz", "--dob", "1984-03-02"), "--patient: contains a control character (U+000A)"),
-        (("--patient", "Ana\u202eDiaz", "--dob", "1984-03-02"), "--patient: contains a control character (U+202E)"),
+        (
+            ("--patient", "Ana\u202eDiaz", "--dob", "1984-03-02"),
+            "--patient: contains an invisible or direction-changing character U+202E (RIGHT-TO-LEFT OVERRIDE)",
+        ),
         (("--patient", "Ana", "--dob", "03/02/1984"), "--dob: '03/02/1984' is not a date (expected YYYY-MM-DD"),
         (("--patient", "Ana", "--dob", "1984-02-30"), "--dob: '1984-02-30' is not a real calendar date"),
         (("--patient", "Ana", "--dob", "2026-11-28"), "--dob: 2026-11-28 is in the future (today is 2026-11-27)"),
