@@ -12,7 +12,12 @@ _CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 
 
 def terminal_text(text: str) -> str:
-    """``text`` without escape sequences or control characters (tab and newline kept)."""
+    """``text`` without escape sequences or control characters (tab and newline kept), and with the characters
+    that hide themselves (:mod:`ketacost.text`) spelt as escapes, e.g. ``\\u202e``: input refuses them, but a
+    quote ID typed on the command line, or a register written before that rule, can still hold one."""
     if text.isprintable():  # nearly always: the patterns are compiled (and cached by re) only when needed
         return text
-    return re.sub(_CONTROLS, "", re.sub(_ESCAPES, "", text))
+    from ketacost.text import HIDDEN_CLASS
+
+    cleaned = re.sub(_CONTROLS, "", re.sub(_ESCAPES, "", text))
+    return re.sub(HIDDEN_CLASS, lambda match: match.group().encode("unicode_escape").decode("ascii"), cleaned)

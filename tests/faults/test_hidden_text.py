@@ -293,3 +293,10 @@ def test_pricing_set_shows_a_hidden_character_in_a_key_escaped(
         == "'treatments.iv\\u202e.name' is not a key (expected a dotted key such as treatments.iv.price.high)\n"
     )
     assert path.read_text(encoding="utf-8") == sheet_text
+
+
+def test_a_hidden_character_typed_in_a_quote_id_is_shown_escaped(run: Run) -> None:
+    result = run("quotes", "show", "Q-20261130-\u202eABCD")
+    assert result.exit_code == 2
+    assert "\u202e" not in result.stderr
+    assert "\\u202e" in result.stderr
