@@ -58,12 +58,25 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 
 def check_targets(targets: Mapping[str, Path | None], protected: Mapping[str, Path] | None = None) -> list[str]:
-    """Problems with the files a command will write (flag -> path), before anything is written.
+    """Problems with the files a command will write (flag -> path), before anything is written: one that is a
+    protected file or another target (see :func:`overwrites`), a directory, or in a directory it cannot write."""
+    problems = overwrites(targets, protected)
+    for flag, path in targets.items():
+        if path is None or any(line.startswith(f"{flag}: ") for line in problems):
+            continue
+        if path.is_dir():
+            problems.append(f"{flag}: {path} is a directory")
+        elif not path.resolve().parent.is_dir():
+            problems.append(f"{flag}: {path}: no such directory {str(path.parent)!r}")
+        elif not os.access(path.resolve().parent, os.W_OK):
+            problems.append(f"{flag}: {path}: cannot write in {str(path.parent)!r} (permission denied)")
+    return problems
 
-    ``protected`` names the files no output may replace (the register and its sidecars, the sheet in use, input
-    files). A target is the same file as another when its resolved path is the same, or, for a file that exists,
-    its device and inode are (a symlink, a hard link, another spelling of the path).
-    """
+
+def overwrites(targets: Mapping[str, Path | None], protected: Mapping[str, Path] | None = None) -> list[str]:
+    """Targets that would replace a protected file (the register and its sidecars, the sheet in use, an input
+    file; name -> path) or another target. Two paths are the same file when they resolve alike, or, for a file
+    that exists, when its device and inode are the same (a symlink, a hard link, another spelling)."""
     problems: list[str] = []
     by_path: dict[Path, str] = {}
     by_inode: dict[tuple[int, int], str] = {}
@@ -84,13 +97,6 @@ def check_targets(targets: Mapping[str, Path | None], protected: Mapping[str, Pa
         by_path[resolved] = f"also given to {flag}"
         if identity is not None:
             by_inode[identity] = f"also given to {flag}"
-        parent = resolved.parent
-        if path.is_dir():
-            problems.append(f"{flag}: {path} is a directory")
-        elif not parent.is_dir():
-            problems.append(f"{flag}: {path}: no such directory {str(path.parent)!r}")
-        elif not os.access(parent, os.W_OK):
-            problems.append(f"{flag}: {path}: cannot write in {str(path.parent)!r} (permission denied)")
     return problems
 
 
