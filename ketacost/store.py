@@ -12,6 +12,7 @@ on Windows), file ``quotes.sqlite3``. The file is created readable by its owner 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import sqlite3
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ketacost.errors import BadInput, Conflict, SystemRefused
 
@@ -53,6 +54,10 @@ CREATE TABLE quotes (
     sheet_source    TEXT NOT NULL
 );
 CREATE INDEX quotes_issued_on ON quotes (issued_on);
+CREATE INDEX quotes_listed ON quotes (
+    seq, id, patient_name, patient_dob, issued_at, issued_on, service, total_low, total_high,
+    sheet_sha256, sheet_effective, sheet_source
+);
 CREATE TRIGGER quotes_never_updated BEFORE UPDATE ON quotes
 BEGIN SELECT RAISE(ABORT, 'saved quotes are never changed'); END;
 CREATE TRIGGER quotes_never_deleted BEFORE DELETE ON quotes
@@ -111,11 +116,22 @@ _LISTED = (
     "sheet_effective",
     "sheet_source",
 )
+_DATES = (_LISTED.index("patient_dob"), _LISTED.index("issued_on"))
+_AMOUNTS = (_LISTED.index("total_low"), _LISTED.index("total_high"))
 _TRIGGERS = ("quotes_never_updated", "quotes_never_deleted")
+# In SQL, so that a list does not check 100,000 rows one by one in Python: a row that passes is listable (every
+# listed column text, the dates shaped as dates, the totals plain amounts); one that does not is judged by _unlistable.
+_SOUND = " AND ".join(
+    [*(f"typeof({name}) = 'text'" for name in _LISTED)]
+    + [f"{name} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'" for name in ("patient_dob", "issued_on")]
+    + [
+        f"({name} GLOB '[0-9]*' AND {name} NOT GLOB '*[^0-9.]*' AND {name} NOT GLOB '*.*.*')"
+        for name in ("total_low", "total_high")
+    ]
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Listed:
+class Listed(NamedTuple):
     """One register row as a list shows it (no document: a list of 100,000 quotes stays small)."""
 
     id: str
@@ -138,24 +154,24 @@ class Damaged:
     problem: str
 
 
-def _unlistable(fields: list[object]) -> str | None:
-    """Why a row's listed columns cannot be shown, or None when they can."""
+def _unlistable(fields: list[object], lenient: bool) -> str | None:
+    """Why a row's listed columns cannot be shown, or None when they can (cheap: a list checks every row). Text
+    read ``lenient``ly may hold lone surrogates, from bytes that were not UTF-8."""
     for name, value in zip(_LISTED, fields, strict=True):
-        if not isinstance(value, str) or not _storable(value):
+        if type(value) is not str or (lenient and not _storable(value)):
             return f"{name} is not text"
-    for name, value in zip(_LISTED, fields, strict=True):
-        if name in ("patient_dob", "issued_on"):
-            try:
-                dt.date.fromisoformat(str(value))
-            except ValueError:
-                return f"{name} is not a date ({str(value)[:20]!r})"
-        elif name in ("total_low", "total_high"):
-            try:
-                amount = Decimal(str(value))
-            except InvalidOperation:
-                amount = Decimal("NaN")
-            if not amount.is_finite():
-                return f"{name} is not an amount ({str(value)[:20]!r})"
+    for index in _DATES:
+        try:
+            dt.date.fromisoformat(str(fields[index]))
+        except ValueError:
+            return f"{_LISTED[index]} is not a date ({str(fields[index])[:20]!r})"
+    for index in _AMOUNTS:
+        try:
+            finite = Decimal(str(fields[index])).is_finite()
+        except InvalidOperation:
+            finite = False
+        if not finite:
+            return f"{_LISTED[index]} is not an amount ({str(fields[index])[:20]!r})"
     return None
 
 
@@ -247,19 +263,38 @@ class Register:
             where.append("issued_on >= ?")
             args.append(since.isoformat())
         check = "sha256_hex(CAST(document AS BLOB)) = document_sha256" if verify else "1"
-        sql = f"SELECT seq, {', '.join(_LISTED)}, {check} FROM quotes"
+        # Only indexed columns unless verifying: the covering index quotes_listed answers without reading the rows,
+        # whose later columns sit behind each document's overflow pages.
+        sql = f"SELECT seq, {', '.join(_LISTED)}, {_SOUND}, {check} FROM quotes WHERE seq > ?"
         if where:
-            sql += " WHERE " + " AND ".join(where)
-        rows = _patiently(lambda: self._db.execute(sql + " ORDER BY seq", args))
-        for seq, *fields, whole in rows:
-            problem = _unlistable(fields)
-            if problem is None and not whole:
-                problem = "the stored document does not match its SHA-256: the register was changed outside ketacost"
-            if problem is None:
-                yield Listed(*fields)
-            else:
-                name = fields[0] if isinstance(fields[0], str) and _storable(fields[0]) else f"in row {seq}"
-                yield Damaged(f"{self.path}: quote {name}: {problem}")
+            sql += " AND " + " AND ".join(where)
+        last = 0
+        while True:
+            rows = _patiently(functools.partial(self._db.execute, sql + " ORDER BY seq", [last, *args]))
+            lenient = self._db.text_factory is not str
+            try:
+                for seq, *fields, sound, whole in rows:
+                    last = seq
+                    if sound and whole and not lenient:
+                        yield Listed._make(fields)
+                        continue
+                    problem = _unlistable(fields, lenient)
+                    if problem is None and not whole:
+                        problem = (
+                            "the stored document does not match its SHA-256: the register was changed outside ketacost"
+                        )
+                    if problem is None:
+                        yield Listed(*fields)  # _unlistable: every field is text
+                    else:
+                        name = fields[0] if problem != "id is not text" else f"in row {seq}"
+                        yield Damaged(f"{self.path}: quote {name}: {problem}")
+                return
+            except sqlite3.OperationalError as error:
+                if "decode" not in str(error) or self._db.text_factory is not str:
+                    raise
+                # A row whose text is not UTF-8: go on from it, decoding what cannot be as lone surrogates, so that
+                # it is reported (not text) and the rows after it still listed.
+                self._db.text_factory = _lenient_text
 
     def _checked(self, quote: Quote) -> Quote:
         if sha256(quote.document) != quote.document_sha256:
@@ -415,6 +450,10 @@ def _refused_by_system(error: sqlite3.Error) -> bool:
     )
 
 
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
 def _sha256_hex(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
@@ -476,6 +515,7 @@ def _prepare(path: Path, db: sqlite3.Connection) -> None:
     db.execute("PRAGMA synchronous = FULL")  # a saved quote survives a power cut, not only a crash
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version == SCHEMA_VERSION:
+        _add_listing_index(db)
         return
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -496,6 +536,14 @@ def _prepare(path: Path, db: sqlite3.Connection) -> None:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _add_listing_index(db: sqlite3.Connection) -> None:
+    """A register made before the listing index gets it (once; reading works without it, only slower)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'quotes_listed'").fetchone():
+        return
+    create = next(statement for statement in _statements(_SCHEMA) if "quotes_listed" in statement)
+    db.execute(create.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
 
 
 def _statements(script: str) -> list[str]:
