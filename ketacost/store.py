@@ -2,7 +2,8 @@
 
 One transaction per quote, so a quote is saved whole or not at all, and concurrent writers queue on SQLite's
 lock (a busy timeout) instead of failing. Triggers refuse UPDATE and DELETE on saved quotes; each quote keeps the
-SHA-256 of its document, checked on every read. The schema is versioned with ``PRAGMA user_version``.
+SHA-256 of its document, checked whenever a document is read (``quotes show``, ``check``, ``list --verify``); a
+list reads only its columns, from a covering index. The schema is versioned with ``PRAGMA user_version``.
 
 Location: ``--store PATH`` > ``$KETACOST_STORE`` > the user data directory (``$XDG_DATA_HOME/ketacost`` or
 ``~/.local/share/ketacost`` on Linux, ``~/Library/Application Support/ketacost`` on macOS, ``%LOCALAPPDATA%``
