@@ -1,67 +1,205 @@
-"""Output files written whole or not at all: checked before anything is done, then written atomically.
+"""Output files: checked against what must never be overwritten before anything is done, then written atomically
+and privately (0600 from creation: a Good Faith Estimate holds patient data).
 
-A temp file in the target's directory is written, flushed and fsynced, then renamed over the target
-(``os.replace``) and the directory fsynced: a reader sees the old file or the new one, never half of one.
+A temp file ``.<name>.<random>.tmp`` in the target's directory is written, fsynced, then renamed over the target
+(``os.replace``) and the directory fsynced: a reader sees the old file or the new one, never half of one. A writer
+holds a lock on its temp file, so a later write to the same target can tell a killed writer's leftover (unlocked)
+from one still being written, and removes it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
-import tempfile
+import secrets
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
-from ketacost.errors import BadInput
+from ketacost.errors import BadInput, KetacostError, SystemRefused
+
+# The operating system said no: not the user's mistake, and retrying later may work (exit 4).
+SYSTEM_ERRNOS = frozenset(
+    code
+    for code in (
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+        errno.EIO,
+        errno.EXDEV,
+        errno.EMFILE,
+        errno.ENFILE,
+        errno.ENOMEM,
+    )
+)
+REGISTER_SIDECARS = ("-wal", "-shm", "-journal")
+# Seconds a temp file must have been left alone before a later write may remove it; it must also be unlocked.
+STALE_AFTER_SECONDS = 2.0
 
 
-def check_targets(targets: dict[str, Path | None]) -> list[str]:
-    """Problems with the files a command will write (flag -> path), before anything is written."""
-    problems: list[str] = []
-    seen: dict[Path, str] = {}
+def register_paths(register: Path) -> dict[str, Path]:
+    """The quote register and the files SQLite keeps beside it, each named for an error message."""
+    paths = {"the quote register": register}
+    for suffix in REGISTER_SIDECARS:
+        paths[f"the quote register's {suffix[1:]} file"] = register.with_name(register.name + suffix)
+    return paths
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
+
+
+def check_targets(targets: Mapping[str, Path | None], protected: Mapping[str, Path] | None = None) -> list[str]:
+    """Problems with the files a command will write (flag -> path), before anything is written: one that is a
+    protected file or another target (see :func:`overwrites`), a directory, or in a directory it cannot write."""
+    problems = overwrites(targets, protected)
     for flag, path in targets.items():
-        if path is None:
+        if path is None or any(line.startswith(f"{flag}: ") for line in problems):
             continue
-        resolved = path.resolve()
-        if resolved in seen:
-            problems.append(f"{flag}: {path} is also given to {seen[resolved]}")
-            continue
-        seen[resolved] = flag
-        parent = resolved.parent
         if path.is_dir():
             problems.append(f"{flag}: {path} is a directory")
-        elif not parent.is_dir():
+        elif not path.resolve().parent.is_dir():
             problems.append(f"{flag}: {path}: no such directory {str(path.parent)!r}")
-        elif not os.access(parent, os.W_OK):
+        elif not os.access(path.resolve().parent, os.W_OK):
             problems.append(f"{flag}: {path}: cannot write in {str(path.parent)!r} (permission denied)")
     return problems
 
 
+def overwrites(targets: Mapping[str, Path | None], protected: Mapping[str, Path] | None = None) -> list[str]:
+    """Targets that would replace a protected file (the register and its sidecars, the sheet in use, an input
+    file; name -> path) or another target. Two paths are the same file when they resolve alike, or, for a file
+    that exists, when its device and inode are the same (a symlink, a hard link, another spelling)."""
+    problems: list[str] = []
+    by_path: dict[Path, str] = {}
+    by_inode: dict[tuple[int, int], str] = {}
+    for name, kept in (protected or {}).items():
+        by_path.setdefault(kept.resolve(), name)
+        identity = _identity(kept)
+        if identity is not None:
+            by_inode.setdefault(identity, name)
+    for flag, path in targets.items():
+        if path is None:
+            continue
+        resolved = path.resolve()
+        identity = _identity(path)
+        same = by_path.get(resolved) or (by_inode.get(identity) if identity is not None else None)
+        if same is not None:
+            problems.append(f"{flag}: {path} is {same}; give another file")
+            continue
+        by_path[resolved] = f"also given to {flag}"
+        if identity is not None:
+            by_inode[identity] = f"also given to {flag}"
+    return problems
+
+
+def refusal(path: Path, error: OSError, doing: str = "cannot write") -> KetacostError:
+    """An OSError as one line: the system refusing (disk full, permission, I/O) is exit 4, anything else exit 2."""
+    line = f"{path}: {doing}: {error.strerror or error}"
+    return SystemRefused(line) if error.errno in SYSTEM_ERRNOS else BadInput(line)
+
+
+def reason(error: KetacostError, path: Path) -> str:
+    """Why ``path`` was not written, without the path in front (``cannot write: No space left on device``)."""
+    line = "; ".join(error.lines)
+    return line.removeprefix(f"{path}: ")
+
+
+def combined(errors: Sequence[KetacostError]) -> KetacostError:
+    """Several failures as one error: every line, and exit 4 if the system refused any of them."""
+    kind = SystemRefused if any(isinstance(error, SystemRefused) for error in errors) else BadInput
+    return kind(*(line for error in errors for line in error.lines))
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically; the new file gets the usual permissions (umask)."""
-    directory = path.resolve().parent
+    """Write ``text`` (UTF-8) to ``path`` atomically, readable by its owner only (0600 whatever the umask).
+
+    Raises SystemRefused (exit 4) when the system refuses, BadInput (exit 2) otherwise; nothing is left behind.
+    """
+    target = path.resolve()  # a symlinked target is written through its link
+    directory = target.parent
+    _remove_stale(directory, target.name)
+    temp = directory / f".{target.name}.{secrets.token_hex(4)}.tmp"
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except OSError as error:
-        raise BadInput(f"{path}: cannot write: {error.strerror or error}") from None
-    temp = Path(temp_name)
+        raise refusal(path, error) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a written document is an ordinary file
-        os.replace(temp, path)
+        _lock(fd)
+        data = text.encode("utf-8")
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+        os.replace(temp, target)
     except OSError as error:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise BadInput(f"{path}: cannot write: {error.strerror or error}") from None
+        raise refusal(path, error) from None
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
+    finally:
+        os.close(fd)
     _fsync_directory(directory)
+
+
+def _lock(fd: int) -> None:
+    """Hold an exclusive lock on the temp file while it is written; the kernel drops it when the writer dies."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: stale temp files are then told apart by age alone
+        return
+    with contextlib.suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _remove_stale(directory: Path, name: str) -> None:
+    """Remove temp files a killed writer left for this target: unlocked, and untouched for a while."""
+    import time
+
+    try:
+        candidates = [entry for entry in os.scandir(directory) if _is_temp_of(entry.name, name)]
+    except OSError:
+        return
+    for entry in candidates:
+        with contextlib.suppress(OSError):
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER_SECONDS:
+                continue
+            if _unlocked(entry.path):
+                os.unlink(entry.path)
+
+
+def _is_temp_of(entry: str, name: str) -> bool:
+    prefix = f".{name}."
+    middle = entry[len(prefix) : -len(".tmp")]
+    return entry.startswith(prefix) and entry.endswith(".tmp") and len(middle) == 8 and middle.isalnum()
+
+
+def _unlocked(path: str) -> bool:
+    try:
+        import fcntl
+    except ImportError:
+        return True
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # a live writer holds it
+    finally:
+        os.close(fd)
+    return True
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -75,3 +213,31 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def tolerant(stream: TextIO) -> TextIO:
+    """``stream``, made to write what its encoding cannot take as backslash escapes instead of failing.
+
+    A preview printed to an ASCII-only stdout (``LC_ALL=C``) must not crash a command whose work is done; a UTF-8
+    stream with ``surrogateescape`` already writes everything and is left alone.
+    """
+    if isinstance(stream, io.TextIOWrapper):
+        encoding = (stream.encoding or "").lower().replace("_", "-")
+        utf8 = encoding in ("utf-8", "utf8")
+        if stream.errors == "strict" or (stream.errors == "surrogateescape" and not utf8):
+            with contextlib.suppress(Exception):
+                stream.reconfigure(errors="backslashreplace")
+    return stream
+
+
+def silence(stream: TextIO) -> None:
+    """After a broken pipe on ``stream``, send whatever is still buffered for it nowhere, so that flushing it at
+    exit does not fail again (and turn a finished command into an error)."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)

@@ -2,7 +2,8 @@
 
 One transaction per quote, so a quote is saved whole or not at all, and concurrent writers queue on SQLite's
 lock (a busy timeout) instead of failing. Triggers refuse UPDATE and DELETE on saved quotes; each quote keeps the
-SHA-256 of its document, checked on every read. The schema is versioned with ``PRAGMA user_version``.
+SHA-256 of its document, checked whenever a document is read (``quotes show``, ``check``, ``list --verify``); a
+list reads only its columns, from a covering index. The schema is versioned with ``PRAGMA user_version``.
 
 Location: ``--store PATH`` > ``$KETACOST_STORE`` > the user data directory (``$XDG_DATA_HOME/ketacost`` or
 ``~/.local/share/ketacost`` on Linux, ``~/Library/Application Support/ketacost`` on macOS, ``%LOCALAPPDATA%``
@@ -12,6 +13,7 @@ on Windows), file ``quotes.sqlite3``. The file is created readable by its owner 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import sqlite3
@@ -20,10 +22,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-from ketacost.errors import BadInput, Conflict
+from ketacost.errors import BadInput, Conflict, SystemRefused
 
 ENV_VAR = "KETACOST_STORE"
 FILE_NAME = "quotes.sqlite3"
@@ -52,6 +55,10 @@ CREATE TABLE quotes (
     sheet_source    TEXT NOT NULL
 );
 CREATE INDEX quotes_issued_on ON quotes (issued_on);
+CREATE INDEX quotes_listed ON quotes (
+    seq, id, patient_name, patient_dob, issued_at, issued_on, service, total_low, total_high,
+    sheet_sha256, sheet_effective, sheet_source
+);
 CREATE TRIGGER quotes_never_updated BEFORE UPDATE ON quotes
 BEGIN SELECT RAISE(ABORT, 'saved quotes are never changed'); END;
 CREATE TRIGGER quotes_never_deleted BEFORE DELETE ON quotes
@@ -94,6 +101,79 @@ class Quote:
     sheet_sha256: str
     sheet_effective: str
     sheet_source: str
+
+
+# What `quotes list` shows: everything but the inputs and the document.
+_LISTED = (
+    "id",
+    "patient_name",
+    "patient_dob",
+    "issued_at",
+    "issued_on",
+    "service",
+    "total_low",
+    "total_high",
+    "sheet_sha256",
+    "sheet_effective",
+    "sheet_source",
+)
+_DATES = (_LISTED.index("patient_dob"), _LISTED.index("issued_on"))
+_AMOUNTS = (_LISTED.index("total_low"), _LISTED.index("total_high"))
+_TRIGGERS = ("quotes_never_updated", "quotes_never_deleted")
+# In SQL, so that a list does not check 100,000 rows one by one in Python: a row that passes is listable (every
+# listed column text, the dates shaped as dates, the totals plain amounts); one that does not is judged by _unlistable.
+_SOUND = " AND ".join(
+    [*(f"typeof({name}) = 'text'" for name in _LISTED)]
+    + [f"{name} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'" for name in ("patient_dob", "issued_on")]
+    + [
+        f"({name} GLOB '[0-9]*' AND {name} NOT GLOB '*[^0-9.]*' AND {name} NOT GLOB '*.*.*')"
+        for name in ("total_low", "total_high")
+    ]
+)
+
+
+class Listed(NamedTuple):
+    """One register row as a list shows it (no document: a list of 100,000 quotes stays small)."""
+
+    id: str
+    patient_name: str
+    patient_dob: str
+    issued_at: str
+    issued_on: str
+    service: str
+    total_low: str
+    total_high: str
+    sheet_sha256: str
+    sheet_effective: str
+    sheet_source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Damaged:
+    """A row that cannot be listed, and why, as one line."""
+
+    problem: str
+
+
+def _unlistable(fields: list[object], lenient: bool) -> str | None:
+    """Why a row's listed columns cannot be shown, or None when they can (cheap: a list checks every row). Text
+    read ``lenient``ly may hold lone surrogates, from bytes that were not UTF-8."""
+    for name, value in zip(_LISTED, fields, strict=True):
+        if type(value) is not str or (lenient and not _storable(value)):
+            return f"{name} is not text"
+    for index in _DATES:
+        try:
+            dt.date.fromisoformat(str(fields[index]))
+        except ValueError:
+            return f"{_LISTED[index]} is not a date ({str(fields[index])[:20]!r})"
+    for index in _AMOUNTS:
+        try:
+            finite = Decimal(str(fields[index])).is_finite()
+        except InvalidOperation:
+            finite = False
+        if not finite:
+            return f"{_LISTED[index]} is not an amount ({str(fields[index])[:20]!r})"
+    return None
 
 
 def sha256(text: str) -> str:
@@ -168,6 +248,55 @@ class Register:
         rows = _patiently(lambda: self._db.execute(sql + " ORDER BY seq", args).fetchall())
         return [self._checked(Quote(*row)) for row in rows]
 
+    def listing(
+        self, patient: str | None = None, since: dt.date | None = None, *, verify: bool = False
+    ) -> Iterator[Listed | Damaged]:
+        """The quotes in the order issued, one row at a time, with only the columns a list shows (never the
+        documents, unless ``verify`` asks to check each against its SHA-256, one at a time). A row that cannot be
+        listed comes as :class:`Damaged`, and the rest still come."""
+        where, args = [], []
+        if patient and not _storable(patient):
+            return
+        if patient:
+            where.append("instr(casefold(patient_name), ?) > 0")
+            args.append(patient.casefold())
+        if since is not None:
+            where.append("issued_on >= ?")
+            args.append(since.isoformat())
+        check = "sha256_hex(CAST(document AS BLOB)) = document_sha256" if verify else "1"
+        # Only indexed columns unless verifying: the covering index quotes_listed answers without reading the rows,
+        # whose later columns sit behind each document's overflow pages.
+        sql = f"SELECT seq, {', '.join(_LISTED)}, {_SOUND}, {check} FROM quotes WHERE seq > ?"
+        if where:
+            sql += " AND " + " AND ".join(where)
+        last = 0
+        while True:
+            rows = _patiently(functools.partial(self._db.execute, sql + " ORDER BY seq", [last, *args]))
+            lenient = self._db.text_factory is not str
+            try:
+                for seq, *fields, sound, whole in rows:
+                    last = seq
+                    if sound and whole and not lenient:
+                        yield Listed._make(fields)
+                        continue
+                    problem = _unlistable(fields, lenient)
+                    if problem is None and not whole:
+                        problem = (
+                            "the stored document does not match its SHA-256: the register was changed outside ketacost"
+                        )
+                    if problem is None:
+                        yield Listed(*fields)  # _unlistable: every field is text
+                    else:
+                        name = fields[0] if problem != "id is not text" else f"in row {seq}"
+                        yield Damaged(f"{self.path}: quote {name}: {problem}")
+                return
+            except sqlite3.OperationalError as error:
+                if "decode" not in str(error) or self._db.text_factory is not str:
+                    raise
+                # A row whose text is not UTF-8: go on from it, decoding what cannot be as lone surrogates, so that
+                # it is reported (not text) and the rows after it still listed.
+                self._db.text_factory = _lenient_text
+
     def _checked(self, quote: Quote) -> Quote:
         if sha256(quote.document) != quote.document_sha256:
             raise BadInput(
@@ -190,10 +319,11 @@ class Register:
 
 @contextmanager
 def open_register(path: Path, *, create: bool) -> Iterator[Register | None]:
-    """Open the register at ``path``; None when it does not exist and ``create`` is false (nothing is saved yet).
+    """Open the register at ``path``: for writing when ``create`` (made, private, if missing), else read-only (None
+    when it does not exist: nothing is saved yet), so that a register in a read-only directory can still be read.
 
-    SQLite failures become one-line errors: busy beyond the timeout is a conflict (exit 3), a file that is not a
-    register is bad input (exit 2).
+    SQLite failures become one-line errors: busy beyond the timeout is a conflict (exit 3), the system refusing
+    (disk full, I/O error, read-only) exit 4, a file that is not a register bad input (exit 2).
     """
     if path.is_dir():
         raise BadInput(f"{path}: is a directory, not a quote register (give a file path with --store)")
@@ -202,23 +332,131 @@ def open_register(path: Path, *, create: bool) -> Iterator[Register | None]:
             yield None
             return
         _create_private(path)
-    try:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-    except sqlite3.Error as error:
-        raise BadInput(f"{path}: cannot open the quote register: {error}") from None
+    _make_private(path, writing=create)
+    connection = _connect(path) if create else _connect_read_only(path)
     try:
         connection.create_function("casefold", 1, _casefold, deterministic=True)
-        _patiently(lambda: _prepare(path, connection))
+        connection.create_function("sha256_hex", 1, _sha256_hex, deterministic=True)
+        if create:
+            _patiently(lambda: _prepare(path, connection))
+            _check_triggers(path, connection)
+        elif not _patiently(lambda: _readable(path, connection)):
+            yield None  # created but killed before its schema was written: nothing is saved in it
+            return
         yield Register(path, connection)
     except sqlite3.OperationalError as error:
-        message = str(error)
         if _is_busy(error):
             raise Conflict(f"{path}: the quote register is busy (another process holds it); try again") from None
-        raise BadInput(f"{path}: quote register error: {message}") from None
+        if _refused_by_system(error):
+            raise SystemRefused(f"{path}: the system refused the quote register: {error}") from None
+        raise BadInput(f"{path}: quote register error: {error}") from None
     except sqlite3.DatabaseError as error:
         raise BadInput(f"{path}: not a ketacost quote register ({error})") from None
     finally:
         connection.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    except sqlite3.Error as error:
+        raise BadInput(f"{path}: cannot open the quote register: {error}") from None
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection. In WAL mode a reader needs the ``-shm`` file; in a directory it cannot write, with
+    no ``-shm`` there, the register is opened as immutable instead, which is exact when no ``-wal`` file holds
+    anything (SQLite removes both when the last writer closes)."""
+    uri = path.resolve().as_uri()
+    try:
+        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        _patiently(lambda: connection.execute("SELECT count(*) FROM sqlite_master").fetchone())
+        return connection
+    except sqlite3.OperationalError as error:
+        if _is_busy(error) or _has_pending_wal(path):
+            raise SystemRefused(f"{path}: cannot read the quote register: {error}") from None
+    except sqlite3.Error as error:
+        raise BadInput(f"{path}: not a ketacost quote register ({error})") from None
+    try:
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    except sqlite3.Error as error:
+        raise SystemRefused(f"{path}: cannot read the quote register: {error}") from None
+
+
+def _has_pending_wal(path: Path) -> bool:
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _readable(path: Path, db: sqlite3.Connection) -> bool:
+    """Whether a register opened for reading has its schema (False: an empty file, nothing saved)."""
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return True
+    if version == 0:
+        if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise BadInput(f"{path}: is an SQLite database but not a ketacost quote register")
+        return False
+    raise BadInput(
+        f"{path}: the quote register has schema version {version}; this ketacost reads version "
+        f"{SCHEMA_VERSION} (upgrade ketacost)"
+    )
+
+
+def _check_triggers(path: Path, db: sqlite3.Connection) -> None:
+    """Refuse to save into a register whose guards against changing or deleting quotes were dropped."""
+    marks = ", ".join("?" * len(_TRIGGERS))
+    sql = f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'quotes' AND name IN ({marks})"
+    present = {row[0] for row in _patiently(lambda: db.execute(sql, _TRIGGERS).fetchall())}
+    missing = [name for name in _TRIGGERS if name not in present]
+    if missing:
+        raise BadInput(
+            f"{path}: the register's guard against changing or deleting quotes is gone (trigger "
+            f"{', '.join(missing)} was dropped outside ketacost); nothing was saved to it"
+        )
+
+
+def _make_private(path: Path, *, writing: bool) -> None:
+    """A register readable by others (made before ketacost kept it private, or copied) is tightened to 0600,
+    with its sidecars. One that cannot be tightened (another owner's) may be read, but nothing is saved to it."""
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
+        try:
+            mode = file.stat().st_mode & 0o777
+        except OSError:
+            continue
+        if not mode & 0o077:
+            continue
+        try:
+            os.chmod(file, 0o600)
+        except OSError as error:
+            if writing:
+                raise SystemRefused(
+                    f"{file}: the quote register is readable by others (mode {mode:04o}) and cannot be made "
+                    f"private ({error.strerror or error}); nothing was saved to it"
+                ) from None
+
+
+def _refused_by_system(error: sqlite3.Error) -> bool:
+    """SQLite's codes for the system saying no: disk full, I/O error, read-only file or directory, cannot open."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_CANTOPEN,
+    )
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _sha256_hex(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 def _patiently(action: Callable[[], T]) -> T:
@@ -264,7 +502,9 @@ def _create_private(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     except OSError as error:
-        raise BadInput(f"{path}: cannot create the quote register: {error.strerror or error}") from None
+        from ketacost.output import refusal
+
+        raise refusal(path, error, "cannot create the quote register") from None
 
 
 def _prepare(path: Path, db: sqlite3.Connection) -> None:
@@ -276,6 +516,7 @@ def _prepare(path: Path, db: sqlite3.Connection) -> None:
     db.execute("PRAGMA synchronous = FULL")  # a saved quote survives a power cut, not only a crash
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version == SCHEMA_VERSION:
+        _add_listing_index(db)
         return
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -296,6 +537,14 @@ def _prepare(path: Path, db: sqlite3.Connection) -> None:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _add_listing_index(db: sqlite3.Connection) -> None:
+    """A register made before the listing index gets it (once; reading works without it, only slower)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'quotes_listed'").fetchone():
+        return
+    create = next(statement for statement in _statements(_SCHEMA) if "quotes_listed" in statement)
+    db.execute(create.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
 
 
 def _statements(script: str) -> list[str]:

@@ -324,5 +324,10 @@ def init_command(
     if data.startswith(b"#:schema "):
         # The built-in sheet points at the repository's schema file, which does not exist next to a new sheet.
         data = data.split(b"\n", 1)[1]
+    from ketacost import output, store
+
+    problems = output.overwrites({"PATH": Path(path)}, output.register_paths(store.discover(None)))
+    if problems:  # even --force must not write a sheet over the quote register
+        raise BadInput(*problems)
     write.create(Path(path), label, data, force=force, lock_timeout=lock_timeout)
     env.stdout.write(f"{label}: written (the built-in sheet); edit it, then run `ketacost pricing validate`\n")

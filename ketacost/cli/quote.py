@@ -20,10 +20,11 @@ from ketacost.cli.options import (
     TreatmentOption,
 )
 from ketacost.cli.scenario import naming_flags
-from ketacost.errors import BadInput
+from ketacost.errors import BadInput, KetacostError, SavedNotWritten
 
 if TYPE_CHECKING:
     from ketacost.gfe import GoodFaithEstimate
+    from ketacost.sheet.load import SheetSource
 
 T = TypeVar("T")
 
@@ -124,11 +125,13 @@ def quote_command(
         )
     )
     targets = {"--html": html, "--markdown": markdown, "--json": json_file}
-    problems.lines.extend(output.check_targets(targets))
+    source = discover(env.pricing)
+    register_path = register_store.discover(store)
+    # Even a draft (--no-save) must not write over the register or the sheet it was priced from.
+    problems.lines.extend(output.check_targets(targets, protected_files(register_path, source)))
     problems.raise_any()
     assert name is not None and born is not None and codes is not None and scenario is not None
 
-    source = discover(env.pricing)
     text = read_text(source)
     sheet = parse_sheet(text, source.label)
     request = gfe.Request(patient=gfe.Patient(name, born), scheduled=first, diagnosis_codes=codes)
@@ -179,21 +182,36 @@ def quote_command(
         quote = make(gfe.new_quote_id(issued))
         where = "not saved (--no-save)"
     else:
-        path = register_store.discover(store)
-        with register_store.open_register(path, create=True) as opened:
+        with register_store.open_register(register_path, create=True) as opened:
             assert opened is not None
             quote = opened.issue(make, lambda: gfe.new_quote_id(issued))
-        where = f"saved in {path}"
+        where = f"saved in {register_path}"
 
+    # Files first, then the preview: once the quote is saved, what a script most needs is every file written,
+    # and a preview that cannot be printed (a closed pipe, an ASCII terminal) must not cost one of them.
+    failed = write_outputs(env, rendered, targets)
     show_preview(env, rendered["gfe"])
-    try:
-        write_outputs(env, rendered, html=html, markdown=markdown, json_file=json_file)
-    except BadInput as error:
-        if no_save:
-            raise
-        hint = f"quote {quote.id} is {where}: `ketacost quotes show {quote.id} --html FILE` writes it again"
-        raise BadInput(*error.lines, hint) from None
+    if failed and no_save:
+        raise output.combined([error for _, error in failed])
     env.error(f"Quote {quote.id} {where}.")
+    if failed:
+        raise SavedNotWritten(
+            *(
+                f"quote {quote.id} is {where}; {path} was not written: {output.reason(error, path)}; "
+                f"`ketacost quotes show {quote.id} {flag} {path}` writes it"
+                for (flag, path), error in failed
+            )
+        )
+
+
+def protected_files(register: Path, source: "SheetSource") -> dict[str, Path]:
+    """The files no output may replace: the quote register and its sidecars, and the price sheet in use."""
+    from ketacost.output import register_paths
+
+    protected = register_paths(register)
+    if not source.embedded:
+        protected["the price sheet in use"] = source.path
+    return protected
 
 
 def render_all(document: str, *, html: bool, markdown: bool) -> dict[str, Any]:
@@ -216,17 +234,41 @@ def render_all(document: str, *, html: bool, markdown: bool) -> dict[str, Any]:
 
 
 def write_outputs(
-    env: Env, rendered: dict[str, Any], *, html: Path | None, markdown: Path | None, json_file: Path | None
-) -> None:
+    env: Env, rendered: dict[str, Any], targets: dict[str, Path | None]
+) -> list[tuple[tuple[str, Path], KetacostError]]:
+    """Write each file asked for (flag -> path), atomically; the ones that could not be written, with why."""
     from ketacost.output import write_atomic
 
-    for path, key in ((html, "html"), (markdown, "markdown"), (json_file, "json")):
-        if path is not None:
-            write_atomic(path, rendered[key])
-            env.error(f"Wrote {path}")
+    keys = {"--html": "html", "--markdown": "markdown", "--json": "json"}
+    failed: list[tuple[tuple[str, Path], KetacostError]] = []
+    for flag, path in targets.items():
+        if path is None:
+            continue
+        try:
+            write_atomic(path, rendered[keys[flag]])
+        except KetacostError as error:
+            failed.append(((flag, path), error))
+            continue
+        env.error(f"Wrote {path}")
+    return failed
 
 
 def show_preview(env: Env, built: "GoodFaithEstimate") -> None:
+    """The preview on stdout, whatever its encoding takes; a reader that went away (``| head``) is no failure:
+    by now the quote is saved and its files are written."""
+    from rich.console import Console
+
+    from ketacost.output import silence, tolerant
     from ketacost.render.gfe_table import render_gfe_table
 
-    render_gfe_table(built, env.console())
+    class PreviewConsole(Console):
+        def on_broken_pipe(self) -> None:  # Rich's own exits with status 1, as if the command had failed
+            self.quiet = True
+            raise BrokenPipeError
+
+    stream = tolerant(env.stdout)
+    try:
+        render_gfe_table(built, PreviewConsole(file=stream, highlight=False, emoji=False, soft_wrap=False))
+        stream.flush()
+    except BrokenPipeError:
+        silence(stream)

@@ -12,7 +12,9 @@ from ketacost.cli.options import FormatOption, OutputFormat, StoreOption
 from ketacost.errors import BadInput
 
 if TYPE_CHECKING:
-    from ketacost.store import Quote
+    from collections.abc import Iterable, Iterator
+
+    from ketacost.store import Damaged, Listed, Quote
 
 quotes_app = typer.Typer(
     name="quotes",
@@ -52,25 +54,47 @@ def list_command(
         str | None, typer.Option("--since", metavar="YYYY-MM-DD", help="Only quotes issued on or after this date.")
     ] = None,
     output: FormatOption = OutputFormat.table,
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", help="Also check every saved document against its SHA-256 (reads every document)."),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """List the quotes in the register, oldest first."""
+    """List the quotes in the register, oldest first.
+
+    A quote that cannot be listed (a row changed outside ketacost) is reported on stderr, one line each, and the
+    others are still listed; the exit code is then 2.
+    """
+    from ketacost import output as files
     from ketacost import store as register_store
     from ketacost.render import quotes_out
 
     env = env_of(ctx)
     day = values.iso_date("--since", since)
     path = register_store.discover(store)
+    damaged: list[str] = []
+
+    def healthy(rows: "Iterable[Listed | Damaged]") -> "Iterator[Listed]":
+        for row in rows:
+            if isinstance(row, register_store.Damaged):
+                damaged.append(row.problem)
+            else:
+                yield row
+
+    out = files.tolerant(env.stdout)
     with register_store.open_register(path, create=False) as opened:
-        found = opened.find(patient=patient, since=day) if opened is not None else []
-    if output is OutputFormat.table:
-        quotes_out.render_list_table(found, env.console(), str(path))
-    elif output is OutputFormat.json:
-        env.stdout.write(quotes_out.render_list_json(found))
-    elif output is OutputFormat.csv:
-        env.stdout.write(quotes_out.render_list_csv(found))
-    else:
-        env.stdout.write(quotes_out.render_list_markdown(found))
+        found = healthy(opened.listing(patient=patient, since=day, verify=verify) if opened is not None else ())
+        if output is OutputFormat.table:
+            quotes_out.render_list_table(found, env.console(), str(path))
+        elif output is OutputFormat.json:
+            quotes_out.write_list_json(found, out)
+        elif output is OutputFormat.csv:
+            quotes_out.write_list_csv(found, out)
+        else:
+            quotes_out.write_list_markdown(found, out)
+    if damaged:
+        out.flush()
+        raise BadInput(*damaged)
 
 
 @quotes_app.command("show")
@@ -87,16 +111,22 @@ def show_command(
 ) -> None:
     """Show a saved quote exactly as it was issued, whatever the price sheet says today."""
     from ketacost import output as files
-    from ketacost.cli.quote import render_all, show_preview, write_outputs
+    from ketacost import store as register_store
+    from ketacost.cli.quote import protected_files, render_all, show_preview, write_outputs
+    from ketacost.sheet.load import discover
 
     env = env_of(ctx)
-    problems = files.check_targets({"--html": html, "--markdown": markdown, "--json": json_file})
+    targets = {"--html": html, "--markdown": markdown, "--json": json_file}
+    protected = protected_files(register_store.discover(store), discover(env.pricing))
+    problems = files.check_targets(targets, protected)
     if problems:
         raise BadInput(*problems)
     found, _ = _load(store, quote_id)
     rendered = render_all(found.document, html=html is not None, markdown=markdown is not None)
+    failed = write_outputs(env, rendered, targets)  # files before the preview, as `quote` does
     show_preview(env, rendered["gfe"])
-    write_outputs(env, rendered, html=html, markdown=markdown, json_file=json_file)
+    if failed:
+        raise files.combined([error for _, error in failed])
 
 
 @quotes_app.command("check")

@@ -6,9 +6,9 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from rich import box
 from rich.console import Console
@@ -21,7 +21,7 @@ from ketacost.money import fmt, fmt_grouped
 from ketacost.render.csv_out import safe_cell
 from ketacost.render.markdown_out import md_cell
 from ketacost.render.safe import terminal_text
-from ketacost.store import Quote
+from ketacost.store import Listed
 
 LIST_COLUMNS = ("Quote ID", "Issued", "Patient", "Date of birth", "Service", "Expected charges")
 CHECK_COLUMNS = ("Provider or facility", "NPI", "Estimate (high)", "Billed", "Over by", "Dispute")
@@ -31,7 +31,7 @@ def _span(low: str, high: str) -> str:
     return fmt_grouped(Decimal(low)) if low == high else f"{fmt_grouped(Decimal(low))} - {fmt_grouped(Decimal(high))}"
 
 
-def _list_row(quote: Quote) -> tuple[str, ...]:
+def _list_row(quote: Listed) -> tuple[str, ...]:
     return (
         quote.id,
         quote.issued_on,
@@ -42,24 +42,28 @@ def _list_row(quote: Quote) -> tuple[str, ...]:
     )
 
 
-def list_document(quotes: Sequence[Quote]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": q.id,
-            "issued_on": q.issued_on,
-            "issued_at": q.issued_at,
-            "patient": {"name": q.patient_name, "dob": q.patient_dob},
-            "service": q.service,
-            "total": {"low": fmt(Decimal(q.total_low)), "high": fmt(Decimal(q.total_high))},
-            "pricing": {"source": q.sheet_source, "effective": q.sheet_effective, "sha256": q.sheet_sha256},
-        }
-        for q in quotes
-    ]
+def list_item(q: Listed) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "issued_on": q.issued_on,
+        "issued_at": q.issued_at,
+        "patient": {"name": q.patient_name, "dob": q.patient_dob},
+        "service": q.service,
+        "total": {"low": fmt(Decimal(q.total_low)), "high": fmt(Decimal(q.total_high))},
+        "pricing": {"source": q.sheet_source, "effective": q.sheet_effective, "sha256": q.sheet_sha256},
+    }
 
 
-def render_list_table(quotes: Sequence[Quote], console: Console, where: str) -> None:
-    """ID (it carries the issue date), patient with date of birth, service, expected charges: fits 80 columns."""
-    if not quotes:
+def list_document(quotes: Iterable[Listed]) -> list[dict[str, Any]]:
+    return [list_item(q) for q in quotes]
+
+
+def render_list_table(quotes: Iterable[Listed], console: Console, where: str) -> None:
+    """ID (it carries the issue date), patient with date of birth, service, expected charges: fits 80 columns.
+
+    A table is laid out whole, so its rows are held (only the listed columns); the other formats stream."""
+    rows = list(quotes)
+    if not rows:
         console.print(Text(terminal_text(f"No quotes found in {where}.")), soft_wrap=True)
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
@@ -67,25 +71,72 @@ def render_list_table(quotes: Sequence[Quote], console: Console, where: str) -> 
     table.add_column("Patient", min_width=14, ratio=2, overflow="fold")
     table.add_column("Service", min_width=14, ratio=3)
     table.add_column("Expected charges", justify="right", no_wrap=True)
-    for quote in quotes:  # names and services were typed or came from a sheet: no escape sequences on a terminal
+    for quote in rows:  # names and services were typed or came from a sheet: no escape sequences on a terminal
         patient = Text(terminal_text(quote.patient_name))
         patient.append(f"\nborn {quote.patient_dob}", style="dim")
         service = Text(terminal_text(quote.service))
         table.add_row(Text(quote.id), patient, service, Text(_span(quote.total_low, quote.total_high)))
     console.print(table)
     console.print(
-        Text(terminal_text(f"{len(quotes)} quote{'s' if len(quotes) != 1 else ''} in {where}."), style="dim"),
+        Text(terminal_text(f"{len(rows)} quote{'s' if len(rows) != 1 else ''} in {where}."), style="dim"),
         soft_wrap=True,
     )
 
 
-def render_list_json(quotes: Sequence[Quote]) -> str:
-    return json.dumps(list_document(quotes), indent=2, ensure_ascii=False) + "\n"
+_ITEM = """  {{
+    "id": {},
+    "issued_on": {},
+    "issued_at": {},
+    "patient": {{
+      "name": {},
+      "dob": {}
+    }},
+    "service": {},
+    "total": {{
+      "low": {},
+      "high": {}
+    }},
+    "pricing": {{
+      "source": {},
+      "effective": {},
+      "sha256": {}
+    }}
+  }}"""
 
 
-def render_list_csv(quotes: Sequence[Quote]) -> str:
+def write_list_json(quotes: Iterable[Listed], out: TextIO) -> None:
+    """The JSON array of :func:`list_item` documents, one quote at a time, laid out as ``json.dumps(...,
+    indent=2)`` lays out the whole list (the pure-Python encoder that an indent takes is too slow per row)."""
+    from json.encoder import encode_basestring as text  # a JSON string, as json.dumps(ensure_ascii=False) writes it
+
+    first = True
+    for q in quotes:
+        item = _ITEM.format(
+            text(q.id),
+            text(q.issued_on),
+            text(q.issued_at),
+            text(q.patient_name),
+            text(q.patient_dob),
+            text(q.service),
+            text(fmt(Decimal(q.total_low))),
+            text(fmt(Decimal(q.total_high))),
+            text(q.sheet_source),
+            text(q.sheet_effective),
+            text(q.sheet_sha256),
+        )
+        out.write(("[\n" if first else ",\n") + item)
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
+def render_list_json(quotes: Iterable[Listed]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    write_list_json(quotes, buffer)
+    return buffer.getvalue()
+
+
+def write_list_csv(quotes: Iterable[Listed], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         ["id", "issued_on", "issued_at", "patient_name", "patient_dob", "service", "total_low", "total_high"]
     )
@@ -102,13 +153,24 @@ def render_list_csv(quotes: Sequence[Quote]) -> str:
                 fmt(Decimal(q.total_high)),
             ]
         )
+
+
+def render_list_csv(quotes: Iterable[Listed]) -> str:
+    buffer = io.StringIO()
+    write_list_csv(quotes, buffer)
     return buffer.getvalue()
 
 
-def render_list_markdown(quotes: Sequence[Quote]) -> str:
-    lines = ["| " + " | ".join(LIST_COLUMNS) + " |", "|" + "|".join([":---"] * 5 + ["---:"]) + "|"]
-    lines += ["| " + " | ".join(md_cell(cell) for cell in _list_row(q)) + " |" for q in quotes]
-    return "\n".join(lines) + "\n"
+def write_list_markdown(quotes: Iterable[Listed], out: TextIO) -> None:
+    out.write("| " + " | ".join(LIST_COLUMNS) + " |\n" + "|" + "|".join([":---"] * 5 + ["---:"]) + "|\n")
+    for q in quotes:
+        out.write("| " + " | ".join(md_cell(cell) for cell in _list_row(q)) + " |\n")
+
+
+def render_list_markdown(quotes: Iterable[Listed]) -> str:
+    buffer = io.StringIO()
+    write_list_markdown(quotes, buffer)
+    return buffer.getvalue()
 
 
 # --- dispute check ------------------------------------------------------------------------------------------------
