@@ -10,7 +10,6 @@ needs no change here; any other tag, shape or type is an error (the cache treats
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -60,6 +59,8 @@ def encode(key: str, value: object) -> bytes:
             return [kind.__name__, *(plain(getattr(item, name)) for name in kind._fields)]
         raise ValueError(f"cannot cache a {kind.__name__}")  # e.g. a float: money is never one
 
+    import json
+
     document = {"format": FORMAT, "key": key, "value": plain(value)}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
@@ -67,8 +68,8 @@ def encode(key: str, value: object) -> bytes:
 def decode(data: bytes, key: str) -> object:
     """The value of an entry written by :func:`encode` for ``key``; :class:`Undecodable` for anything else."""
     try:
-        document = json.loads(data.decode("utf-8"), parse_constant=_refuse, parse_float=_refuse)
-    except (ValueError, RecursionError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        document = _loads(data.decode("utf-8"))
+    except (ValueError, RecursionError, StopIteration) as error:  # UnicodeDecodeError, JSONDecodeError: ValueErrors
         raise Undecodable(str(error)) from None
     if type(document) is not dict or document.get("format") != FORMAT or document.get("key") != key:
         raise Undecodable("another format or another sheet's entry")
@@ -107,3 +108,29 @@ def decode(data: bytes, key: str) -> object:
 def _refuse(text: str) -> object:
     """Floats, NaN and Infinity: never written, so never read."""
     raise Undecodable(f"an unexpected number {text[:40]!r}")
+
+
+class _Strict:
+    """The settings of JSON's C scanner: plain objects and ints; floats, NaN and Infinity refused."""
+
+    strict = True
+    object_hook = object_pairs_hook = None
+    parse_int = int
+    parse_float = parse_constant = staticmethod(_refuse)
+
+
+def _loads(text: str) -> Any:
+    """``json.loads``, straight from its C scanner when there is one: importing the ``json`` package (its
+    encoder, and the regular expressions it compiles) would cost a cache hit more start-up time than the rest of
+    the read. The scanner builds only dicts, lists, str, int, bool and None."""
+    try:
+        from _json import make_scanner
+    except ImportError:  # a Python without the C accelerator
+        import json
+
+        return json.loads(text, parse_constant=_refuse, parse_float=_refuse)
+    # typeshed types the context as a scanner; it is any object with a decoder's settings.
+    value, end = make_scanner(_Strict)(text, 0)  # type: ignore[arg-type]  # StopIteration: no value at all
+    if end != len(text):
+        raise Undecodable("data after the entry")
+    return value

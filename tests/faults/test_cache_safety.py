@@ -163,7 +163,10 @@ def test_a_directory_of_another_user_is_not_used(
 
 @pytest.mark.parametrize(
     "damage",
-    ["symlink", "oversize", "truncated", "garbled", "group_writable", "empty", "directory", "old_pickle"],
+    [
+        *("symlink", "oversize", "truncated", "garbled", "trailing", "deep"),
+        *("group_writable", "empty", "directory", "old_pickle"),
+    ],
 )
 def test_a_damaged_or_untrusted_entry_is_a_miss_and_the_sheet_is_validated(
     sheet_text: str, tmp_path: Path, validations: list[int], damage: str
@@ -181,6 +184,10 @@ def test_a_damaged_or_untrusted_entry_is_a_miss_and_the_sheet_is_validated(
         entry.write_bytes(data[: len(data) // 2])
     elif damage == "garbled":
         entry.write_bytes(data.replace(b'"#decimal"', b'"#decimai"', 1))
+    elif damage == "trailing":
+        entry.write_bytes(data + b"[]")
+    elif damage == "deep":  # nesting past Python's recursion limit
+        entry.write_bytes(b"[" * 200_000)
     elif damage == "group_writable":
         entry.chmod(0o620)
     elif damage == "empty":
@@ -237,6 +244,18 @@ def test_the_codec_round_trips_a_price_list_and_refuses_what_it_cannot_rebuild(s
         cache_codec.decode(cache_codec.encode("k", prices), "another key")
     with pytest.raises(ValueError, match="float"):
         cache_codec.encode("k", prices._replace(default_treatment=1.5))
+
+
+def test_without_the_c_scanner_the_json_module_reads_entries_as_strictly(
+    sheet_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prices = parse_prices(sheet_text, "p.toml")
+    data = cache_codec.encode("k", prices)
+    monkeypatch.setitem(sys.modules, "_json", None)  # importing it now fails
+    assert cache_codec.decode(data, "k") == prices
+    for bad in (data + b"[]", data.replace(b'["#decimal","400.00"]', b"400.0", 1), b"[NaN]"):
+        with pytest.raises(cache_codec.Undecodable):
+            cache_codec.decode(bad, "k")
 
 
 def test_entries_are_private_files_and_leave_no_temporary_files(sheet_text: str) -> None:
