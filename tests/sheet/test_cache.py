@@ -16,7 +16,7 @@ from ketacost.sheet.model import Sheet
 def entries() -> list[Path]:
     folder = cache.directory()
     assert folder is not None
-    return sorted(folder.glob("*.pickle")) if folder.exists() else []
+    return sorted(folder.glob("*.json")) if folder.exists() else []
 
 
 def test_a_valid_sheet_is_cached_and_the_hit_skips_validation(sheet_text: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,9 +55,7 @@ def test_a_damaged_or_untrusted_entry_is_a_miss(sheet_text: str, damage: str) ->
     elif damage == "group_writable":
         os.chmod(entry, 0o620)
     else:
-        import pickle
-
-        entry.write_bytes(pickle.dumps({"not": "a sheet"}))
+        entry.write_text('{"not": "a sheet"}')
         os.chmod(entry, 0o600)
     assert parse_prices(sheet_text, "p.toml").effective.isoformat() == "2026-11-01"
 
