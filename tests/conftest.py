@@ -8,9 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
 from ketacost.cli.app import app
+
+# No timing in the tests (a loaded CI machine is slow, not wrong): no per-example deadline, and no health check
+# that fails a test because generating its inputs was slow. Each test's own settings still apply on top.
+settings.register_profile("ketacost", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ketacost")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHEET = ROOT / "pricing.toml"
