@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer.core import TyperGroup
 
 from ketacost import __version__
 from ketacost.cli import resume_collection
@@ -26,42 +26,8 @@ COMMANDS = {
 }
 
 
-def _missing_or(param: Any, value: Any, coerce: Callable[[], Any]) -> Any:
-    """A parameter the command line did not give, with no default, is None (or () when repeatable) as it is.
-
-    Typer coerces every parameter through a pydantic validator that it builds on first use, given or not; for a
-    command with twenty options that nobody gave, that building was a tenth of ketacost's start-up time. What
-    Typer returns for a missing value is exactly this, so only the building is saved.
-    """
-    if value is None and not param.required and param.callback is None:
-        return () if param.multiple or param.nargs == -1 else None
-    return coerce()
-
-
-class _Option(TyperOption):
-    def process_value(self, ctx: Any, value: Any) -> Any:
-        return _missing_or(self, value, lambda: super(_Option, self).process_value(ctx, value))
-
-
-class _Argument(TyperArgument):
-    def process_value(self, ctx: Any, value: Any) -> Any:
-        return _missing_or(self, value, lambda: super(_Argument, self).process_value(ctx, value))
-
-
-def _skip_missing(params: list[Any]) -> None:
-    for param in params:
-        if type(param) is TyperOption:
-            param.__class__ = _Option
-        elif type(param) is TyperArgument:
-            param.__class__ = _Argument
-
-
 class LazyCommands(TyperGroup):
     """The root group: subcommands come from COMMANDS, each module's ``register(app)`` run on first use."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _skip_missing(self.params)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
@@ -69,11 +35,11 @@ class LazyCommands(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
             return super().get_command(ctx, cmd_name)
-        holder = typer.Typer(rich_markup_mode=None)  # plain help, as the root's: the holder's setting wins
+        # Plain help, as the root's (the holder's setting wins); completion is the root's alone.
+        holder = typer.Typer(rich_markup_mode=None, add_completion=False)
         importlib.import_module(COMMANDS[cmd_name]).register(holder)
-        command = typer.main.get_group(holder).commands[cmd_name]
-        _skip_missing(command.params)
-        return command
+        command = typer.main.get_command(holder)  # the command itself, or a group holding it (a sub-Typer)
+        return command.commands[cmd_name] if isinstance(command, TyperGroup) else command
 
 
 app = typer.Typer(
