@@ -5,6 +5,8 @@ Money columns never wrap; option names do, so every figure survives an 80-column
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -12,6 +14,9 @@ from rich.text import Text
 
 from ketacost.estimate import Estimate
 from ketacost.render import display
+
+if TYPE_CHECKING:
+    from ketacost.render.out import Out
 
 
 def _table(title: str, columns: tuple[str, ...]) -> Table:
@@ -62,3 +67,8 @@ def render_table(estimate: Estimate, console: Console) -> None:
     for note in display.notes(estimate):
         console.print(Text(f"- {note}", style="dim"))
     console.print(Text(display.source_line(estimate), style="dim"))
+
+
+def print_table(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --format table`` on a terminal."""
+    render_table(estimate, out.console())
