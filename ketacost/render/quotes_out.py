@@ -13,9 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from ketacost.dispute import DisputeCheck, ProviderCheck
@@ -23,6 +21,7 @@ from ketacost.gfe import CMS_PHONE, CMS_WEBSITE, DISPUTE_FEE, DISPUTE_THRESHOLD,
 from ketacost.money import fmt, fmt_grouped
 from ketacost.render.csv_out import safe_cell
 from ketacost.render.markdown_out import md_cell, md_table
+from ketacost.render.rich_table import rich_table
 from ketacost.render.safe import terminal_text
 from ketacost.store import Listed
 
@@ -72,7 +71,7 @@ def render_list_table(quotes: Iterable[Listed], console: Console, where: str) ->
     if not rows:
         console.print(Text(terminal_text(f"No quotes found in {where}.")), soft_wrap=True)
         return
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
+    table = rich_table()
     table.add_column("Quote ID", no_wrap=True)
     table.add_column("Patient", min_width=14, ratio=2, overflow="fold")
     table.add_column("Service", min_width=14, ratio=3)
@@ -234,7 +233,7 @@ def explain(result: DisputeCheck, today: dt.date) -> list[str]:
 
 def render_check_table(result: DisputeCheck, heading: str, console: Console, today: dt.date) -> None:
     console.print(Text(terminal_text(heading), style="bold"))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
+    table = rich_table()
     for index, name in enumerate(CHECK_COLUMNS):
         table.add_column(name, justify="right" if 2 <= index <= 4 else "left", no_wrap=index > 0)
     for check in result.providers:

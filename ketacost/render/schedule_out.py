@@ -121,9 +121,9 @@ def render_markdown(plan: Repayment) -> str:
 
 
 def render_rich(plan: Repayment, console: Console) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
+
+    from ketacost.render.rich_table import rich_table
 
     head = _heading(plan)
     console.print(Text(head[0], style="bold"))
@@ -133,7 +133,7 @@ def render_rich(plan: Repayment, console: Console) -> None:
         console.print("Nothing is paid monthly: everything is paid up front.")
         return
     columns, body = _body(plan)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0))
+    table = rich_table(pad_edge=True)
     for name in columns:
         table.add_column(name, justify="right", no_wrap=True)
     for index, row in enumerate(body):
