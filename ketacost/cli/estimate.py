@@ -9,27 +9,8 @@ import typer
 
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
-from ketacost.cli.options import (
-    AddOnOption,
-    BoostersOption,
-    BudgetOption,
-    CoinsuranceOption,
-    CopayOption,
-    DeductibleOption,
-    DownPaymentOption,
-    FormatOption,
-    FsaBalanceOption,
-    HsaBalanceOption,
-    InputOption,
-    OopMaxOption,
-    OutputFormat,
-    PaymentOptionOption,
-    PriceOption,
-    SessionsOption,
-    TaxRateOption,
-    TreatmentOption,
-)
-from ketacost.cli.scenario import build_scenario, naming_flags
+from ketacost.cli.options import FormatOption, InputOption, OutputFormat
+from ketacost.cli.scenario import ScenarioFlags, naming_flags, scenario_flags
 from ketacost.scenario import Scenario
 
 
@@ -40,23 +21,10 @@ def register(app: typer.Typer) -> None:
 
 
 @reports_errors
+@scenario_flags()
 def estimate_command(
     ctx: typer.Context,
-    treatment: TreatmentOption = None,
-    sessions: SessionsOption = None,
-    boosters: BoostersOption = None,
-    price: PriceOption = None,
-    add_on: AddOnOption = None,
-    tax_rate: TaxRateOption = None,
-    hsa_balance: HsaBalanceOption = None,
-    fsa_balance: FsaBalanceOption = None,
-    down_payment: DownPaymentOption = None,
-    budget: BudgetOption = None,
-    deductible_left: DeductibleOption = None,
-    coinsurance: CoinsuranceOption = None,
-    copay: CopayOption = None,
-    oop_max_left: OopMaxOption = None,
-    option: PaymentOptionOption = None,
+    scenario: ScenarioFlags,
     timeline: Annotated[
         bool, typer.Option("--timeline", help="Also draw the cumulative cost of care, month by month.")
     ] = False,
@@ -74,32 +42,16 @@ def estimate_command(
     from ketacost.sheet.load import discover, load_prices
 
     env = env_of(ctx, pricing)
-    scenario = build_scenario(
-        treatment=treatment,
-        sessions=sessions,
-        boosters=boosters,
-        price=price,
-        add_on=add_on,
-        tax_rate=tax_rate,
-        hsa_balance=hsa_balance,
-        fsa_balance=fsa_balance,
-        down_payment=down_payment,
-        budget=budget,
-        deductible_left=deductible_left,
-        coinsurance=coinsurance,
-        copay=copay,
-        oop_max_left=oop_max_left,
-        option=option,
-    )
+    flags = scenario.parse()
     if input_path is not None:
         given = ctx.get_parameter_source("output")
         chosen = output if given is not None and given.name != "DEFAULT" else None
-        batch(env, input_path, chosen, scenario)
+        batch(env, input_path, chosen, flags)
         return
     source = discover(env.pricing)
     sheet = load_prices(source)
     with naming_flags():
-        result = estimate(sheet, scenario, source=source.label)
+        result = estimate(sheet, flags, source=source.label)
     write(env, output, result, timeline=timeline)
 
 
