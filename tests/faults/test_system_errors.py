@@ -1,0 +1,232 @@
+"""Exit 1 only for bugs: what the system refuses is exit 4, oversized or absurd input is exit 2, one line each;
+a bad batch record never stops the batch; a hand edit racing ``pricing set`` is caught up to the rename."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ketacost.cli.context import Env
+from ketacost.errors import ExitCode
+from tests.conftest import Run
+
+KETACOST = str(Path(sys.executable).with_name("ketacost"))
+LONG_INDEX = "1" * 5000  # 5,000 digits: more than int() converts
+
+
+def one_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert "internal error" not in lines[0] and "Traceback" not in stderr
+    return lines[0]
+
+
+def installed(
+    *args: str, cwd: Path, stdout: object = subprocess.PIPE, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [KETACOST, *args], cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120, **kwargs
+    )  # type: ignore[call-overload, no-any-return]
+
+
+# --- the mapping itself ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["ENOSPC", "EDQUOT", "EACCES", "EPERM", "EROFS", "EIO", "EXDEV", "EMLINK"])
+def test_refusals_of_the_system_name_the_file_and_the_reason(code: str) -> None:
+    from ketacost.cli.app import refusal
+
+    number = getattr(errno, code)
+    line = refusal(OSError(number, os.strerror(number), "/data/pricing.toml"), Env())
+    assert line == f"ketacost: /data/pricing.toml: {os.strerror(number)}"
+
+
+def test_an_errno_that_means_a_bug_is_not_a_refusal() -> None:
+    from ketacost.cli.app import refusal
+
+    assert refusal(OSError(errno.EBADF, "Bad file descriptor"), Env()) is None
+
+
+# --- exit 4: the system refused -------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("estimate",),
+        ("estimate", "--input", "big.csv"),
+        ("pricing", "show", "--format", "json"),
+        ("pricing", "diff", "pricing.toml", "pricing.toml"),
+    ],
+    ids=["estimate", "batch", "show", "diff"],
+)
+def test_output_to_a_full_disk_is_exit_4_with_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    (tmp_path / "big.csv").write_text("treatment,sessions\n" + "iv,6\n" * 2000)
+    (tmp_path / "pricing.toml").write_bytes(Path(__file__).resolve().parents[2].joinpath("pricing.toml").read_bytes())
+    with open("/dev/full", "w") as full:
+        result = installed(*args, cwd=tmp_path, stdout=full)
+    assert result.returncode == ExitCode.SYSTEM, result.stderr
+    assert one_line(result.stderr) == "ketacost: standard output: No space left on device"
+
+
+def test_a_closed_pipe_still_ends_quietly(tmp_path: Path) -> None:
+    (tmp_path / "big.csv").write_text("treatment\n" + "iv\n" * 3000)
+    reader = subprocess.Popen(
+        [KETACOST, "estimate", "--input", "big.csv"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.readline()
+    reader.stdout.close()
+    assert reader.wait(timeout=120) == 0
+    assert reader.stderr.read() == b""
+
+
+@pytest.mark.parametrize("command", ["set", "init"])
+def test_a_full_disk_while_writing_the_sheet_is_exit_4_and_keeps_it(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sheet_text: str, command: str
+) -> None:
+    sheet = tmp_path / "pricing.toml"
+    sheet.write_text(sheet_text)
+
+    def full(fd: int) -> None:  # the first fsync is the new text's: the disk is full before anything is replaced
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    if command == "set":
+        result = run("pricing", "set", "options.medical_loan.apr=9.5")
+    else:
+        result = run("pricing", "init", "--force")
+    assert result.exit_code == ExitCode.SYSTEM, result.stderr
+    assert one_line(result.stderr) == "pricing.toml: not written: No space left on device; the file is unchanged"
+    assert sheet.read_text() == sheet_text
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_permission_denied_on_a_read_only_directory_is_exit_4(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sheet_text: str
+) -> None:
+    """As root nothing is refused: raise what mkstemp raises for a normal user in a read-only directory."""
+    (tmp_path / "pricing.toml").write_text(sheet_text)
+
+    def denied(*_: object, **__: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(tmp_path / ".pricing.toml.x.tmp"))
+
+    monkeypatch.setattr("tempfile.mkstemp", denied)
+    result = run("pricing", "set", "options.medical_loan.apr=9.5")
+    assert result.exit_code == ExitCode.SYSTEM
+    assert one_line(result.stderr) == "pricing.toml: not written: Permission denied; the file is unchanged"
+    assert (tmp_path / "pricing.toml").read_text() == sheet_text
+
+
+@pytest.mark.parametrize("kind", ["directory", "symlink loop"])
+def test_a_lock_file_that_cannot_be_a_lock_is_exit_4(run: Run, tmp_path: Path, sheet_text: str, kind: str) -> None:
+    (tmp_path / "pricing.toml").write_text(sheet_text)
+    lock = tmp_path / "pricing.toml.lock"
+    if kind == "directory":
+        lock.mkdir()
+    else:
+        lock.symlink_to("other.lock")
+        (tmp_path / "other.lock").symlink_to("pricing.toml.lock")
+    result = run("pricing", "set", "options.medical_loan.apr=9.5", "--lock-timeout", "1")
+    assert result.exit_code == ExitCode.SYSTEM
+    reason = os.strerror(errno.EISDIR if kind == "directory" else errno.ELOOP)
+    assert one_line(result.stderr) == f"pricing.toml: cannot take the lock pricing.toml.lock: {reason}; nothing written"
+    assert (tmp_path / "pricing.toml").read_text() == sheet_text
+
+
+@pytest.mark.parametrize("args", [("pricing", "init"), ("estimate",)], ids=["init", "estimate"])
+def test_a_removed_working_directory_is_exit_4_with_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = (
+        f"import os, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); "
+        f"os.execv({KETACOST!r}, [{KETACOST!r}, *sys.argv[1:]])"
+    )
+    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == ExitCode.SYSTEM, result.stderr
+    assert one_line(result.stderr) == (
+        "ketacost: the working directory: No such file or directory (it was removed: cd to a directory that exists)"
+    )
+
+
+# --- exit 2: input no parser should choke on ------------------------------------------------------------------
+
+
+def test_toml_nested_500_deep_is_bad_input_with_its_place(run: Run, tmp_path: Path, sheet_text: str) -> None:
+    (tmp_path / "deep.toml").write_text(sheet_text + "\nx = " + "[" * 500 + "]" * 500 + "\n")
+    line = sheet_text.count("\n") + 2
+    for args in (("--pricing", "deep.toml", "estimate"), ("pricing", "validate", "deep.toml")):
+        result = run(*args)
+        assert result.exit_code == ExitCode.BAD_INPUT
+        assert one_line(result.stderr) == f"deep.toml:{line}:104: invalid TOML: arrays or tables nested too deeply"
+
+
+def test_a_value_nested_past_tomlkits_limit_is_bad_input_for_an_edit(run: Run, tmp_path: Path, sheet_text: str) -> None:
+    (tmp_path / "pricing.toml").write_text("x = " + "[" * 150 + "]" * 150 + "\n" + sheet_text)
+    result = run("pricing", "set", "options.medical_loan.apr=9.5")
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert one_line(result.stderr).startswith("pricing.toml:1:104: invalid TOML: ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("pricing", "get", f"treatments.iv.line_items.{LONG_INDEX}"),
+        ("pricing", "get", f"treatments.iv.line_items.{LONG_INDEX}.price", "--format", "json"),
+        ("pricing", "set", f"treatments.iv.line_items.{LONG_INDEX}.price=5"),
+        ("pricing", "get", "treatments.iv.line_items.\u00b2"),  # a digit to str.isdigit, not to int()
+    ],
+    ids=["get", "get-json", "set", "superscript"],
+)
+def test_an_array_index_of_5000_digits_is_bad_input(
+    run: Run, tmp_path: Path, sheet_text: str, args: tuple[str, ...]
+) -> None:
+    (tmp_path / "pricing.toml").write_text(sheet_text)
+    result = run(*args)
+    assert result.exit_code == ExitCode.BAD_INPUT, result.stderr
+    assert "is an array of" in one_line(result.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("schedule", "-o", "medical_loan", "--start", "9999-12-31"),
+        ("quote", "--patient", "Ana Diaz", "--dob", "1980-01-01", "--scheduled", "9999-12-31", "--no-save"),
+    ],
+    ids=["schedule", "quote"],
+)
+def test_a_date_at_the_end_of_the_calendar_is_bad_input(run: Run, args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.exit_code == ExitCode.BAD_INPUT
+    flag = "--start" if args[0] == "schedule" else "--scheduled"
+    assert one_line(result.stderr) == f"{flag}: 9999-12-31 is too far in the future (at most 9899-12-31)"
+
+
+@pytest.mark.parametrize("option", ["medical_loan", "care_card", "card_60", "clinic_plan", "insurance"])
+def test_the_latest_date_allowed_still_schedules_every_option(run: Run, option: str) -> None:
+    for extra in ((), ("--minimum-only",)):
+        result = run("schedule", "-o", option, "--start", "9899-12-31", "--format", "json", *extra)
+        assert result.exit_code in (0, 2), result.stderr  # 2: --minimum-only on an option without a promotion
+        assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["/dev/zero", "fifo.toml", "huge.toml"])
+def test_a_sheet_that_is_not_a_regular_file_or_too_big_is_refused_before_reading(tmp_path: Path, name: str) -> None:
+    if name == "fifo.toml":
+        os.mkfifo(tmp_path / name)  # nobody writes to it: reading would wait for ever
+    elif name == "huge.toml":
+        with open(tmp_path / name, "wb") as huge:
+            huge.truncate(5 * 1024 * 1024)
+    result = installed("--pricing", name, "estimate", cwd=tmp_path)
+    assert result.returncode == ExitCode.BAD_INPUT
+    if name == "huge.toml":
+        assert one_line(result.stderr) == "huge.toml: larger than 4 MiB: not a price sheet"
+    else:
+        kind = "a FIFO" if name == "fifo.toml" else "a device"
+        assert one_line(result.stderr) == f"{name}: not a regular file ({kind}); name a price sheet file"
