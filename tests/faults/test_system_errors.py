@@ -3,7 +3,9 @@ a bad batch record never stops the batch; a hand edit racing ``pricing set`` is 
 
 from __future__ import annotations
 
+import csv
 import errno
+import json
 import os
 import subprocess
 import sys
@@ -230,3 +232,105 @@ def test_a_sheet_that_is_not_a_regular_file_or_too_big_is_refused_before_reading
     else:
         kind = "a FIFO" if name == "fifo.toml" else "a device"
         assert one_line(result.stderr) == f"{name}: not a regular file ({kind}); name a price sheet file"
+
+
+# --- a bad batch record never stops the batch ------------------------------------------------------------------
+
+GOOD_CSV = "iv,6,\n"
+GOOD_JSON = '{"treatment": "iv", "sessions": 6}\n'
+
+
+def batch_output(run: Run, tmp_path: Path, name: str, text: str) -> tuple[int, list[str], str]:
+    (tmp_path / name).write_text(text)
+    result = run("estimate", "--input", name)
+    return result.exit_code, result.stdout.splitlines(), result.stderr
+
+
+def rows_by_line(lines: list[str], jsonl: bool) -> dict[int, list[str]]:
+    """Output lines grouped by the input line they answer."""
+    grouped: dict[int, list[str]] = {}
+    for text in lines[0 if jsonl else 1 :]:
+        line = json.loads(text)["line"] if jsonl else int(text.split(",", 1)[0])
+        grouped.setdefault(line, []).append(text)
+    return grouped
+
+
+def error_of(text: str, jsonl: bool) -> str:
+    if jsonl:
+        return str(json.loads(text).get("error", ""))
+    return next(csv.reader([text]))[-1]
+
+
+BAD_CSV = {
+    "cell-over-csv-field-limit": "iv,6," + "x" * 200_000 + "\n",
+    "quoted-cell-over-many-lines": 'iv,6,"' + ("y" * 1000 + "\n") * 200 + '"\n',
+    "10-mb-options-cell": 'iv,6,"' + "a," * 5_000_000 + '"\n',
+    "10-mb-of-unquoted-cells": "iv,6," + "a," * 5_000_000 + "\n",
+    "too-many-ids": "iv,6," + " ".join(f"o{i}" for i in range(5000)) + "\n",
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_CSV), ids=list(BAD_CSV))
+def test_a_bad_csv_record_is_one_short_error_record_and_the_batch_goes_on(run: Run, tmp_path: Path, bad: str) -> None:
+    text = "treatment,sessions,options\n" + GOOD_CSV + BAD_CSV[bad] + GOOD_CSV
+    code, lines, stderr = batch_output(run, tmp_path, "in.csv", text)
+    assert code == ExitCode.BAD_INPUT
+    assert stderr == "in.csv: 1 of 3 scenarios failed (see their error records)\n"
+    grouped = rows_by_line(lines, jsonl=False)
+    last = text.count("\n")
+    assert sorted(grouped) == [2, 3, last]
+    assert all(error_of(row, jsonl=False) == "" for row in grouped[2] + grouped[last])
+    assert len(grouped[3]) == 1 and error_of(grouped[3][0], jsonl=False)
+    assert len(grouped[3][0]) < 400
+
+
+BAD_JSON = {
+    "number-of-5000-digits": '{"sessions": ' + "1" * 5000 + "}\n",
+    "100000-nested-arrays": "[" * 100_000 + "]" * 100_000 + "\n",
+    "30000-nested-arrays": '{"options": ' + "[" * 30_000 + "]" * 30_000 + "}\n",
+    "10-mb-options": '{"options": "' + "a," * 5_000_000 + '"}\n',
+    "huge-sessions-text": '{"sessions": "' + "9" * 60_000 + '"}\n',
+}
+JSON_ERRORS = {
+    "number-of-5000-digits": "invalid JSON: a number with too many digits",
+    "100000-nested-arrays": "record longer than 65,536 characters",
+    "30000-nested-arrays": "invalid JSON: nested too deeply",
+    "10-mb-options": "record longer than 65,536 characters",
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_JSON), ids=list(BAD_JSON))
+def test_a_bad_json_record_is_one_short_error_record_and_the_batch_goes_on(run: Run, tmp_path: Path, bad: str) -> None:
+    code, lines, stderr = batch_output(run, tmp_path, "in.jsonl", GOOD_JSON + BAD_JSON[bad] + GOOD_JSON)
+    assert code == ExitCode.BAD_INPUT
+    assert stderr == "in.jsonl: 1 of 3 scenarios failed (see their error records)\n"
+    grouped = rows_by_line(lines, jsonl=True)
+    assert sorted(grouped) == [1, 2, 3]
+    assert all(error_of(row, jsonl=True) == "" for row in grouped[1] + grouped[3])
+    assert len(grouped[2]) == 1
+    message = error_of(grouped[2][0], jsonl=True)
+    assert message == JSON_ERRORS.get(bad, message) and 0 < len(message) <= 300
+    assert len(grouped[2][0]) < 400
+
+
+def peak_rss_mib(args: list[str], cwd: Path) -> float:
+    """The child's peak resident memory (ru_maxrss, KiB on Linux), running the installed program."""
+    script = (
+        "import resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run([sys.executable, "-c", script, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return int(done.stdout) / 1024
+
+
+def test_a_10_mb_cell_keeps_memory_flat(tmp_path: Path) -> None:
+    """Prints the peak memory of a batch with a 10 MB options cell of distinct ids next to one without (no
+    bound asserted but 'of the same order': the cell is never held whole)."""
+    ids = " ".join(f"option{i}" for i in range(1_100_000))  # about 10 MB
+    (tmp_path / "small.jsonl").write_text(GOOD_JSON * 3)
+    (tmp_path / "big.jsonl").write_text(GOOD_JSON + json.dumps({"options": ids}) + "\n" + GOOD_JSON)
+    small = peak_rss_mib([KETACOST, "estimate", "--input", "small.jsonl"], tmp_path)
+    big = peak_rss_mib([KETACOST, "estimate", "--input", "big.jsonl"], tmp_path)
+    print(f"\npeak RSS: 3 good records {small:.1f} MiB; with a 10 MB options cell {big:.1f} MiB")
+    assert big < small + 20
