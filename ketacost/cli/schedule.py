@@ -74,7 +74,10 @@ def schedule_command(
 def _date(flag: str, text: str | None) -> dt.date | None:
     if text is None:
         return None
+    from ketacost.values import within_calendar
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise BadInput(f"{flag}: {text!r} is not a date (expected YYYY-MM-DD, e.g. 2026-12-01)") from None
+    return within_calendar(flag, day)
