@@ -24,7 +24,6 @@ if TYPE_CHECKING:
         estimate,
         load_sheet,
         quote,
-        scenario,
         schedule,
     )
     from ketacost.errors import BadInput, Conflict, KetacostError, SystemRefused
@@ -42,7 +41,6 @@ __all__ = [
     "estimate",
     "load_sheet",
     "quote",
-    "scenario",
     "schedule",
 ]
 _ERRORS = ("BadInput", "Conflict", "KetacostError", "SystemRefused")

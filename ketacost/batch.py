@@ -12,13 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Protocol, TextIO
 
-from ketacost import bounds, values
+import ketacost.scenario as scenarios
 from ketacost.errors import BadInput
 from ketacost.estimate import Estimate, OptionEstimate, estimate
 from ketacost.money import fmt
@@ -29,9 +28,7 @@ from ketacost.scenario import Scenario
 
 InputKind = Literal["csv", "jsonl"]
 
-_MONEY = ("price", "hsa_balance", "fsa_balance", "down_payment", "budget", "deductible_left", "copay", "oop_max_left")
-_PERCENT = ("tax_rate", "coinsurance")
-FIELDS = ("treatment", "sessions", "boosters", *_MONEY, *_PERCENT, "add_ons", "options")
+FIELDS = tuple(each.field for each in scenarios.INPUTS)  # a column or key per scenario input, named as its field
 _ALIASES = {"add_on": "add_ons", "option": "options"}  # the flag's own name (--add-on, --option) works too
 
 COLUMNS = (
@@ -53,7 +50,6 @@ COLUMNS = (
     "error",
 )
 
-_IDS = re.compile(r"[\s,;]+")
 _NO_FLAGS = Scenario()
 
 
@@ -97,7 +93,6 @@ Record = tuple[int, Mapping[str, Any] | str]  # (line, fields) or (line, what is
 
 MAX_RECORD = 65_536  # characters in one record: a scenario needs a few hundred
 MAX_MESSAGE = 300  # characters in one error record's message
-MAX_IDS = 100  # ids in one add_ons or options cell: a sheet has a dozen
 TOO_LONG = f"record longer than {MAX_RECORD:,} characters"
 
 
@@ -265,46 +260,9 @@ def short(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "\u2026"
 
 
-def _text(field: str, value: Any) -> str:
-    """A field's value as the text a flag would carry; JSON numbers are fine, JSON booleans are not numbers."""
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise BadInput(f"{field}: expected text or a number, got {json.dumps(value, default=str)}")
-    return str(value)
-
-
-def _ids(field: str, value: Any) -> tuple[str, ...]:
-    """Ids as a list, or one text with ids separated by spaces, commas or semicolons."""
-    if isinstance(value, list):
-        ids = tuple(_text(field, item).strip() for item in value[: MAX_IDS + 1])
-    else:
-        ids = tuple(part for part in _IDS.split(_text(field, value), MAX_IDS + 1)[: MAX_IDS + 1] if part)
-    if len(ids) > MAX_IDS:
-        raise BadInput(f"{field}: more than {MAX_IDS} ids")
-    return ids
-
-
 def scenario(fields: Mapping[str, Any], base: Scenario) -> Scenario:
     """A record's scenario: its fields over ``base`` (the command-line flags), each checked as its flag is."""
-    changes: dict[str, Any] = {}
-    for field, value in fields.items():
-        if field == "treatment":
-            changes[field] = _text(field, value).strip()
-        elif field in ("sessions", "boosters"):
-            count = value if isinstance(value, int) and not isinstance(value, bool) else None
-            count = values.whole(field, _text(field, value)) if count is None else count
-            if field == "sessions":
-                changes[field] = values.sessions(field, count)
-            elif not 0 <= count <= bounds.MAX_SESSIONS:
-                raise BadInput(f"{field}: {count} must be between 0 and {bounds.MAX_SESSIONS}")
-            else:
-                changes[field] = count
-        elif field in _MONEY:
-            changes[field] = values.money(field, _text(field, value))
-        elif field in _PERCENT:
-            changes[field] = values.percent(field, _text(field, value))
-        else:  # add_ons, options
-            changes[field] = _ids(field, value)
-    return base._replace(**changes) if changes else base
+    return scenarios.parse(fields, base=base, name=lambda each: each.field)
 
 
 class Writer(Protocol):

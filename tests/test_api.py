@@ -50,10 +50,10 @@ def test_the_readme_example_gives_the_clis_json_byte_for_byte(run: Run, local_sh
 
 def test_lists_numbers_and_decimals_are_taken_as_a_script_would_give_them(run: Run) -> None:
     sheet = ketacost.load_sheet()
-    est = ketacost.estimate(sheet, sessions=4, price=Decimal("650.00"), options=["self_pay", "medical_loan"], tax_rate=24)
-    cli = run(
-        "estimate", "-n", "4", "--price", "650.00", "-o", "self_pay", "-o", "medical_loan", "--tax-rate", "24", "-f", "json"
-    )
+    options = ["self_pay", "medical_loan"]
+    est = ketacost.estimate(sheet, sessions=4, price=Decimal("650.00"), options=options, tax_rate=24)
+    flags = ["-n", "4", "--price", "650.00", "-o", "self_pay", "-o", "medical_loan", "--tax-rate", "24"]
+    cli = run("estimate", *flags, "-f", "json")
     assert est.to_json() == cli.stdout
     assert [option.id for option in est.data.options] == ["self_pay", "medical_loan"]
 

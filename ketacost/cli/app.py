@@ -1,5 +1,6 @@
 """The ``ketacost`` application: global options, the command groups, and the one place errors become exit codes."""
 
+import contextlib
 import errno
 import functools
 import importlib
@@ -92,11 +93,19 @@ def main_options(
 
 
 def _never_fails_to_print(stream: object) -> None:
-    """A path typed with bytes that are not UTF-8 reaches Python as lone surrogates, which a strict UTF-8 stdout
-    (a UTF-8 locale) refuses: echoed in a message, it would crash the command after its work was done. Such
-    characters are written as backslash escapes instead, as Python already does on stderr."""
-    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
-        stream.reconfigure(errors="backslashreplace")
+    """Standard output writes what its encoding cannot take as backslash escapes instead of failing.
+
+    A path typed with bytes that are not UTF-8 reaches Python as lone surrogates, which a strict UTF-8 stdout
+    refuses; an ASCII-only stdout (``LC_ALL=C``) refuses every accented name and the table's middle dots.
+    Either would crash a command after its work was done (a quote saved, its files written). A UTF-8 stream
+    with ``surrogateescape`` already writes everything and is left alone.
+    """
+    if not isinstance(stream, io.TextIOWrapper):
+        return
+    encoding = (stream.encoding or "").lower().replace("_", "-")
+    if stream.errors == "strict" or (stream.errors == "surrogateescape" and encoding not in ("utf-8", "utf8")):
+        with contextlib.suppress(Exception):  # a stream that cannot be reconfigured keeps its own rules
+            stream.reconfigure(errors="backslashreplace")
 
 
 def env_of(ctx: typer.Context, pricing: str | None = None) -> Env:

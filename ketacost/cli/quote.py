@@ -171,15 +171,23 @@ def quote_command(
     # Files first, then the preview: once the quote is saved, what a script most needs is every file written,
     # and a preview that cannot be printed (a closed pipe, an ASCII terminal) must not cost one of them.
     failed = write_outputs(env, rendered, targets)
-    show_preview(env, rendered["gfe"])
+    try:
+        show_preview(env, rendered["gfe"])
+    finally:  # even when the preview's reader went away: which quote was saved, and what was not written
+        _report(env, quote.id, where, failed, no_save=no_save)
+
+
+def _report(env: Env, quote_id: str, where: str, failed: list[Any], *, no_save: bool) -> None:
+    from ketacost import output
+
     if failed and no_save:
         raise output.combined([error for _, error in failed])
-    env.error(f"Quote {quote.id} {where}.")
+    env.error(f"Quote {quote_id} {where}.")
     if failed:
         raise SavedNotWritten(
             *(
-                f"quote {quote.id} is {where}; {path} was not written: {output.reason(error, path)}; "
-                f"`ketacost quotes show {quote.id} {flag} {path}` writes it"
+                f"quote {quote_id} is {where}; {path} was not written: {output.reason(error, path)}; "
+                f"`ketacost quotes show {quote_id} {flag} {path}` writes it"
                 for (flag, path), error in failed
             )
         )
@@ -235,11 +243,10 @@ def write_outputs(
 
 
 def show_preview(env: Env, built: "GoodFaithEstimate") -> None:
-    """The preview on stdout, whatever its encoding takes; a reader that went away (``| head``) is no failure:
-    by now the quote is saved and its files are written."""
+    """The preview on stdout. By now the quote is saved and its files are written, so a reader that went away
+    (``| head``) is no failure: the broken pipe reaches the command wrapper, which ends quietly with exit 0."""
     from rich.console import Console
 
-    from ketacost.output import silence, tolerant
     from ketacost.render.gfe_table import render_gfe_table
 
     class PreviewConsole(Console):
@@ -247,9 +254,4 @@ def show_preview(env: Env, built: "GoodFaithEstimate") -> None:
             self.quiet = True
             raise BrokenPipeError
 
-    stream = tolerant(env.stdout)
-    try:
-        render_gfe_table(built, PreviewConsole(file=stream, highlight=False, emoji=False, soft_wrap=False))
-        stream.flush()
-    except BrokenPipeError:
-        silence(stream)
+    render_gfe_table(built, PreviewConsole(file=env.stdout, highlight=False, emoji=False, soft_wrap=False))
