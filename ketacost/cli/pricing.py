@@ -263,7 +263,7 @@ def diff_command(
 ) -> None:
     """Compare two sheets by meaning: each value old -> new with its percent change; ids added and removed.
 
-    Exit 0 when they are the same, 1 when they differ (as diff(1) does), 2 on bad input.
+    Exit 0 when they are the same, 6 when they differ, 2 on bad input (1 is kept for internal errors).
     """
     check_format(ctx, output, DIFF_RENDERERS)
     from ketacost.render.pricing_out import Compared
@@ -284,7 +284,9 @@ def diff_command(
     result = diff(sheets[0], sheets[1])
     render(env, output, Compared(result, sources[0].label, sources[1].label), DIFF_RENDERERS)
     if not result.same:
-        raise typer.Exit(1)
+        from ketacost.errors import ExitCode
+
+        raise typer.Exit(int(ExitCode.DIFFERENT))
 
 
 @pricing_app.command("schema")

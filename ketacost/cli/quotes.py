@@ -80,7 +80,6 @@ def list_command(
     others are still listed; the exit code is then 2.
     """
     check_format(ctx, output, LIST_RENDERERS)
-    from ketacost import output as files
     from ketacost import store as register_store
     from ketacost.render.quotes_out import Listing
 
@@ -96,7 +95,7 @@ def list_command(
             else:
                 yield row
 
-    out = files.tolerant(env.stdout)  # the same stream, made to escape what its encoding cannot take
+    out = env.stdout
     with register_store.open_register(path, create=False) as opened:
         found = healthy(opened.listing(patient=patient, since=day, verify=verify) if opened is not None else ())
         render(env, output, Listing(found, str(path)), LIST_RENDERERS)
