@@ -19,6 +19,7 @@ import pytest
 
 from ketacost.cli import estimate, pricing, quotes, schedule
 from ketacost.cli.options import OutputFormat, Renderer
+from ketacost.errors import ExitCode
 from tests.conftest import DEFAULT_SHEET, Run
 
 TABLES: dict[str, Mapping[StrEnum, Renderer]] = {
@@ -87,7 +88,8 @@ def test_every_command_prints_each_format_it_offers_as_that_format(run: Run, reg
         for output in enum:
             result = run(*args, "--format", output.value, env=env)
             assert output in TABLES[name], (name, output)
-            assert result.exit_code == (1 if name == "pricing diff" else 0), result.stderr  # diff: they differ
+            expected = ExitCode.DIFFERENT if name == "pricing diff" else ExitCode.OK  # the two sheets differ
+            assert result.exit_code == expected, result.stderr
             assert looks_like(output.value, result.stdout), (name, output, result.stdout[:200])
 
 
