@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ketacost.course import Range
 from ketacost.estimate import POINTS, Estimate, OptionEstimate, Outcome
 from ketacost.money import fmt
 from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, point_figures
+
+if TYPE_CHECKING:
+    from ketacost.render.out import Out
 
 
 def _range(value: Range) -> dict[str, str]:
@@ -85,3 +88,13 @@ def render_json(estimate: Estimate, *, timeline: bool = False) -> str:
             for month, spent, total in timeline_rows(estimate)
         ]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def print_json(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --format json``."""
+    out.stdout.write(render_json(estimate))
+
+
+def print_json_with_timeline(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --format json --timeline``: the document with its month-by-month ``timeline``."""
+    out.stdout.write(render_json(estimate, timeline=True))
