@@ -86,7 +86,7 @@ def test_a_kind_defined_in_one_module_is_known_everywhere(
     assert next(iter(options.values()))["discriminator"]["mapping"]["membership"] == "#/$defs/Membership"
 
     (shown,) = [line for line in show["out"].splitlines() if line.startswith("member: Clinic membership")]
-    assert shown.split() == "member: Clinic membership membership 99.00 a month for 12 months, 20% off".split()
+    assert " ".join(shown.split()) == "member: Clinic membership membership 99.00 a month for 12 months, 20% off"
 
     member = next(o for o in json.loads(as_json["out"])["options"] if o["id"] == "member")
     assert member["kind"] == "membership"
@@ -214,3 +214,26 @@ def test_a_note_the_same_at_every_price_point_is_said_once_unlabelled(run_json: 
         "5% origination fee deducted from the proceeds",
         "17.99% note rate over 24 months; APR 23.35% (Regulation Z, counting fees)",
     ]
+
+
+# -- the GFE's legal wording says the dispute process's figures as ketacost.dispute defines them ------------------
+
+
+def test_the_gfe_dispute_wording_comes_from_the_dispute_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    from decimal import Decimal
+
+    from ketacost import gfe
+
+    def wording() -> str:
+        return " ".join(p for d in gfe.disclaimers("Clinic", "Front desk") for p in d.paragraphs)
+
+    assert "at least $400 more" in wording()
+    assert "within 120 calendar days (about 4 months)" in wording()
+    assert "There is a $25 fee" in wording()
+    monkeypatch.setattr(gfe, "DISPUTE_THRESHOLD", Decimal("450.00"))
+    monkeypatch.setattr(gfe, "DISPUTE_WINDOW_DAYS", 180)
+    monkeypatch.setattr(gfe, "DISPUTE_FEE", Decimal("27.50"))
+    changed = wording()
+    assert "at least $450 more" in changed
+    assert "within 180 calendar days (about 6 months)" in changed
+    assert "There is a $27.50 fee" in changed
