@@ -8,6 +8,9 @@ For Good Faith Estimates a sheet may also carry the clinic (``[clinic]``), the o
 (``[providers.ID]``) and, per treatment and add-on, the GFE's line items. Each line item has its own per-unit
 price range and a quantity per session; a treatment's (or add-on's) line items must add up exactly to its price at
 low, typical and high, so a GFE's itemized charges always sum to the estimate's course total.
+
+The payment options' models are made from the payment kinds' records (:mod:`ketacost.kinds`): one table per kind,
+told apart by ``kind``, each field validated as the sheet type its record declares.
 """
 
 # No `from __future__ import annotations` here: with real annotation objects pydantic evaluates no strings,
