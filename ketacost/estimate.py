@@ -11,10 +11,14 @@ from ketacost import kinds
 from ketacost.course import Course, Range, price_course, unknown_add_ons
 from ketacost.errors import UnknownIds
 from ketacost.money import CENT, HUNDRED, ZERO, cents, fmt_grouped
-from ketacost.outcome import Outcome, minimum_only, paid_in_full, unavailable
+from ketacost.outcome import Outcome, unavailable
+
+# The plans kept for batches (ketacost.outcome), also reachable here, where tests clear them.
 from ketacost.outcome import amortize as amortize
 from ketacost.outcome import equal_installments as equal_installments
-from ketacost.outcome import regz_apr as _regz_apr
+from ketacost.outcome import minimum_only as minimum_only
+from ketacost.outcome import paid_in_full as paid_in_full
+from ketacost.outcome import regz_apr as _regz_apr  # noqa: F401
 from ketacost.prices import PaymentOption, PriceList, from_sheet
 from ketacost.record import Record
 from ketacost.scenario import Scenario
@@ -35,14 +39,13 @@ __all__ = [
     "estimate",
     "price_course",
 ]
-_CACHED = (amortize, equal_installments, paid_in_full, minimum_only, _regz_apr)  # kept for batches (ketacost.outcome)
 
 PricePointName = Literal["low", "typical", "high"]
 POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
 
-# A note is data: what it says (a key its kind, or ketacost.render.notes, words), the price point it holds at
-# (None: every point) and its values. Plain tuples: a batch records notes for every option and never shows them.
-Note = tuple[str, PricePointName | None, tuple[Any, ...]]
+# A note is data: what it says (a key its kind, or ketacost.render.notes, words), the price points it holds at
+# (none named: every point) and its values. Plain tuples: a batch records notes for every option, never shown.
+Note = tuple[str, tuple[PricePointName, ...], tuple[Any, ...]]
 SAID = "said"  # the sheet's own note on an option
 FUNDING = "funding"  # what is paid before financing
 
@@ -134,7 +137,16 @@ class Pricer:
         self.scenario = scenario
         self.tax_rate = sheet.tax.default_marginal_rate if scenario.tax_rate is None else scenario.tax_rate
         self.notes: list[Note] = []
-        self.point: PricePointName = "typical"  # the price point being priced: what notes hold at
+        # Every part of a course total rises from low to high, so equal totals (one --price for all three points)
+        # mean equal courses: each distinct total is priced once, for the points that share it (what notes hold
+        # at), and _shared gives each point's place among them.
+        totals = tuple(course.total)
+        distinct = tuple(dict.fromkeys(totals))
+        self._totals = tuple(
+            (total, tuple(p for p, t in zip(POINTS, totals, strict=True) if t == total)) for total in distinct
+        )
+        self._shared = tuple(distinct.index(total) for total in totals)
+        self.points: tuple[PricePointName, ...] = POINTS  # the price points being priced: what notes hold at
         self._funding: dict[Decimal, tuple[Decimal, Decimal, tuple[tuple[str, Decimal, Decimal], ...]]] = {}
 
     # -- the options ---------------------------------------------------------------------------------------------
@@ -144,36 +156,29 @@ class Pricer:
         kind = kinds.by_kind(option.kind)
         self.notes = notes = list[Note]()
         if option.treatments is not None and self.course.treatment_id not in option.treatments:
-            outcomes = [unavailable(f"not offered for {self.course.treatment}")] * 3
+            low = typical = high = unavailable(f"not offered for {self.course.treatment}")
         else:
-            # Every part of a course total rises from low to high, so equal totals (one --price for all three
-            # points) mean equal courses: each distinct total is priced once, and its notes hold at each point.
-            by_total: dict[Decimal, tuple[Outcome, PricePointName, int, int]] = {}
-            outcomes = []
-            for point, total in zip(POINTS, self.course.total, strict=True):
-                known = by_total.get(total)
-                if known is None:
-                    start = len(notes)
-                    outcome = self.outcome(option, total, point)
-                    by_total[total] = (outcome, point, start, len(notes))
-                else:
-                    outcome, _, start, end = known
-                    notes.extend((what, point, values) for what, _, values in notes[start:end])
-                outcomes.append(outcome)
+            price = kind.price
+            priced = []
+            for total, points in self._totals:
+                self.points = points
+                priced.append(price(self, option, total, points[0]))
+            at_low, at_typical, at_high = self._shared
+            low, typical, high = priced[at_low], priced[at_typical], priced[at_high]
         if option.note:
-            notes.append((SAID, None, (option.note,)))
-        low, typical, high = outcomes  # fields by position: id, kind, name, the points, notes, conditional
+            notes.append((SAID, (), (option.note,)))
+        # Fields by position: id, kind, name, the points, notes, conditional.
         return OptionEstimate(option_id, option.kind, option.name, low, typical, high, tuple(notes), kind.conditional)
 
     def outcome(self, option: PaymentOption, total: Decimal, point: PricePointName) -> Outcome:
-        """This option for one course total."""
-        self.point = point
+        """This option for one course total, at one price point."""
+        self.points = (point,)
         outcome: Outcome = kinds.by_kind(option.kind).price(self, option, total, point)
         return outcome
 
     def note(self, what: str, *values: Any) -> None:
-        """Record a note at the price point being priced; its kind's ``NOTES[what]`` words it when shown."""
-        self.notes.append((what, self.point, values))
+        """Record a note at the price points being priced; its kind's ``NOTES[what]`` words it when shown."""
+        self.notes.append((what, self.points, values))
 
     # -- money that goes first -----------------------------------------------------------------------------------
 
@@ -233,7 +238,7 @@ class Pricer:
         """(paid before financing, its tax savings) for a financed option."""
         first, savings, parts = self._funded(total)
         if parts:
-            self.note(FUNDING, tuple((what, amount) for what, amount, _ in parts))
+            self.note(FUNDING, parts)
         return first, savings
 
     def funding_shown(self, total: Decimal) -> tuple[tuple[str, Decimal], ...]:

@@ -11,6 +11,7 @@ qualify: never marked cheapest on its own), ``RANK`` (its place in lists; then b
 Importing this package is cheap: the kind modules are imported on first use, and none imports pydantic.
 """
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from importlib import import_module
 from types import ModuleType
@@ -56,10 +57,13 @@ _listeners: list[Callable[[], None]] = []
 
 def _built_in() -> Iterable[str]:
     """The modules of this package that are kinds (every one but ``base`` and private ones)."""
-    from importlib.resources import files
+    try:
+        names = os.listdir(__path__[0])
+    except OSError:  # not a directory (a zipped install): ask the importer
+        import pkgutil
 
-    for entry in files(__name__).iterdir():
-        name = entry.name
+        names = [f"{info.name}.py" for info in pkgutil.iter_modules(__path__)]
+    for name in names:
         if name.endswith(".py") and not name.startswith("_") and name != "base.py":
             yield f"{__name__}.{name[:-3]}"
 

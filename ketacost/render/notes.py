@@ -11,15 +11,16 @@ from ketacost.estimate import FUNDING, POINTS, SAID, OptionEstimate, PricePointN
 from ketacost.money import fmt_grouped
 
 
-def _funding(parts: tuple[tuple[str, Decimal], ...]) -> str:
-    shown = ", ".join(f"{what} {fmt_grouped(amount)}" for what, amount in parts)
+def _funding(parts: tuple[tuple[str, Decimal, Decimal], ...]) -> str:
+    """What is paid first: each part as (what, amount, its tax savings)."""
+    shown = ", ".join(f"{what} {fmt_grouped(amount)}" for what, amount, _ in parts)
     return f"{shown} paid first; the rest is financed"
 
 
 _SHARED: dict[str, Callable[..., str]] = {SAID: str, FUNDING: _funding}  # notes any option may get
 
 
-def label(points: Sequence[PricePointName | None]) -> str:
+def label(points: Sequence[PricePointName]) -> str:
     """``at the low price``, ``at the typical and high prices``."""
     named = [point for point in POINTS if point in points]
     if len(named) == 1:
@@ -30,11 +31,9 @@ def label(points: Sequence[PricePointName | None]) -> str:
 def worded(option: OptionEstimate) -> tuple[str, ...]:
     """What to know about an option, each note once, in the order they came up."""
     words = kinds.by_kind(option.kind).notes
-    said: dict[str, dict[tuple[Any, ...], list[PricePointName | None]]] = {}
-    for what, point, values in option.notes:
-        points = said.setdefault(what, {}).setdefault(values, [])
-        if point not in points:
-            points.append(point)
+    said: dict[str, dict[tuple[Any, ...], list[PricePointName]]] = {}
+    for what, points, values in option.notes:
+        said.setdefault(what, {}).setdefault(values, []).extend(points)
     lines = []
     for what, by_values in said.items():
         word = _SHARED.get(what) or words[what]
