@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from ketacost.codes import format_tin
+from ketacost.dispute import CMS_PHONE, CMS_WEBSITE, DISPUTE_FEE, DISPUTE_THRESHOLD, DISPUTE_WINDOW_DAYS, dollars
 from ketacost.errors import BadInput
 from ketacost.estimate import POINTS, Range, Scenario, estimate
 from ketacost.money import ZERO, allocate, fmt, fmt_grouped
@@ -30,12 +31,6 @@ from ketacost.sheet.model import CLINIC, AddOn, LineItem, Sheet, Treatment
 DOCUMENT_KIND = "ketacost.good-faith-estimate"
 DOCUMENT_VERSION = 1
 
-# Figures of the federal patient-provider dispute resolution process (45 CFR 149.620; CMS, cms.gov/nosurprises).
-DISPUTE_THRESHOLD = Decimal("400.00")  # billed at least this much above the GFE, for any one provider
-DISPUTE_WINDOW_DAYS = 120  # calendar days from the date on the bill
-DISPUTE_FEE = Decimal("25.00")
-CMS_WEBSITE = "www.cms.gov/nosurprises"
-CMS_PHONE = "1-800-985-3059"
 MAX_SCOPE_DAYS = 365  # one GFE may cover a recurring course of at most 12 months
 
 # Crockford's base32: no I, L, O or U, so an ID read aloud or copied by hand is unambiguous.
@@ -298,11 +293,13 @@ def disclaimers(clinic: str, contact: str) -> tuple[Disclaimer, ...]:
                 "You may contact the health care provider or facility listed to let them know the billed charges "
                 "are higher than the Good Faith Estimate. You can ask them to update the bill to match the Good "
                 "Faith Estimate, ask to negotiate the bill, or ask if there is financial assistance available.",
-                "If you are billed at least $400 more than this Good Faith Estimate for any one provider or "
-                "facility listed, you can start a dispute resolution process with the U.S. Department of Health "
-                "and Human Services (HHS). If you choose to use the dispute resolution process, you must start the "
-                "dispute process within 120 calendar days (about 4 months) of the date on the original bill. There "
-                "is a $25 fee to use the dispute process. If the agency reviewing your dispute agrees with you, "
+                f"If you are billed at least {dollars(DISPUTE_THRESHOLD)} more than this Good Faith Estimate for any "
+                "one provider or facility listed, you can start a dispute resolution process with the U.S. "
+                "Department of Health and Human Services (HHS). If you choose to use the dispute resolution "
+                f"process, you must start the dispute process within {DISPUTE_WINDOW_DAYS} calendar days (about "
+                f"{DISPUTE_WINDOW_DAYS // 30} months) of the date on the original bill. There is a "
+                f"{dollars(DISPUTE_FEE)} fee to use the dispute process. If the agency reviewing your dispute "
+                "agrees with you, "
                 "you will have to pay the price on this Good Faith Estimate. If the agency disagrees with you and "
                 "agrees with the health care provider or facility, you will have to pay the higher amount. "
                 "Starting a dispute will not adversely affect the quality of the care you receive.",

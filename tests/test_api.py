@@ -141,3 +141,13 @@ def test_import_ketacost_loads_nothing_of_the_api() -> None:
     code = "import sys, ketacost; print(sorted(m for m in sys.modules if m.startswith('ketacost')))"
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert shown.strip() == "['ketacost']"
+
+
+def test_the_readmes_python_api_block_runs_as_written(local_sheet: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Python API") :]
+    block = re.search(r"```python\n(.*?)```", section, re.S)
+    assert block is not None
+    exec(compile(block.group(1).replace("print(", "str("), "README.md", "exec"), {})

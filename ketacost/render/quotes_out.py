@@ -16,8 +16,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 from rich.console import Console
 from rich.text import Text
 
-from ketacost.dispute import DisputeCheck, ProviderCheck
-from ketacost.gfe import CMS_PHONE, CMS_WEBSITE, DISPUTE_FEE, DISPUTE_THRESHOLD, DISPUTE_WINDOW_DAYS
+from ketacost.dispute import (
+    CMS_PHONE,
+    CMS_WEBSITE,
+    DISPUTE_FEE,
+    DISPUTE_THRESHOLD,
+    DISPUTE_WINDOW_DAYS,
+    DisputeCheck,
+    ProviderCheck,
+)
 from ketacost.money import fmt, fmt_grouped
 from ketacost.render.csv_out import safe_cell
 from ketacost.render.markdown_out import md_cell, md_table
