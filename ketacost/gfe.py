@@ -24,7 +24,7 @@ from typing import Any
 from ketacost.codes import format_tin
 from ketacost.dispute import CMS_PHONE, CMS_WEBSITE, DISPUTE_FEE, DISPUTE_THRESHOLD, DISPUTE_WINDOW_DAYS, dollars
 from ketacost.errors import BadInput
-from ketacost.estimate import POINTS, Range, Scenario, estimate
+from ketacost.estimator import POINTS, Range, Scenario, estimate
 from ketacost.money import ZERO, allocate, fmt, fmt_grouped
 from ketacost.sheet.model import CLINIC, AddOn, LineItem, Sheet, Treatment
 

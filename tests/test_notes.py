@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ketacost.estimate import estimate
+from ketacost.estimator import estimate
 from ketacost.render.notes import worded
 from ketacost.scenario import Scenario
 from ketacost.sheet.load import EMBEDDED, parse_sheet
@@ -125,7 +125,7 @@ def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
 
 def test_the_same_scenario_gives_equal_estimates_notes_and_all() -> None:
     """Estimates are values: notes are recorded as data, and plans compare by how they were made."""
-    from ketacost import estimate as module
+    from ketacost import estimator as module
 
     scenario = Scenario(treatment="kap", hsa_balance=D("700"), down_payment=D("50"))
     first = estimate(SHEET, scenario, source="t")

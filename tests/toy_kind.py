@@ -9,7 +9,7 @@ from ketacost.money import HUNDRED, ZERO, cents, fmt_grouped
 from ketacost.outcome import Outcome
 
 if TYPE_CHECKING:
-    from ketacost.estimate import Pricer
+    from ketacost.estimator import Pricer
     from ketacost.prices import PricePointName
 
 

@@ -61,7 +61,7 @@ def estimate_command(
     renderers = WITH_TIMELINE if timeline else RENDERERS
     if input_path is None:
         check_format(ctx, output, renderers)
-    from ketacost.estimate import estimate
+    from ketacost.estimator import estimate
     from ketacost.sheet.load import discover, load_prices
 
     env = env_of(ctx, pricing)

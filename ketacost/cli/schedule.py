@@ -55,7 +55,7 @@ def schedule_command(
     sessions month by month; an option paid in full up front has no monthly rows.
     """
     check_format(ctx, output, RENDERERS)
-    from ketacost.estimate import estimate
+    from ketacost.estimator import estimate
     from ketacost.repayment import repayment
     from ketacost.sheet.load import discover, load_prices
 

@@ -8,7 +8,7 @@ from ketacost.money import HUNDRED, cents, fmt_grouped
 from ketacost.outcome import Outcome, amortize, equal_installments, financed, regz_apr
 
 if TYPE_CHECKING:
-    from ketacost.estimate import Pricer
+    from ketacost.estimator import Pricer
     from ketacost.prices import PricePointName
 
 RANK = 40

@@ -9,7 +9,7 @@ from ketacost.money import ZERO, fmt_grouped
 from ketacost.outcome import Outcome, below_minimum, financed, minimum_only, paid_in_full, unavailable
 
 if TYPE_CHECKING:
-    from ketacost.estimate import Pricer
+    from ketacost.estimator import Pricer
     from ketacost.prices import PricePointName
 
 RANK = 50

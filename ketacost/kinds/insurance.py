@@ -12,7 +12,7 @@ from ketacost.money import ZERO, fmt_grouped
 from ketacost.outcome import Outcome, unavailable
 
 if TYPE_CHECKING:
-    from ketacost.estimate import Pricer
+    from ketacost.estimator import Pricer
     from ketacost.prices import PricePointName
 
 RANK = 70

@@ -8,7 +8,7 @@ from ketacost.money import HUNDRED, cents, cents_up
 from ketacost.outcome import Outcome, amortize, financed, regz_apr
 
 if TYPE_CHECKING:
-    from ketacost.estimate import Pricer
+    from ketacost.estimator import Pricer
     from ketacost.prices import PricePointName
 
 RANK = 30

@@ -8,7 +8,7 @@ from ketacost.money import ZERO, fmt_grouped
 from ketacost.outcome import Outcome, amortize, below_minimum, financed, regz_apr, unavailable
 
 if TYPE_CHECKING:
-    from ketacost.estimate import Pricer
+    from ketacost.estimator import Pricer
     from ketacost.prices import PricePointName
 
 RANK = 60

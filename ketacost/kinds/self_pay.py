@@ -8,7 +8,7 @@ from ketacost.money import HUNDRED, ZERO, cents
 from ketacost.outcome import Outcome
 
 if TYPE_CHECKING:
-    from ketacost.estimate import Pricer
+    from ketacost.estimator import Pricer
     from ketacost.prices import PricePointName
 
 RANK = 10

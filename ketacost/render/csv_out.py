@@ -6,7 +6,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from ketacost.estimate import POINTS, Estimate
+from ketacost.estimator import POINTS, Estimate
 from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, point_figures
 
 if TYPE_CHECKING:

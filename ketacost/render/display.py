@@ -4,7 +4,7 @@ Shared by the terminal table and Markdown so that both say the same thing. Every
 has passed through :func:`terminal_text`: sheet text cannot smuggle escape sequences onto a terminal.
 """
 
-from ketacost.estimate import POINTS, Estimate, OptionEstimate
+from ketacost.estimator import POINTS, Estimate, OptionEstimate
 from ketacost.money import fmt_grouped
 from ketacost.record import Record
 from ketacost.render.notes import worded

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ketacost.course import Range
-from ketacost.estimate import POINTS, Estimate, OptionEstimate, Outcome
+from ketacost.estimator import POINTS, Estimate, OptionEstimate, Outcome
 from ketacost.money import fmt
 from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, point_figures
 from ketacost.render.notes import worded

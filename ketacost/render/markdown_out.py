@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from ketacost.estimate import Estimate
+from ketacost.estimator import Estimate
 from ketacost.render import display
 from ketacost.render.safe import terminal_text
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ketacost import kinds
-from ketacost.estimate import FUNDING, POINTS, SAID, OptionEstimate, PricePointName
+from ketacost.estimator import FUNDING, POINTS, SAID, OptionEstimate, PricePointName
 from ketacost.money import fmt_grouped
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ketacost.estimate import Estimate
+from ketacost.estimator import Estimate
 from ketacost.render import display
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ketacost.estimate import Estimate
+from ketacost.estimator import Estimate
 from ketacost.render import display
 from ketacost.render.rich_table import rich_table
 

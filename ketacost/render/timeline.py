@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ketacost.estimate import Estimate
+from ketacost.estimator import Estimate
 from ketacost.money import ZERO, fmt_grouped
 
 if TYPE_CHECKING:
