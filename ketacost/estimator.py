@@ -63,6 +63,30 @@ class OptionEstimate(Record):
     conditional: bool = False  # only some patients qualify (VA): never marked "cheapest" on its own
     fits_budget: bool | None = None  # None: no budget given
 
+    # Written out, as Outcome's is (a batch builds one per scenario and option); tests/test_record.py checks it.
+    def __init__(
+        self,
+        id: str,
+        kind: str,
+        name: str,
+        low: Outcome,
+        typical: Outcome,
+        high: Outcome,
+        notes: tuple[Note, ...] = (),
+        conditional: bool = False,
+        fits_budget: bool | None = None,
+    ) -> None:
+        values = self.__dict__
+        values["id"] = id
+        values["kind"] = kind
+        values["name"] = name
+        values["low"] = low
+        values["typical"] = typical
+        values["high"] = high
+        values["notes"] = notes
+        values["conditional"] = conditional
+        values["fits_budget"] = fits_budget
+
     def at(self, point: PricePointName) -> Outcome:
         value: Outcome = getattr(self, point)
         return value
@@ -91,10 +115,33 @@ class Estimate(Record):
     budget: Budget | None = None
 
 
-def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str) -> Estimate:
+class Memo:
+    """Courses kept across the scenarios of a batch, for one price list: scenarios at the sheet's prices meet the
+    same few courses again and again. At most :data:`LIMIT`, all dropped when full, so memory stays flat.
+
+    (Priced options are not kept: with balances, tax rates and prices that vary from scenario to scenario, too
+    few repeat to pay for working out their keys.)
+    """
+
+    LIMIT = 4096
+    __slots__ = ("courses", "sheet")
+
+    def __init__(self, sheet: PriceList) -> None:
+        self.sheet = sheet
+        self.courses: dict[tuple[Any, ...], Course] = {}
+
+    @staticmethod
+    def keep(kept: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+        if len(kept) >= Memo.LIMIT:
+            kept.clear()  # not the oldest alone: taking a dict's first key scans past every one deleted before it
+        kept[key] = value
+
+
+def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, memo: Memo | None = None) -> Estimate:
     """Price the course and every payment option that applies (a validated Sheet is read as its PriceList).
 
     Raises :class:`BadInput` for a scenario out of bounds, wherever it was built (:func:`ketacost.scenario.check`).
+    ``memo``, for a batch of scenarios on ``sheet``, keeps what later scenarios may price again.
     """
     check(scenario)
     if not isinstance(sheet, PriceList):
@@ -112,7 +159,17 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str) -> 
     if unknown:
         raise UnknownIds(unknown)
     assert treatment is not None
-    course = price_course(treatment_id, treatment, scenario)
+    if memo is not None and memo.sheet is not sheet:
+        memo = None  # kept for another price list
+    if memo is None:
+        course = price_course(treatment_id, treatment, scenario)
+    else:
+        course_key = (treatment_id, scenario.sessions, scenario.boosters, scenario.price, scenario.add_ons)
+        known = memo.courses.get(course_key)
+        if known is None:
+            known = price_course(treatment_id, treatment, scenario)
+            memo.keep(memo.courses, course_key, known)
+        course = known
     pricer = Pricer(sheet, course, scenario)
     options = tuple(pricer.option(option_id) for option_id in scenario.options or tuple(sheet.options))
     budget = None
