@@ -12,13 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Protocol, TextIO
 
-from ketacost import bounds, values
+import ketacost.scenario as scenarios
 from ketacost.errors import BadInput
 from ketacost.estimate import Estimate, OptionEstimate, estimate
 from ketacost.money import fmt
@@ -29,9 +28,7 @@ from ketacost.scenario import Scenario
 
 InputKind = Literal["csv", "jsonl"]
 
-_MONEY = ("price", "hsa_balance", "fsa_balance", "down_payment", "budget", "deductible_left", "copay", "oop_max_left")
-_PERCENT = ("tax_rate", "coinsurance")
-FIELDS = ("treatment", "sessions", "boosters", *_MONEY, *_PERCENT, "add_ons", "options")
+FIELDS = tuple(each.field for each in scenarios.INPUTS)  # a column or key per scenario input, named as its field
 _ALIASES = {"add_on": "add_ons", "option": "options"}  # the flag's own name (--add-on, --option) works too
 
 COLUMNS = (
@@ -53,7 +50,6 @@ COLUMNS = (
     "error",
 )
 
-_IDS = re.compile(r"[\s,;]+")
 _NO_FLAGS = Scenario()
 
 
@@ -95,48 +91,154 @@ def _unknown_field(name: str) -> str:
 
 Record = tuple[int, Mapping[str, Any] | str]  # (line, fields) or (line, what is wrong with it)
 
+MAX_RECORD = 65_536  # characters in one record: a scenario needs a few hundred
+MAX_MESSAGE = 300  # characters in one error record's message
+TOO_LONG = f"record longer than {MAX_RECORD:,} characters"
+
+
+class Skipped(str):
+    """What stands for a line longer than :data:`MAX_RECORD`, which was skipped without being kept: its text is
+    empty; ``odd_quotes`` tells whether it held an odd number of ``"`` (it opened or closed a quoted CSV field)."""
+
+    odd_quotes: bool
+
+
+class Bounded:
+    """The lines of a text stream, each read in pieces of at most :data:`MAX_RECORD` characters: a longer line is
+    skipped to its end and given as a :class:`Skipped`, so that memory stays flat whatever the input.
+    ``read`` counts the characters read so far (what a progress bar advances by)."""
+
+    def __init__(self, stream: TextIO, limit: int = MAX_RECORD) -> None:
+        self.read = 0
+        self._readline = stream.readline
+        self._limit = limit
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        text = self._readline(self._limit + 1)
+        if not text:
+            raise StopIteration
+        self.read += len(text)
+        if len(text) <= self._limit or text[-1] in "\r\n":
+            return text
+        quotes = text.count('"')
+        while text and text[-1] not in "\r\n":
+            text = self._readline(self._limit)
+            self.read += len(text)
+            quotes += text.count('"')
+        skipped = Skipped()
+        skipped.odd_quotes = quotes % 2 == 1
+        return skipped
+
+
+class _TooLong(Exception):
+    """A CSV record longer than :data:`MAX_RECORD`; the lines it spans have been skipped."""
+
+
+class _RecordLines:
+    """csv.reader's input: counts each record's lines and characters, and ends a record that grows too long.
+
+    csv asks for a record's second line only inside a quoted field, so an overlong record is skipped up to the
+    line that closes that field (an odd number of quotes); the reader then starts afresh on the next line.
+    """
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.line = 0  # lines read so far
+        self.first = 1  # the current record's first line
+        self._size = 0
+
+    def start(self) -> None:
+        self.first, self._size = self.line + 1, 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        text = next(self._lines)
+        self.line += 1
+        inside = self._size > 0  # a line after the record's first: csv is inside a quoted field
+        self._size += MAX_RECORD + 1 if isinstance(text, Skipped) else len(text)
+        if not isinstance(text, Skipped) and self._size <= MAX_RECORD:
+            return text
+        odd = text.odd_quotes if isinstance(text, Skipped) else text.count('"') % 2 == 1
+        inside = inside != odd
+        while inside:  # skip the rest of the quoted field
+            following = next(self._lines, None)
+            if following is None:
+                break
+            self.line += 1
+            odd = following.odd_quotes if isinstance(following, Skipped) else following.count('"') % 2 == 1
+            inside = not odd
+        raise _TooLong
+
 
 def read_csv(lines: Iterable[str], name: str) -> Iterator[Record]:
     """CSV with a header row of field names; empty cells are not given. Yields each row with its first line.
 
     The header is read and checked at once (an unknown column stops the batch before any output); rows are read
-    as the iterator is consumed.
+    as the iterator is consumed. A record longer than :data:`MAX_RECORD` characters becomes an error record.
     """
-    reader = csv.reader(lines)
-    header = next(reader, None)
+    source = _RecordLines(lines)
+    reader = csv.reader(source)
+    try:
+        header = next(reader, None)
+    except (_TooLong, csv.Error):
+        raise BadInput(f"{name}:1: the header row is not a CSV header of field names") from None
     if header is None:
         return iter(())
     fields = [field_name(column) for column in header]
     unknown = [_unknown_field(column) for column, known in zip(header, fields, strict=True) if known is None]
     if unknown:
-        raise BadInput(*(f"{name}:1: {message}" for message in unknown))
+        raise BadInput(*(f"{name}:1: {short(message)}" for message in unknown))
     repeated = sorted({f for f in fields if f is not None and fields.count(f) > 1})
     if repeated:
         raise BadInput(f"{name}:1: column given twice: {', '.join(repeated)}")
-    return _csv_records(reader, [f for f in fields if f is not None])
+    return _csv_records(reader, source, [f for f in fields if f is not None])
 
 
-def _csv_records(reader: Any, fields: list[str]) -> Iterator[Record]:
-    last = reader.line_num
-    for cells in reader:
-        line, last = last + 1, reader.line_num
+def _csv_records(reader: Any, source: _RecordLines, fields: list[str]) -> Iterator[Record]:
+    while True:
+        source.start()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except _TooLong:
+            yield source.first, TOO_LONG
+            continue
+        except csv.Error as error:
+            yield source.first, f"invalid CSV: {error}"
+            continue
         if not cells:
             continue  # a blank line
         if len(cells) != len(fields):
-            yield line, f"expected {len(fields)} cells, got {len(cells)}"
+            yield source.first, f"expected {len(fields)} cells, got {len(cells)}"
             continue
-        yield line, {f: cell for f, cell in zip(fields, cells, strict=True) if cell.strip()}
+        yield source.first, {f: cell for f, cell in zip(fields, cells, strict=True) if cell.strip()}
 
 
 def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Record]:
-    """One JSON object per line; numbers are read as exact Decimals."""
+    """One JSON object per line; numbers are read as exact Decimals. A line that is not one (too long, nested too
+    deeply, a number of thousands of digits) becomes an error record."""
     for line, text in enumerate(lines, 1):
+        if isinstance(text, Skipped):
+            yield line, TOO_LONG
+            continue
         if not text.strip():
             continue
         try:
             record = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as error:
             yield line, f"invalid JSON: {error.msg} (column {error.colno})"
+            continue
+        except RecursionError:
+            yield line, "invalid JSON: nested too deeply"
+            continue
+        except ValueError:  # an integer of more digits than int() converts (sys.get_int_max_str_digits)
+            yield line, "invalid JSON: a number with too many digits"
             continue
         if not isinstance(record, dict):
             yield line, "expected a JSON object with the scenario's fields"
@@ -153,42 +255,14 @@ def read_jsonl(lines: Iterable[str], name: str) -> Iterator[Record]:
             yield line, fields
 
 
-def _text(field: str, value: Any) -> str:
-    """A field's value as the text a flag would carry; JSON numbers are fine, JSON booleans are not numbers."""
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise BadInput(f"{field}: expected text or a number, got {json.dumps(value, default=str)}")
-    return str(value)
-
-
-def _ids(field: str, value: Any) -> tuple[str, ...]:
-    """Ids as a list, or one text with ids separated by spaces, commas or semicolons."""
-    if isinstance(value, list):
-        return tuple(_text(field, item).strip() for item in value)
-    return tuple(part for part in _IDS.split(_text(field, value)) if part)
+def short(message: str) -> str:
+    """A message of at most :data:`MAX_MESSAGE` characters: one that quotes a huge cell is cut, with an ellipsis."""
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "\u2026"
 
 
 def scenario(fields: Mapping[str, Any], base: Scenario) -> Scenario:
     """A record's scenario: its fields over ``base`` (the command-line flags), each checked as its flag is."""
-    changes: dict[str, Any] = {}
-    for field, value in fields.items():
-        if field == "treatment":
-            changes[field] = _text(field, value).strip()
-        elif field in ("sessions", "boosters"):
-            count = value if isinstance(value, int) and not isinstance(value, bool) else None
-            count = values.whole(field, _text(field, value)) if count is None else count
-            if field == "sessions":
-                changes[field] = values.sessions(field, count)
-            elif not 0 <= count <= bounds.MAX_SESSIONS:
-                raise BadInput(f"{field}: {count} must be between 0 and {bounds.MAX_SESSIONS}")
-            else:
-                changes[field] = count
-        elif field in _MONEY:
-            changes[field] = values.money(field, _text(field, value))
-        elif field in _PERCENT:
-            changes[field] = values.percent(field, _text(field, value))
-        else:  # add_ons, options
-            changes[field] = _ids(field, value)
-    return base._replace(**changes) if changes else base
+    return scenarios.parse(fields, base=base, name=lambda each: each.field)
 
 
 class Writer(Protocol):
@@ -359,7 +433,7 @@ def run(
                 raise BadInput(fields)
             summary.rows += writer.rows(line, estimate(sheet, scenario(fields, base), source=source))
         except BadInput as error:
-            writer.error(line, "; ".join(error.lines))
+            writer.error(line, short("; ".join(error.lines)))
             summary.rows += 1
             summary.failed += 1
         if progress is not None and summary.scenarios % 1000 == 0:

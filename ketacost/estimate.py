@@ -28,7 +28,7 @@ from ketacost.prices import (
     from_sheet,
 )
 from ketacost.record import Record
-from ketacost.scenario import Scenario
+from ketacost.scenario import Scenario, check
 
 if TYPE_CHECKING:
     from ketacost.sheet.model import Sheet
@@ -227,7 +227,11 @@ class Estimate(Record):
 
 
 def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str) -> Estimate:
-    """Price the course and every payment option that applies (a validated Sheet is read as its PriceList)."""
+    """Price the course and every payment option that applies (a validated Sheet is read as its PriceList).
+
+    Raises :class:`BadInput` for a scenario out of bounds, wherever it was built (:func:`ketacost.scenario.check`).
+    """
+    check(scenario)
     if not isinstance(sheet, PriceList):
         sheet = from_sheet(sheet)
     treatment_id = scenario.treatment or sheet.default_treatment

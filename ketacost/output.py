@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import os
 import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from ketacost.errors import BadInput, KetacostError, SystemRefused
 
@@ -213,31 +211,3 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def tolerant(stream: TextIO) -> TextIO:
-    """``stream``, made to write what its encoding cannot take as backslash escapes instead of failing.
-
-    A preview printed to an ASCII-only stdout (``LC_ALL=C``) must not crash a command whose work is done; a UTF-8
-    stream with ``surrogateescape`` already writes everything and is left alone.
-    """
-    if isinstance(stream, io.TextIOWrapper):
-        encoding = (stream.encoding or "").lower().replace("_", "-")
-        utf8 = encoding in ("utf-8", "utf8")
-        if stream.errors == "strict" or (stream.errors == "surrogateescape" and not utf8):
-            with contextlib.suppress(Exception):
-                stream.reconfigure(errors="backslashreplace")
-    return stream
-
-
-def silence(stream: TextIO) -> None:
-    """After a broken pipe on ``stream``, send whatever is still buffered for it nowhere, so that flushing it at
-    exit does not fail again (and turn a finished command into an error)."""
-    try:
-        fd = stream.fileno()
-    except (OSError, ValueError, io.UnsupportedOperation):
-        return
-    with contextlib.suppress(OSError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, fd)
-        os.close(devnull)

@@ -1,8 +1,24 @@
-"""What the user asked for: the inputs of an estimate, already parsed and checked against the bounds."""
+"""What the user asked for: the inputs of an estimate, defined once and checked here, in the library.
 
+:data:`INPUTS` lists every input with its field, its flag, how it is read and its help. Flags (``estimate``,
+``schedule``, ``quote``), batch cells and JSON Lines fields, and the Python API all go through :func:`parse`, so an
+input added here reaches all of them; :func:`check` refuses a :class:`Scenario` built by hand with values out of
+bounds (``sessions=0`` is an error, never "the sheet's").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from typing import Any, Literal
 
+from ketacost import bounds, values
+from ketacost.errors import BadInput, UnknownIds
 from ketacost.record import Record
+
+Reading = Literal["id", "ids", "sessions", "count", "money", "percent"]
 
 
 class Scenario(Record):
@@ -23,3 +39,167 @@ class Scenario(Record):
     oop_max_left: Decimal | None = None
     options: tuple[str, ...] = ()  # only these payment options; empty: all
     add_ons: tuple[str, ...] = ()  # optional add-ons to include
+
+
+class Input(Record):
+    """One input: the :class:`Scenario` field, its flag, how its text is read, and its help."""
+
+    field: str
+    flag: str
+    reading: Reading
+    metavar: str
+    help: str
+    short: str | None = None
+
+    @property
+    def repeatable(self) -> bool:
+        return self.reading == "ids"
+
+
+INPUTS: tuple[Input, ...] = (
+    Input("treatment", "--treatment", "id", "ID", "Treatment id from the sheet. Default: the sheet's default.", "-t"),
+    Input("sessions", "--sessions", "sessions", "N", "Sessions in the course (1-200). Default: the sheet's.", "-n"),
+    Input("boosters", "--boosters", "count", "N", "Booster sessions after the series (0-200). Default: the sheet's."),
+    Input("price", "--price", "money", "AMOUNT", "One per-session price instead of the sheet's low-high range."),
+    Input("add_ons", "--add-on", "ids", "ID", "Include an optional add-on (e.g. consultation). Repeatable."),
+    Input(
+        "tax_rate", "--tax-rate", "percent", "PCT", "Your marginal tax rate for HSA/FSA savings. Default: the sheet's."
+    ),
+    Input("hsa_balance", "--hsa-balance", "money", "AMOUNT", "What your HSA holds: caps the pre-tax part."),
+    Input("fsa_balance", "--fsa-balance", "money", "AMOUNT", "What your FSA holds: caps the pre-tax part."),
+    Input("down_payment", "--down-payment", "money", "AMOUNT", "Cash paid first; financed options finance the rest."),
+    Input("budget", "--budget", "money", "AMOUNT", "Most you can pay in a month: marks the options that fit."),
+    Input("deductible_left", "--deductible-left", "money", "AMOUNT", "Insurance: deductible still to meet this year."),
+    Input("coinsurance", "--coinsurance", "percent", "PCT", "Insurance: your share after the deductible, percent."),
+    Input("copay", "--copay", "money", "AMOUNT", "Insurance: copay per session."),
+    Input(
+        "oop_max_left", "--oop-max-left", "money", "AMOUNT", "Insurance: out-of-pocket maximum still left this year."
+    ),
+    Input("options", "--option", "ids", "ID", "Only this payment option. Repeatable. Default: all.", "-o"),
+)
+BY_FIELD: Mapping[str, Input] = {each.field: each for each in INPUTS}
+MAX_IDS = 100  # ids in one list or cell: a sheet has a dozen
+
+_SEPARATORS = r"[\s,;]+"  # ids in one text: spaces, commas or semicolons (compiled by re on first use)
+
+
+def parse(
+    given: Mapping[str, Any],
+    *,
+    base: Scenario | None = None,
+    name: Callable[[Input], str] = lambda each: each.flag,
+) -> Scenario:
+    """The scenario ``given`` describes (field -> text, number or list), over ``base``; ``None`` is "not given".
+
+    Every problem is reported at once, each line named by ``name`` (the flag by default; batch input names the
+    field). An unknown field is a programming error of the caller (KeyError).
+    """
+    changes: dict[str, Any] = {}
+    problems: list[str] = []
+    for field, raw in given.items():
+        each = BY_FIELD[field]
+        if raw is None:
+            continue
+        try:
+            changes[field] = read(each, raw, name(each))
+        except BadInput as error:
+            problems.extend(error.lines)
+    if problems:
+        raise BadInput(*problems)
+    start = base if base is not None else Scenario()
+    return start._replace(**changes) if changes else start
+
+
+def read(each: Input, raw: Any, label: str) -> Any:
+    """One input's value from what a person or a script gave: text, a number, or (for ids) a list."""
+    if each.reading == "ids":
+        return _ids(label, raw)
+    if each.reading in ("sessions", "count"):
+        count = raw if isinstance(raw, int) and not isinstance(raw, bool) else values.whole(label, _text(label, raw))
+        return _count(each, count, label)
+    text = _text(label, raw)
+    if each.reading == "id":
+        return text.strip()
+    if each.reading == "money":
+        return values.money(label, text)
+    return values.percent(label, text)
+
+
+def check(scenario: Scenario) -> Scenario:
+    """``scenario`` itself, once every value is within its bounds (a Scenario built in Python is checked too)."""
+    problems: list[str] = []
+    for each in INPUTS:
+        value = getattr(scenario, each.field)
+        if value is None or (each.reading == "ids" and value == ()):
+            continue
+        try:
+            if each.reading == "ids":
+                if isinstance(value, str) or not all(isinstance(item, str) for item in value):
+                    raise BadInput(f"{each.field}: expected a list of ids, got {value!r}")
+                _ids(each.field, list(value))
+            elif each.reading == "id":
+                if not isinstance(value, str):
+                    raise BadInput(f"{each.field}: expected an id, got {value!r}")
+            elif each.reading in ("sessions", "count"):
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise BadInput(f"{each.field}: expected a whole number, got {value!r}")
+                _count(each, value, each.field)
+            elif not isinstance(value, Decimal) or not value.is_finite():
+                raise BadInput(f"{each.field}: expected a finite Decimal, got {type(value).__name__} {value!r}")
+            elif each.reading == "money":
+                if value.as_tuple().exponent < -2 or not 0 <= value <= bounds.MAX_AMOUNT:  # type: ignore[operator]
+                    raise BadInput(f"{each.field}: {value} must be 0.00-{bounds.MAX_AMOUNT:,}, at most two decimals")
+            elif not 0 <= value <= 100:
+                raise BadInput(f"{each.field}: {value} must be between 0 and 100")
+        except BadInput as error:
+            problems.extend(error.lines)
+    if problems:
+        raise BadInput(*problems)
+    return scenario
+
+
+def _count(each: Input, count: int, label: str) -> int:
+    if each.reading == "sessions":
+        checked = values.sessions(label, count)
+        assert checked is not None
+        return checked
+    if not 0 <= count <= bounds.MAX_SESSIONS:
+        raise BadInput(f"{label}: {count} must be between 0 and {bounds.MAX_SESSIONS}")
+    return count
+
+
+def _text(label: str, value: Any) -> str:
+    """A value as the text a flag would carry; JSON numbers are fine, JSON booleans are not numbers."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        import json
+
+        raise BadInput(f"{label}: expected text or a number, got {json.dumps(value, default=str)[:100]}")
+    return str(value)
+
+
+def _ids(label: str, value: Any) -> tuple[str, ...]:
+    """Ids as a list, or one text with ids separated by spaces, commas or semicolons."""
+    # Split no further than one id past the limit: a 10 MB cell must not become a million strings.
+    if isinstance(value, list | tuple):
+        ids = tuple(_text(label, item).strip() for item in value[: MAX_IDS + 1])
+    else:
+        ids = tuple(
+            part for part in re.split(_SEPARATORS, _text(label, value), maxsplit=MAX_IDS + 1)[: MAX_IDS + 1] if part
+        )
+    if len(ids) > MAX_IDS:
+        raise BadInput(f"{label}: more than {MAX_IDS} ids")
+    return ids
+
+
+@contextlib.contextmanager
+def naming_ids(name: Callable[[Input], str] = lambda each: each.field) -> Iterator[None]:
+    """Ids the sheet lacks are reported with the input that gave them: ``--option: unknown payment option 'x'``
+    on the command line (``name`` gives the flag), ``options: ...`` in the library."""
+    try:
+        yield
+    except UnknownIds as error:
+        lines = (
+            f"{name(BY_FIELD[field]) if field in BY_FIELD else field}: {line}"
+            for field, line in zip(error.fields, error.lines, strict=True)
+        )
+        raise BadInput(*lines) from None

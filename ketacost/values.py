@@ -88,9 +88,23 @@ def iso_date(flag: str, text: str | None) -> dt.date | None:
     if not re.match(_ISO_DATE, value):
         raise BadInput(f"{flag}: {text!r} is not a date (expected YYYY-MM-DD, e.g. 1984-03-02)")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise BadInput(f"{flag}: {text!r} is not a real calendar date") from None
+    return within_calendar(flag, day)
+
+
+# Schedules and a quote's course run on from a date by at most a few decades (loan terms and promotions of 120
+# months each, courses of 104 weeks): a century's margin keeps every date they reach inside Python's calendar,
+# which ends with the year 9999.
+LATEST_DATE = dt.date(9899, 12, 31)
+
+
+def within_calendar(flag: str, day: dt.date) -> dt.date:
+    """A date that a schedule or a course can run on from without passing the end of the calendar (year 9999)."""
+    if day > LATEST_DATE:
+        raise BadInput(f"{flag}: {day.isoformat()} is too far in the future (at most {LATEST_DATE.isoformat()})")
+    return day
 
 
 def birth_date(flag: str, text: str, today: dt.date) -> dt.date:

@@ -309,7 +309,7 @@ def test_pricing_diff_never_sends_control_characters(
     plain = tmp_path / "plain.toml"
     plain.write_text(Path(__file__).resolve().parent.parent.joinpath("pricing.toml").read_text(encoding="utf-8"))
     result = run("pricing", "diff", str(plain), str(hostile_sheet), env={"FORCE_COLOR": "1" if color else ""})
-    assert result.exit_code == 1, result.stderr  # they differ
+    assert result.exit_code == 6, result.stderr  # they differ
     assert "TREATMENT" in result.stdout
     assert_terminal_safe(result.stdout, color, literals=True)
 

@@ -1,11 +1,14 @@
 """The ``ketacost`` application: global options, the command groups, and the one place errors become exit codes."""
 
+import contextlib
+import errno
 import functools
 import importlib
 import io
+import os
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TextIO, TypeVar, cast
 
 import typer
 from typer.core import TyperGroup
@@ -50,7 +53,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # inputs can hold patient data: never print locals
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Exit codes: 0 success, 1 internal error, 2 bad input, 3 conflict (sheet locked or changed meanwhile).",
+    epilog="Exit codes: 0 success, 1 internal error (a bug), 2 bad input, 3 conflict (sheet locked or changed "
+    "meanwhile), 4 the system refused (disk full, permission denied, I/O error), 5 a quote was saved but a file "
+    "was not written, 6 pricing diff: the sheets differ.",
 )
 
 PricingOption = Annotated[
@@ -88,11 +93,19 @@ def main_options(
 
 
 def _never_fails_to_print(stream: object) -> None:
-    """A path typed with bytes that are not UTF-8 reaches Python as lone surrogates, which a strict UTF-8 stdout
-    (a UTF-8 locale) refuses: echoed in a message, it would crash the command after its work was done. Such
-    characters are written as backslash escapes instead, as Python already does on stderr."""
-    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
-        stream.reconfigure(errors="backslashreplace")
+    """Standard output writes what its encoding cannot take as backslash escapes instead of failing.
+
+    A path typed with bytes that are not UTF-8 reaches Python as lone surrogates, which a strict UTF-8 stdout
+    refuses; an ASCII-only stdout (``LC_ALL=C``) refuses every accented name and the table's middle dots.
+    Either would crash a command after its work was done (a quote saved, its files written). A UTF-8 stream
+    with ``surrogateescape`` already writes everything and is left alone.
+    """
+    if not isinstance(stream, io.TextIOWrapper):
+        return
+    encoding = (stream.encoding or "").lower().replace("_", "-")
+    if stream.errors == "strict" or (stream.errors == "surrogateescape" and encoding not in ("utf-8", "utf8")):
+        with contextlib.suppress(Exception):  # a stream that cannot be reconfigured keeps its own rules
+            stream.reconfigure(errors="backslashreplace")
 
 
 def env_of(ctx: typer.Context, pricing: str | None = None) -> Env:
@@ -105,7 +118,11 @@ def env_of(ctx: typer.Context, pricing: str | None = None) -> Env:
 
 
 def reports_errors(command: F) -> F:
-    """Turn known errors into their lines on stderr and exit code; anything else into exit 1 (traceback: --debug)."""
+    """Turn known errors into their lines on stderr and exit code; anything else into exit 1 (traceback: --debug).
+
+    Standard output is flushed here, not by Python at exit: a full disk behind ``> file`` is then reported as
+    the system refusing (exit 4), and a closed pipe (``| head``) ends the command quietly.
+    """
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -113,26 +130,144 @@ def reports_errors(command: F) -> F:
         obj = getattr(ctx, "obj", None)
         env = obj if isinstance(obj, Env) else Env()
         resume_collection()  # start-up is over: the command's own work may make garbage
+        if not isinstance(env.stdout, _Output):
+            env.stdout = cast(TextIO, _Output(env.stdout))
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
         except KetacostError as error:
             for line in error.lines:
                 env.error(line)
+            _flush(env)
             raise typer.Exit(int(error.exit_code)) from None
         except (typer.Exit, typer.Abort):
+            _flush(env)
             raise
         except BrokenPipeError:
+            _discard_output(env)
             raise typer.Exit(int(ExitCode.OK)) from None
+        except OSError as error:
+            refused = refusal(error, env)
+            if refused is None:
+                _internal(env, error)
+            env.error(refused)
+            raise typer.Exit(int(ExitCode.SYSTEM)) from None
         except Exception as error:
-            if env.debug:
-                import traceback
-
-                env.stderr.write(traceback.format_exc())
-            else:
-                env.error(f"ketacost: internal error: {type(error).__name__}: {error} (run with --debug for details)")
-            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+            _internal(env, error)
+        _flush(env)
+        return result
 
     return run  # type: ignore[return-value]
+
+
+def _internal(env: Env, error: Exception) -> NoReturn:
+    if env.debug:
+        import traceback
+
+        env.stderr.write(traceback.format_exc())
+    else:
+        env.error(f"ketacost: internal error: {type(error).__name__}: {error} (run with --debug for details)")
+    raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _flush(env: Env) -> None:
+    """Flush standard output now, so that its failure is reported (exit 4, or quietly for a closed pipe)."""
+    try:
+        env.stdout.flush()
+    except BrokenPipeError:
+        _discard_output(env)
+        raise typer.Exit(int(ExitCode.OK)) from None
+    except OSError as error:
+        _discard_output(env)
+        env.error(f"ketacost: standard output: {error.strerror or error}")
+        raise typer.Exit(int(ExitCode.SYSTEM)) from None
+
+
+def _discard_output(env: Env) -> None:
+    """After standard output failed, Python would flush what is left again at exit and print "Exception ignored
+    ... BrokenPipeError" (and exit 120): point the process's stdout at the null device so that flush succeeds.
+    Only the process's own stdout: a stream a test or a program passed in is theirs."""
+    stream = env.stdout.stream if isinstance(env.stdout, _Output) else env.stdout
+    if stream is not sys.__stdout__:
+        return
+    try:
+        fd = stream.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError):
+        return
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+# What the operating system refuses for reasons outside ketacost (exit 4); other errnos (EBADF, EINVAL, ...) mean
+# ketacost asked for something wrong, a bug (exit 1).
+REFUSED = frozenset(
+    getattr(errno, name)
+    for name in (
+        "ENOSPC", "EDQUOT", "EFBIG", "EACCES", "EPERM", "EROFS", "EIO", "EXDEV", "EMLINK", "ENOENT", "ENOTDIR",
+        "EISDIR", "ELOOP", "ENAMETOOLONG", "ENXIO", "EBUSY", "ETXTBSY", "EMFILE", "ENFILE", "ENOMEM", "ESTALE",
+        "ENODEV", "EAGAIN", "ENOLCK",
+    )
+    if hasattr(errno, name)
+)  # fmt: skip
+
+
+def refusal(error: OSError, env: Env) -> str | None:
+    """``ketacost: <what>: <strerror>`` for an OSError the system refused with, or None when it is a bug."""
+    if error.errno not in REFUSED:
+        return None
+    reason = error.strerror or str(error)
+    if error.filename is not None:
+        from ketacost.sheet.load import shown_path
+
+        what = shown_path(os.fsdecode(error.filename))
+    elif error.errno == errno.ENOENT and not _working_directory_exists():
+        what, reason = "the working directory", f"{reason} (it was removed: cd to a directory that exists)"
+    elif _output_failed(env):
+        what = "standard output"
+    else:
+        what = "the system refused"
+    return f"ketacost: {what}: {reason}"
+
+
+def _working_directory_exists() -> bool:
+    try:
+        os.getcwd()
+    except OSError:
+        return False
+    return True
+
+
+def _output_failed(env: Env) -> bool:
+    if isinstance(env.stdout, _Output) and env.stdout.failed:
+        _discard_output(env)
+        return True
+    return False
+
+
+class _Output:
+    """Standard output as the command sees it, remembering whether a write failed: an OSError names no file when
+    it comes from stdout, and this tells it from one of a file the command wrote. Everything else passes through."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.failed = False
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except OSError:
+            self.failed = True
+            raise
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError:
+            self.failed = True
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 def main() -> None:

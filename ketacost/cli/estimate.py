@@ -3,34 +3,18 @@
 import contextlib
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
-from ketacost.cli.options import (
-    AddOnOption,
-    BoostersOption,
-    BudgetOption,
-    CoinsuranceOption,
-    CopayOption,
-    DeductibleOption,
-    DownPaymentOption,
-    FormatOption,
-    FsaBalanceOption,
-    HsaBalanceOption,
-    InputOption,
-    OopMaxOption,
-    OutputFormat,
-    PaymentOptionOption,
-    PriceOption,
-    SessionsOption,
-    TaxRateOption,
-    TreatmentOption,
-)
-from ketacost.cli.scenario import build_scenario, naming_flags
+from ketacost.cli.options import FormatOption, InputOption, OutputFormat
+from ketacost.cli.scenario import ScenarioFlags, naming_flags, scenario_flags
 from ketacost.scenario import Scenario
+
+if TYPE_CHECKING:
+    from ketacost.batch import Bounded
 
 
 def register(app: typer.Typer) -> None:
@@ -40,23 +24,10 @@ def register(app: typer.Typer) -> None:
 
 
 @reports_errors
+@scenario_flags()
 def estimate_command(
     ctx: typer.Context,
-    treatment: TreatmentOption = None,
-    sessions: SessionsOption = None,
-    boosters: BoostersOption = None,
-    price: PriceOption = None,
-    add_on: AddOnOption = None,
-    tax_rate: TaxRateOption = None,
-    hsa_balance: HsaBalanceOption = None,
-    fsa_balance: FsaBalanceOption = None,
-    down_payment: DownPaymentOption = None,
-    budget: BudgetOption = None,
-    deductible_left: DeductibleOption = None,
-    coinsurance: CoinsuranceOption = None,
-    copay: CopayOption = None,
-    oop_max_left: OopMaxOption = None,
-    option: PaymentOptionOption = None,
+    scenario: ScenarioFlags,
     timeline: Annotated[
         bool, typer.Option("--timeline", help="Also draw the cumulative cost of care, month by month.")
     ] = False,
@@ -74,32 +45,16 @@ def estimate_command(
     from ketacost.sheet.load import discover, load_prices
 
     env = env_of(ctx, pricing)
-    scenario = build_scenario(
-        treatment=treatment,
-        sessions=sessions,
-        boosters=boosters,
-        price=price,
-        add_on=add_on,
-        tax_rate=tax_rate,
-        hsa_balance=hsa_balance,
-        fsa_balance=fsa_balance,
-        down_payment=down_payment,
-        budget=budget,
-        deductible_left=deductible_left,
-        coinsurance=coinsurance,
-        copay=copay,
-        oop_max_left=oop_max_left,
-        option=option,
-    )
+    flags = scenario.parse()
     if input_path is not None:
         given = ctx.get_parameter_source("output")
         chosen = output if given is not None and given.name != "DEFAULT" else None
-        batch(env, input_path, chosen, scenario)
+        batch(env, input_path, chosen, flags)
         return
     source = discover(env.pricing)
     sheet = load_prices(source)
     with naming_flags():
-        result = estimate(sheet, scenario, source=source.label)
+        result = estimate(sheet, flags, source=source.label)
     write(env, output, result, timeline=timeline)
 
 
@@ -115,18 +70,26 @@ def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario) -> N
     sheet = load_prices(source)
     stream = _open(path)
     try:
-        first = stream.readline().removeprefix("\ufeff")
+        counted = batches.Bounded(stream)  # no line is read whole beyond batches.MAX_RECORD characters
+        first = next(counted, "")
+        if not isinstance(first, batches.Skipped):
+            first = first.removeprefix("\ufeff")
         kind = batches.input_kind(path, first)
-        lines: Iterable[str] = _chain(first, stream)
+        lines: Iterable[str] = _chain(first, counted)
         if output is None:
             output = OutputFormat.csv if kind == "csv" else OutputFormat.json
-        counted = _Counted(lines)
-        records = batches.read_csv(counted, path) if kind == "csv" else batches.read_jsonl(counted, path)
+        records = batches.read_csv(lines, path) if kind == "csv" else batches.read_jsonl(lines, path)
         with _progress(env, path, counted) as progress:
             writer = batches.CsvWriter(env.stdout) if output is OutputFormat.csv else batches.JsonlWriter(env.stdout)
             summary = batches.run(sheet, source.label, records, writer, base, progress)
     except UnicodeDecodeError as error:
         raise BadInput(f"{path}: not UTF-8 text (byte 0x{error.object[error.start]:02x})") from None
+    except OSError as error:
+        if getattr(env.stdout, "failed", False):  # writing the output failed, not reading the input
+            raise
+        from ketacost.errors import SystemRefused
+
+        raise SystemRefused(f"{path}: cannot read: {error.strerror or error}") from None
     finally:
         if stream is not sys.stdin:
             stream.close()
@@ -151,27 +114,14 @@ def _open(path: str) -> TextIO:
         raise BadInput(f"{path}: cannot read: {error.strerror or error}") from None
 
 
-def _chain(first: str, rest: TextIO) -> Iterator[str]:
+def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
     if first:
         yield first
     yield from rest
 
 
-class _Counted:
-    """Input lines, counting the characters read so far (what a progress bar advances by)."""
-
-    def __init__(self, lines: Iterable[str]) -> None:
-        self.read = 0
-        self._lines = lines
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self._lines:
-            self.read += len(line)
-            yield line
-
-
 @contextlib.contextmanager
-def _progress(env: Env, path: str, counted: _Counted) -> Iterator[Callable[[int], None] | None]:
+def _progress(env: Env, path: str, counted: "Bounded") -> Iterator[Callable[[int], None] | None]:
     """A Rich progress bar on stderr when it is a terminal (Rich is imported only then); else nothing."""
     if not env.stderr.isatty():
         yield None

@@ -18,66 +18,8 @@ FormatOption = Annotated[
     typer.Option("--format", "-f", help="table for people; json or csv for scripts; markdown to paste."),
 ]
 
-TreatmentOption = Annotated[
-    str | None,
-    typer.Option("--treatment", "-t", metavar="ID", help="Treatment id from the sheet. Default: the sheet's default."),
-]
-SessionsOption = Annotated[
-    int | None,
-    typer.Option("--sessions", "-n", metavar="N", help="Sessions in the course (1-200). Default: the sheet's."),
-]
-PriceOption = Annotated[
-    str | None,
-    typer.Option("--price", metavar="AMOUNT", help="One per-session price instead of the sheet's low-high range."),
-]
-AddOnOption = Annotated[
-    list[str] | None,
-    typer.Option("--add-on", metavar="ID", help="Include an optional add-on (e.g. consultation). Repeatable."),
-]
-TaxRateOption = Annotated[
-    str | None,
-    typer.Option("--tax-rate", metavar="PCT", help="Your marginal tax rate for HSA/FSA savings. Default: the sheet's."),
-]
-HsaBalanceOption = Annotated[
-    str | None,
-    typer.Option("--hsa-balance", metavar="AMOUNT", help="What your HSA holds: caps the pre-tax part."),
-]
-FsaBalanceOption = Annotated[
-    str | None,
-    typer.Option("--fsa-balance", metavar="AMOUNT", help="What your FSA holds: caps the pre-tax part."),
-]
-PaymentOptionOption = Annotated[
-    list[str] | None,
-    typer.Option("--option", "-o", metavar="ID", help="Only this payment option. Repeatable. Default: all."),
-]
-BoostersOption = Annotated[
-    int | None,
-    typer.Option("--boosters", metavar="N", help="Booster sessions after the series (0-200). Default: the sheet's."),
-]
-DownPaymentOption = Annotated[
-    str | None,
-    typer.Option("--down-payment", metavar="AMOUNT", help="Cash paid first; financed options finance the rest."),
-]
-BudgetOption = Annotated[
-    str | None,
-    typer.Option("--budget", metavar="AMOUNT", help="Most you can pay in a month: marks the options that fit."),
-]
-DeductibleOption = Annotated[
-    str | None,
-    typer.Option("--deductible-left", metavar="AMOUNT", help="Insurance: deductible still to meet this year."),
-]
-CoinsuranceOption = Annotated[
-    str | None,
-    typer.Option("--coinsurance", metavar="PCT", help="Insurance: your share after the deductible, percent."),
-]
-CopayOption = Annotated[
-    str | None,
-    typer.Option("--copay", metavar="AMOUNT", help="Insurance: copay per session."),
-]
-OopMaxOption = Annotated[
-    str | None,
-    typer.Option("--oop-max-left", metavar="AMOUNT", help="Insurance: out-of-pocket maximum still left this year."),
-]
+# The scenario's own flags (--treatment, --sessions, ...) are made from ketacost.scenario.INPUTS by
+# ketacost.cli.scenario.scenario_flags.
 StoreOption = Annotated[
     str | None,
     typer.Option(

@@ -268,7 +268,7 @@ def diff_command(
 ) -> None:
     """Compare two sheets by meaning: each value old -> new with its percent change; ids added and removed.
 
-    Exit 0 when they are the same, 1 when they differ (as diff(1) does), 2 on bad input.
+    Exit 0 when they are the same, 6 when they differ, 2 on bad input (1 is kept for internal errors).
     """
     import json
 
@@ -294,7 +294,9 @@ def diff_command(
     else:
         env.stdout.write("\n".join(diff_lines(result, old, new, env.width())) + "\n")
     if not result.same:
-        raise typer.Exit(1)
+        from ketacost.errors import ExitCode
+
+        raise typer.Exit(int(ExitCode.DIFFERENT))
 
 
 @pricing_app.command("schema")

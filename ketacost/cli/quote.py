@@ -11,15 +11,8 @@ import typer
 from ketacost import values
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
-from ketacost.cli.options import (
-    AddOnOption,
-    PaymentOptionOption,
-    PriceOption,
-    SessionsOption,
-    StoreOption,
-    TreatmentOption,
-)
-from ketacost.cli.scenario import naming_flags
+from ketacost.cli.options import StoreOption
+from ketacost.cli.scenario import ScenarioFlags, naming_flags, scenario_flags
 from ketacost.errors import BadInput, KetacostError, SavedNotWritten
 
 if TYPE_CHECKING:
@@ -62,15 +55,12 @@ class Problems:
 
 
 @reports_errors
+@scenario_flags(only=("treatment", "sessions", "price", "add_ons", "options"))
 def quote_command(
     ctx: typer.Context,
     patient: Annotated[str, typer.Option("--patient", metavar="NAME", help="The patient's full name.")],
     dob: Annotated[str, typer.Option("--dob", metavar="YYYY-MM-DD", help="The patient's date of birth.")],
-    treatment: TreatmentOption = None,
-    sessions: SessionsOption = None,
-    price: PriceOption = None,
-    add_on: AddOnOption = None,
-    option: PaymentOptionOption = None,
+    scenario: ScenarioFlags,
     scheduled: Annotated[
         str | None,
         typer.Option("--scheduled", metavar="YYYY-MM-DD", help="Date of the first session, if scheduled."),
@@ -103,7 +93,6 @@ def quote_command(
     """
     from ketacost import gfe, output
     from ketacost import store as register_store
-    from ketacost.estimate import Scenario
     from ketacost.sheet.load import discover, parse_sheet, read_text
 
     env = env_of(ctx, pricing)
@@ -115,22 +104,14 @@ def quote_command(
     if first is not None and first < issued:
         problems.lines.append(f"--scheduled: {first.isoformat()} is in the past (today is {issued.isoformat()})")
     codes = problems.check(lambda: values.diagnosis_codes("--diagnosis", diagnosis))
-    scenario = problems.check(
-        lambda: Scenario(
-            treatment=treatment,
-            sessions=values.sessions("--sessions", sessions),
-            price=values.money("--price", price),
-            options=tuple(option or ()),
-            add_ons=tuple(add_on or ()),
-        )
-    )
+    course = problems.check(scenario.parse)
     targets = {"--html": html, "--markdown": markdown, "--json": json_file}
     source = discover(env.pricing)
     register_path = register_store.discover(store)
     # Even a draft (--no-save) must not write over the register or the sheet it was priced from.
     problems.lines.extend(output.check_targets(targets, protected_files(register_path, source)))
     problems.raise_any()
-    assert name is not None and born is not None and codes is not None and scenario is not None
+    assert name is not None and born is not None and codes is not None and course is not None
 
     text = read_text(source)
     sheet = parse_sheet(text, source.label)
@@ -139,11 +120,11 @@ def quote_command(
     inputs = {
         "patient": name,
         "dob": born.isoformat(),
-        "treatment": treatment,
-        "sessions": sessions,
-        "price": price,
-        "add_ons": list(add_on or ()),
-        "options": list(option or ()),
+        "treatment": scenario.given["treatment"],
+        "sessions": scenario.given["sessions"],
+        "price": scenario.given["price"],
+        "add_ons": list(scenario.given["add_ons"] or ()),
+        "options": list(scenario.given["options"] or ()),
         "scheduled": scheduled,
         "diagnosis": list(diagnosis or ()),
         "pricing": source.label,
@@ -151,7 +132,7 @@ def quote_command(
     # Built once before the register is opened, so a course the sheet cannot quote leaves no trace.
     with naming_flags():
         draft = gfe.build(
-            sheet, scenario, request, quote_id="", issued=issued, source=source.label, sheet_sha256=sheet_sha256
+            sheet, course, request, quote_id="", issued=issued, source=source.label, sheet_sha256=sheet_sha256
         )
     rendered: dict[str, Any] = {}
 
@@ -190,15 +171,23 @@ def quote_command(
     # Files first, then the preview: once the quote is saved, what a script most needs is every file written,
     # and a preview that cannot be printed (a closed pipe, an ASCII terminal) must not cost one of them.
     failed = write_outputs(env, rendered, targets)
-    show_preview(env, rendered["gfe"])
+    try:
+        show_preview(env, rendered["gfe"])
+    finally:  # even when the preview's reader went away: which quote was saved, and what was not written
+        _report(env, quote.id, where, failed, no_save=no_save)
+
+
+def _report(env: Env, quote_id: str, where: str, failed: list[Any], *, no_save: bool) -> None:
+    from ketacost import output
+
     if failed and no_save:
         raise output.combined([error for _, error in failed])
-    env.error(f"Quote {quote.id} {where}.")
+    env.error(f"Quote {quote_id} {where}.")
     if failed:
         raise SavedNotWritten(
             *(
-                f"quote {quote.id} is {where}; {path} was not written: {output.reason(error, path)}; "
-                f"`ketacost quotes show {quote.id} {flag} {path}` writes it"
+                f"quote {quote_id} is {where}; {path} was not written: {output.reason(error, path)}; "
+                f"`ketacost quotes show {quote_id} {flag} {path}` writes it"
                 for (flag, path), error in failed
             )
         )
@@ -254,11 +243,10 @@ def write_outputs(
 
 
 def show_preview(env: Env, built: "GoodFaithEstimate") -> None:
-    """The preview on stdout, whatever its encoding takes; a reader that went away (``| head``) is no failure:
-    by now the quote is saved and its files are written."""
+    """The preview on stdout. By now the quote is saved and its files are written, so a reader that went away
+    (``| head``) is no failure: the broken pipe reaches the command wrapper, which ends quietly with exit 0."""
     from rich.console import Console
 
-    from ketacost.output import silence, tolerant
     from ketacost.render.gfe_table import render_gfe_table
 
     class PreviewConsole(Console):
@@ -266,9 +254,4 @@ def show_preview(env: Env, built: "GoodFaithEstimate") -> None:
             self.quiet = True
             raise BrokenPipeError
 
-    stream = tolerant(env.stdout)
-    try:
-        render_gfe_table(built, PreviewConsole(file=stream, highlight=False, emoji=False, soft_wrap=False))
-        stream.flush()
-    except BrokenPipeError:
-        silence(stream)
+    render_gfe_table(built, PreviewConsole(file=env.stdout, highlight=False, emoji=False, soft_wrap=False))

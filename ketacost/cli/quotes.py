@@ -65,7 +65,6 @@ def list_command(
     A quote that cannot be listed (a row changed outside ketacost) is reported on stderr, one line each, and the
     others are still listed; the exit code is then 2.
     """
-    from ketacost import output as files
     from ketacost import store as register_store
     from ketacost.render import quotes_out
 
@@ -81,7 +80,7 @@ def list_command(
             else:
                 yield row
 
-    out = files.tolerant(env.stdout)
+    out = env.stdout
     with register_store.open_register(path, create=False) as opened:
         found = healthy(opened.listing(patient=patient, since=day, verify=verify) if opened is not None else ())
         if output is OutputFormat.table:

@@ -1,81 +1,80 @@
-"""Course flags shared by `estimate`, `schedule` and `quote`, turned into a checked Scenario."""
+"""The scenario's flags, made from :data:`ketacost.scenario.INPUTS`: an input added there is a flag of `estimate`,
+`schedule` and `quote` without editing them.
+
+A command declares one parameter ``scenario: ScenarioFlags``; :func:`scenario_flags` puts one Typer option per
+input in its place (through the command's ``__signature__``, which Typer reads with ``inspect.signature``) and
+hands the command what was given, to parse when it chooses (so a command can report the scenario's problems
+together with its other flags').
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
-from ketacost import bounds, values
-from ketacost.errors import BadInput, UnknownIds
-from ketacost.scenario import Scenario
+import typer
 
-T = TypeVar("T")
+from ketacost.scenario import BY_FIELD, INPUTS, Input, Scenario, naming_ids, parse
 
-# The flag that gives each scenario field that names ids in the sheet.
-ID_FLAGS = {"treatment": "--treatment", "options": "--option", "add_ons": "--add-on"}
-
-
-def build_scenario(
-    *,
-    treatment: str | None = None,
-    sessions: int | None = None,
-    boosters: int | None = None,
-    price: str | None = None,
-    add_on: list[str] | None = None,
-    tax_rate: str | None = None,
-    hsa_balance: str | None = None,
-    fsa_balance: str | None = None,
-    down_payment: str | None = None,
-    budget: str | None = None,
-    deductible_left: str | None = None,
-    coinsurance: str | None = None,
-    copay: str | None = None,
-    oop_max_left: str | None = None,
-    option: list[str] | None = None,
-) -> Scenario:
-    """Parse every flag; bad ones stop here, all of them at once, each line naming its flag (exit 2)."""
-    problems: list[str] = []
-
-    def check(parse: Callable[[], T]) -> T | None:
-        try:
-            return parse()
-        except BadInput as error:
-            problems.extend(error.lines)
-            return None
-
-    def booster_count() -> int | None:
-        if boosters is not None and not 0 <= boosters <= bounds.MAX_SESSIONS:
-            raise BadInput(f"--boosters: {boosters} must be between 0 and {bounds.MAX_SESSIONS}")
-        return boosters
-
-    scenario = Scenario(
-        treatment=treatment,
-        sessions=check(lambda: values.sessions("--sessions", sessions)),
-        boosters=check(booster_count),
-        price=check(lambda: values.money("--price", price)),
-        tax_rate=check(lambda: values.percent("--tax-rate", tax_rate)),
-        hsa_balance=check(lambda: values.money("--hsa-balance", hsa_balance)),
-        fsa_balance=check(lambda: values.money("--fsa-balance", fsa_balance)),
-        down_payment=check(lambda: values.money("--down-payment", down_payment)),
-        budget=check(lambda: values.money("--budget", budget)),
-        deductible_left=check(lambda: values.money("--deductible-left", deductible_left)),
-        coinsurance=check(lambda: values.percent("--coinsurance", coinsurance)),
-        copay=check(lambda: values.money("--copay", copay)),
-        oop_max_left=check(lambda: values.money("--oop-max-left", oop_max_left)),
-        options=tuple(option or ()),
-        add_ons=tuple(add_on or ()),
-    )
-    if problems:
-        raise BadInput(*problems)
-    return scenario
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@contextlib.contextmanager
-def naming_flags() -> Iterator[None]:
+class ScenarioFlags:
+    """The scenario flags as given on the command line (None: not given)."""
+
+    def __init__(self, given: dict[str, Any]) -> None:
+        self.given = given
+
+    def parse(self, **fixed: Any) -> Scenario:
+        """The checked scenario, with ``fixed`` fields set by the command itself (e.g. schedule's one option)."""
+        return parse({**self.given, **fixed})
+
+
+def _flag_type(each: Input) -> Any:
+    names = [each.flag, *([each.short] if each.short else [])]
+    option = typer.Option(*names, metavar=each.metavar, help=each.help, show_default=False)
+    if each.repeatable:
+        return Annotated[list[str] | None, option]
+    if each.reading in ("sessions", "count"):
+        return Annotated[int | None, option]
+    return Annotated[str | None, option]
+
+
+def scenario_flags(*, only: tuple[str, ...] | None = None, leave_out: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Give the decorated command a flag per scenario input (``only`` these, or all but ``leave_out``)."""
+    chosen = [BY_FIELD[field] for field in only] if only is not None else list(INPUTS)
+    chosen = [each for each in chosen if each.field not in leave_out]
+
+    def decorate(command: F) -> F:
+        signature = inspect.signature(command, eval_str=True)
+        parameters: list[inspect.Parameter] = []
+        annotations: dict[str, Any] = {}
+        for parameter in signature.parameters.values():
+            if parameter.name == "scenario":
+                for each in chosen:
+                    kind = inspect.Parameter.KEYWORD_ONLY
+                    parameters.append(inspect.Parameter(each.field, kind, default=None, annotation=_flag_type(each)))
+                    annotations[each.field] = parameters[-1].annotation
+            else:
+                parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+                annotations[parameter.name] = parameter.annotation
+        annotations["return"] = signature.return_annotation
+
+        @functools.wraps(command)
+        def run(**kwargs: Any) -> Any:
+            given = {each.field: kwargs.pop(each.field, None) for each in chosen}
+            return command(**kwargs, scenario=ScenarioFlags(given))
+
+        run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        run.__annotations__ = annotations
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+def naming_flags() -> contextlib.AbstractContextManager[None]:
     """Ids the sheet lacks are reported with the flag that named them: ``--option: unknown payment option 'x' ...``."""
-    try:
-        yield
-    except UnknownIds as error:
-        lines = (f"{ID_FLAGS.get(field, field)}: {line}" for field, line in zip(error.fields, error.lines, strict=True))
-        raise BadInput(*lines) from None
+    return naming_ids(lambda each: each.flag)

@@ -7,24 +7,8 @@ from typing import Annotated
 import typer
 
 from ketacost.cli.app import PricingOption, env_of, reports_errors
-from ketacost.cli.options import (
-    AddOnOption,
-    BoostersOption,
-    CoinsuranceOption,
-    CopayOption,
-    DeductibleOption,
-    DownPaymentOption,
-    FormatOption,
-    FsaBalanceOption,
-    HsaBalanceOption,
-    OopMaxOption,
-    OutputFormat,
-    PriceOption,
-    SessionsOption,
-    TaxRateOption,
-    TreatmentOption,
-)
-from ketacost.cli.scenario import build_scenario, naming_flags
+from ketacost.cli.options import FormatOption, OutputFormat
+from ketacost.cli.scenario import ScenarioFlags, naming_flags, scenario_flags
 from ketacost.errors import BadInput
 
 
@@ -41,22 +25,11 @@ def register(app: typer.Typer) -> None:
 
 
 @reports_errors
+@scenario_flags(leave_out=("options", "budget"))
 def schedule_command(
     ctx: typer.Context,
     option: Annotated[str, typer.Option("--option", "-o", metavar="ID", help="The payment option to show.")],
-    treatment: TreatmentOption = None,
-    sessions: SessionsOption = None,
-    boosters: BoostersOption = None,
-    price: PriceOption = None,
-    add_on: AddOnOption = None,
-    tax_rate: TaxRateOption = None,
-    hsa_balance: HsaBalanceOption = None,
-    fsa_balance: FsaBalanceOption = None,
-    down_payment: DownPaymentOption = None,
-    deductible_left: DeductibleOption = None,
-    coinsurance: CoinsuranceOption = None,
-    copay: CopayOption = None,
-    oop_max_left: OopMaxOption = None,
+    scenario: ScenarioFlags,
     at: Annotated[PricePoint, typer.Option("--at", help="Which course price to repay.")] = PricePoint.typical,
     start: Annotated[
         str | None, typer.Option("--start", metavar="DATE", help="First day of the loan (YYYY-MM-DD): adds dates.")
@@ -79,27 +52,12 @@ def schedule_command(
     from ketacost.sheet.load import discover, load_prices
 
     env = env_of(ctx, pricing)
-    scenario = build_scenario(
-        treatment=treatment,
-        sessions=sessions,
-        boosters=boosters,
-        price=price,
-        add_on=add_on,
-        tax_rate=tax_rate,
-        hsa_balance=hsa_balance,
-        fsa_balance=fsa_balance,
-        down_payment=down_payment,
-        deductible_left=deductible_left,
-        coinsurance=coinsurance,
-        copay=copay,
-        oop_max_left=oop_max_left,
-        option=[option],
-    )
+    flags = scenario.parse(options=[option])
     first_day = _date("--start", start)
     source = discover(env.pricing)
     sheet = load_prices(source)
     with naming_flags():
-        result = estimate(sheet, scenario, source=source.label)
+        result = estimate(sheet, flags, source=source.label)
     plan = repayment(result.options[0], at.value, result.course, start=first_day, minimum_only=minimum_only)
     if output is OutputFormat.json:
         env.stdout.write(schedule_out.render_json(plan))
@@ -116,7 +74,10 @@ def schedule_command(
 def _date(flag: str, text: str | None) -> dt.date | None:
     if text is None:
         return None
+    from ketacost.values import within_calendar
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise BadInput(f"{flag}: {text!r} is not a date (expected YYYY-MM-DD, e.g. 2026-12-01)") from None
+    return within_calendar(flag, day)

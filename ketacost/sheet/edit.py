@@ -53,7 +53,7 @@ def set_values(text: str, name: str, assignments: Sequence[tuple[str, str]]) -> 
     import tomlkit
 
     data = parse_toml(text, name)
-    document = tomlkit.parse(text)
+    document = _document(text, name)
     changes = []
     for key, value_text in assignments:
         path = keys.split(key)
@@ -62,6 +62,19 @@ def set_values(text: str, name: str, assignments: Sequence[tuple[str, str]]) -> 
         old = _assign(document, path, item)
         changes.append(Change(".".join(path), old, item.as_string().strip()))
     return _validated(tomlkit.dumps(document), name, changes)
+
+
+def _document(text: str, name: str) -> TOMLDocument:
+    """The sheet as tomlkit's editable document. tomlkit refuses what tomllib reads (values nested more than 100
+    deep): that is bad input too, with its place."""
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    try:
+        return tomlkit.parse(text)
+    except ParseError as error:
+        message = str(error).split(" at line ")[0]
+        raise BadInput(f"{name}:{error.line}:{error.col}: invalid TOML: {message[:1].lower()}{message[1:]}") from None
 
 
 def scale_prices(text: str, name: str, by_pct: Decimal, select: str, step: Decimal) -> Edit:
@@ -73,7 +86,7 @@ def scale_prices(text: str, name: str, by_pct: Decimal, select: str, step: Decim
     import tomlkit
 
     data = parse_toml(text, name)
-    document = tomlkit.parse(text)
+    document = _document(text, name)
     factor = 1 + by_pct / HUNDRED
     selected = [path for path in keys.money_paths(data) if keys.glob_matches(select, path)]
     if not selected:
@@ -172,7 +185,7 @@ def _assign(document: TOMLDocument, path: keys.KeyPath, item: Item) -> str | Non
     container: Any = document
     for depth, part in enumerate(path[:-1]):
         if isinstance(container, list):  # an array of tables: keys.resolve checked the index
-            container = container[int(part)]
+            container = container[keys.index_of(part) or 0]  # (resolve checked it)
         else:
             if part not in container:
                 container[part] = tomlkit.inline_table() if isinstance(container, InlineTable) else tomlkit.table()

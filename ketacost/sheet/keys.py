@@ -84,6 +84,15 @@ def root() -> Node:
     return _table(model.Sheet)
 
 
+def index_of(part: str) -> int | None:
+    """An array index written as plain digits (``0``, ``007``), or None. int() alone would take ``²`` for a digit
+    and refuse thousands of digits with a ValueError; no array in a sheet is long enough to need more than six."""
+    digits = part.lstrip("0") or "0"
+    if part.isascii() and part.isdigit() and len(digits) <= 6:
+        return int(digits)
+    return None
+
+
 def split(key: str) -> KeyPath:
     """``treatments.iv.price.high`` -> its parts; every part of a sheet key is a bare TOML key."""
     parts = tuple(part.strip() for part in key.strip().split("."))
@@ -118,7 +127,8 @@ def resolve(path: KeyPath, data: Mapping[str, Any]) -> Node:
             node = node.item
         elif node.kind == "array" and node.item is not None:
             count = len(current) if isinstance(current, list) else 0
-            if not (part.isdigit() and int(part) < count):
+            position = index_of(part)
+            if position is None or position >= count:
                 raise BadInput(
                     f"{'.'.join(path)}: {'.'.join(walked)} is an array of {count} tables: "
                     f"name one by its index, 0-{count - 1} ({'.'.join((*walked, '0', *path[index + 1 :]))})"
@@ -126,7 +136,7 @@ def resolve(path: KeyPath, data: Mapping[str, Any]) -> Node:
                     else f"{'.'.join(path)}: {'.'.join(walked)} is not in the sheet: set it whole"
                 )
             node = node.item
-            current = current[int(part)] if isinstance(current, list) else None
+            current = current[position] if isinstance(current, list) else None
             continue
         else:
             what = "an array: set it whole" if node.kind == "array" else "a single value"

@@ -63,11 +63,18 @@ def discover(explicit: str | os.PathLike[str] | None, cwd: Path | None = None) -
 BOM = "\ufeff"
 
 
+MAX_SHEET_BYTES = 4 * 1024 * 1024  # a price sheet is a few kilobytes; anything near this is not one
+
+
 def read_text(source: SheetSource) -> str:
-    """The sheet's text, or a one-line error naming the file."""
+    """The sheet's text, or a one-line error naming the file.
+
+    Only a regular file of at most :data:`MAX_SHEET_BYTES` is read: a FIFO would hang, ``/dev/zero`` would be read
+    until memory runs out, and a huge file would be parsed whole before being refused.
+    """
     name = source.label
     try:
-        data = source.path.read_bytes()
+        data = _read_capped(source.path, name)
     except FileNotFoundError:
         raise BadInput(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -85,6 +92,24 @@ def read_text(source: SheetSource) -> str:
         raise BadInput(f"{name}:{line}:{column}: not UTF-8 text (byte 0x{data[error.start]:02x})") from None
 
 
+def _read_capped(path: Path, name: str) -> bytes:
+    import stat
+
+    info = path.stat()  # first: opening a FIFO would wait for a writer, a device may never end
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device"
+        raise BadInput(f"{name}: not a regular file ({kind}); name a price sheet file")
+    if info.st_size > MAX_SHEET_BYTES:
+        raise BadInput(f"{name}: larger than {MAX_SHEET_BYTES // (1024 * 1024)} MiB: not a price sheet")
+    data = path.read_bytes()
+    if len(data) > MAX_SHEET_BYTES:  # it grew since: still refused
+        raise BadInput(f"{name}: larger than {MAX_SHEET_BYTES // (1024 * 1024)} MiB: not a price sheet")
+    return data
+
+
 # Compiled on first use (re caches them): only a broken sheet needs them.
 _TOML_POSITION = r"\s*\(at line (\d+), column (\d+)\)$"
 _TOML_END = r"\s*\(at end of document\)$"
@@ -96,6 +121,9 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
 
     try:
         return tomllib.loads(text, parse_float=Decimal)
+    except RecursionError:
+        deep_line, deep_column = _deepest(text)
+        raise BadInput(f"{name}:{deep_line}:{deep_column}: invalid TOML: arrays or tables nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = re.search(_TOML_POSITION, message)
@@ -106,6 +134,34 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
             line, column = str(text.count("\n") + 1), "1"
             message = re.sub(_TOML_END, "", message)
         raise BadInput(f"{name}:{line}:{column}: invalid TOML: {message[:1].lower()}{message[1:]}") from None
+
+
+NESTING_SHOWN = 100  # where a too-deep value is pointed at: no price sheet nests a tenth as deep
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """Line and column of the first ``[`` or ``{`` nested :data:`NESTING_SHOWN` deep (1:1 when none is found).
+
+    Only called when tomllib ran out of stack; quotes and comments are skipped roughly, which is enough to point
+    at the place."""
+    depth, line, start, quote = 0, 1, 0, ""
+    for index, char in enumerate(text):
+        if char == "\n":
+            line, start = line + 1, index + 1
+            if quote == "#":
+                quote = ""
+        elif quote:
+            if char == quote and (quote != '"' or text[index - 1] != "\\"):
+                quote = ""
+        elif char in "\"'#":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth >= NESTING_SHOWN:
+                return line, index - start + 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return 1, 1
 
 
 def load(source: SheetSource) -> Sheet:

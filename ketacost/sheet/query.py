@@ -51,7 +51,7 @@ def lookup(data: Mapping[str, Any], key: str, raw: Mapping[str, Any]) -> Any:
     value: Any = data
     for index, part in enumerate(path):
         if isinstance(value, list):  # an array of tables, by index (keys.resolve checked it)
-            value = value[int(part)]
+            value = value[keys.index_of(part) or 0]
             continue
         if not isinstance(value, Mapping) or part not in value:
             where = ".".join(path[: index + 1])

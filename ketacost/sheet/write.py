@@ -1,9 +1,11 @@
 """Safe writes of a sheet that people and scripts also edit: a sidecar lock, a hash check, an atomic replace.
 
 An edit holds ``<file>.lock`` (filelock) from reading to writing, so two ketacost writers never lose each other's
-changes; an editor that ignores the lock is caught by comparing the file's hash just before the write. The new
-text goes to a temporary file in the same directory, is flushed and fsynced, then ``os.replace``d over the sheet
-and the directory is fsynced: a crash at any moment leaves the old sheet or the new one, never a mix.
+changes. The new text goes to a temporary file in the same directory, is flushed and fsynced; then, immediately
+before ``os.replace`` puts it over the sheet, the sheet's hash and identity (inode, mtime, size) are compared
+with what was read, so that an editor that ignores the lock is caught unless it saves in the microseconds
+between that check and the rename. The directory is fsynced last: a crash at any moment leaves the old sheet or
+the new one, never a mix; a refusal of the system (disk full, permissions) leaves the old one (exit 4).
 filelock is imported inside :func:`edit` only.
 """
 
@@ -18,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ketacost.errors import BadInput, Conflict
+from ketacost.errors import BadInput, Conflict, SystemRefused
 from ketacost.sheet.load import BOM, SheetSource, read_text
 
 if TYPE_CHECKING:
@@ -38,10 +40,14 @@ def locked(path: Path, label: str, timeout: float) -> Iterator[None]:
     lock = FileLock(lock_path(path), timeout=max(timeout, 0.0))
     try:
         lock.acquire()
-    except Timeout:
+    except Timeout:  # (a TimeoutError, so an OSError: caught first)
         raise Conflict(
             f"{label}: locked by another writer ({lock_path(path).name}); nothing written. "
             "Try again, or wait longer with --lock-timeout."
+        ) from None
+    except OSError as error:  # the lock file is a directory, a symlink loop, in a read-only directory, ...
+        raise SystemRefused(
+            f"{label}: cannot take the lock {lock_path(path).name}: {error.strerror or error}; nothing written"
         ) from None
     try:
         yield
@@ -71,17 +77,33 @@ def edit(
         text = read_text(source)
         return text, change(text)
     with locked(path, source.label, lock_timeout):
+        seen = _identity(path)  # before reading: a save between the two is then a conflict, never missed
         text = read_text(source)
-        result = change(text)
+        result = change(text)  # the expensive part (parse, edit, validate), done before the final check
         if result.text != text:
-            if _digest(_reread(source)) != _digest(text):
-                raise Conflict(
-                    f"{source.label}: changed on disk while this edit was being made; nothing written. "
-                    "Run the command again."
-                )
             mark = BOM.encode("utf-8") if _starts_with_bom(path) else b""  # keep the file's byte-order mark
-            replace(path, mark + result.text.encode("utf-8"))
+
+            def unchanged() -> None:
+                # Last thing before the rename, after the new text is on disk: the content, then the file's
+                # identity (inode, mtime, size), so that an editor's save is missed only in the microseconds
+                # between this stat and os.replace.
+                if _digest(_reread(source)) != _digest(text) or _identity(path) != seen:
+                    raise Conflict(
+                        f"{source.label}: changed on disk while this edit was being made; nothing written. "
+                        "Run the command again."
+                    )
+
+            replace(path, mark + result.text.encode("utf-8"), label=source.label, check=unchanged)
     return text, result
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """What changes when anyone saves the file: a new inode (an editor's rename), its mtime or its size."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 def create(path: Path, label: str, data: bytes, *, force: bool, lock_timeout: float) -> None:
@@ -94,7 +116,7 @@ def create(path: Path, label: str, data: bytes, *, force: bool, lock_timeout: fl
     with locked(target, label, lock_timeout):
         if target.exists() and not force:
             raise BadInput(f"{label}: already exists; nothing written (use --force to overwrite it)")
-        replace(target, data)
+        replace(target, data, label=label)
 
 
 def _reread(source: SheetSource) -> str:
@@ -113,11 +135,23 @@ def _digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
-def replace(path: Path, data: bytes) -> None:
+def replace(path: Path, data: bytes, *, label: str | None = None, check: Callable[[], None] | None = None) -> None:
     """Atomically replace ``path`` with ``data`` (temp file, fsync, os.replace, fsync dir), keeping its mode.
 
-    Call it holding the sheet's lock: it also removes temporary files that a killed writer left behind.
+    ``check`` runs after the new text is safely on disk and immediately before the rename; what it raises leaves
+    the file as it was. When the system refuses (disk full, permission denied, read-only file system, I/O error)
+    nothing is replaced and :class:`SystemRefused` says so in one line. Call it holding the sheet's lock: it
+    also removes temporary files that a killed writer left behind.
     """
+    try:
+        _replace(path, data, check)
+    except OSError as error:
+        raise SystemRefused(f"{label or path}: not written: {error.strerror or error}; the file is unchanged") from None
+    except _Durability as error:
+        raise SystemRefused(f"{label or path}: written, but its directory could not be synced: {error}") from None
+
+
+def _replace(path: Path, data: bytes, check: Callable[[], None] | None) -> None:
     directory = path.parent
     for stale in directory.glob(f".{path.name}.*.tmp"):  # left by a writer that was killed mid-write
         with contextlib.suppress(OSError):
@@ -135,12 +169,24 @@ def replace(path: Path, data: bytes) -> None:
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
+        if check is not None:
+            check()
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
-    _fsync_directory(directory)
+    try:
+        _fsync_directory(directory)
+    except OSError as error:
+        raise _Durability(error) from None
+
+
+class _Durability(Exception):
+    """The file was replaced, but the directory could not be synced (the rename may not survive a power cut)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
 
 
 def _fsync_directory(directory: Path) -> None:

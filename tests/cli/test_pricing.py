@@ -393,7 +393,7 @@ def test_scale_needs_by(run: Run, local_sheet: Path) -> None:
 # --- diff -------------------------------------------------------------------------------------------------------
 
 
-def test_diff_exits_0_when_same_and_1_when_different(
+def test_diff_exits_0_when_same_and_6_when_different(
     run: Run, sheet_text: str, write_sheet: Callable[..., Path]
 ) -> None:
     write_sheet(sheet_text, "a.toml")
@@ -402,7 +402,7 @@ def test_diff_exits_0_when_same_and_1_when_different(
     same = run("pricing", "diff", "a.toml", "b.toml")
     assert (same.exit_code, same.stdout) == (0, "a.toml and b.toml: same prices and terms\n")
     different = run("pricing", "diff", "a.toml", "c.toml")
-    assert different.exit_code == 1, different.stderr
+    assert different.exit_code == 6, different.stderr
     assert "added: treatments.rx" in different.stdout and "removed: treatments.oral" in different.stdout
     row = next(line for line in different.stdout.splitlines() if line.startswith("options.medical_loan.apr"))
     assert row.split() == ["options.medical_loan.apr", "17.99", "18.62", "+3.50%"]
@@ -415,7 +415,7 @@ def test_diff_json(run: Run, sheet_text: str, write_sheet: Callable[..., Path]) 
     changed = changed.replace(OLD_LINE, OLD_LINE.replace("typical = 600.00", "typical = 599.99"), 1)
     write_sheet(changed, "b.toml")
     result = run("pricing", "diff", "a.toml", "b.toml", "--format", "json")
-    assert result.exit_code == 1, result.stderr
+    assert result.exit_code == 6, result.stderr  # they differ
     document = json.loads(result.stdout)
     assert document["same"] is False and document["added"] == [] and document["removed"] == []
     assert document["changed"] == [
