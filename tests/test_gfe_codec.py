@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -90,3 +93,35 @@ def test_building_a_gfe_leaves_the_pydantic_codec_unimported() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "False"
+
+
+# --- the one atomic-write helper (the GFE's files and the sheet) --------------------------------------------------
+
+
+def test_a_killed_writers_temp_file_named_as_mkstemp_names_it_is_cleared_by_either_writer(tmp_path: Path) -> None:
+    from ketacost import output
+    from ketacost.sheet import write
+
+    aged = time.time() - 60
+    for name in ("g.html", "pricing.toml"):
+        leftover = tmp_path / f".{name}.k_3x9q_z.tmp"  # mkstemp's random part may hold an underscore
+        leftover.write_text("half a file")
+        os.utime(leftover, (aged, aged))
+    output.write_atomic(tmp_path / "g.html", "<p>new</p>\n")
+    write.create(tmp_path / "pricing.toml", "pricing.toml", b"a = 1\n", force=True, lock_timeout=1)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["g.html", "pricing.toml", "pricing.toml.lock"]
+    assert stat.S_IMODE((tmp_path / "g.html").stat().st_mode) == 0o600
+
+
+def test_the_sheet_keeps_its_mode_and_a_gfe_file_becomes_private_through_the_same_helper(tmp_path: Path) -> None:
+    from ketacost import output
+    from ketacost.sheet import write
+
+    sheet, html = tmp_path / "pricing.toml", tmp_path / "g.html"
+    for path in (sheet, html):
+        path.write_text("old\n")
+        path.chmod(0o644)
+    write.create(sheet, "pricing.toml", b"a = 1\n", force=True, lock_timeout=1)
+    output.write_atomic(html, "<p>new</p>\n")
+    assert (stat.S_IMODE(sheet.stat().st_mode), sheet.read_bytes()) == (0o644, b"a = 1\n")
+    assert (stat.S_IMODE(html.stat().st_mode), html.read_text()) == (0o600, "<p>new</p>\n")
