@@ -19,7 +19,7 @@ from ketacost.errors import BadInput
 from ketacost.scenario import BY_FIELD, INPUTS, Scenario, naming_ids, parse
 
 if TYPE_CHECKING:
-    from ketacost.estimate import Estimate
+    from ketacost.estimator import Estimate
     from ketacost.gfe import GoodFaithEstimate
     from ketacost.prices import PriceList
     from ketacost.repayment import Repayment
@@ -103,7 +103,7 @@ def scenario(**inputs: Any) -> Scenario:
 
 def estimate(sheet: PriceSheet, **inputs: Any) -> EstimateResult:
     """Price the course and every payment option, as ``ketacost estimate`` does."""
-    from ketacost.estimate import estimate as run
+    from ketacost.estimator import estimate as run
 
     with naming_ids():
         return EstimateResult(run(sheet.prices, scenario(**inputs), source=sheet.source))
@@ -119,7 +119,7 @@ def schedule(
     **inputs: Any,
 ) -> ScheduleResult:
     """One payment option month by month, as ``ketacost schedule -o OPTION`` lays it out."""
-    from ketacost.estimate import estimate as run
+    from ketacost.estimator import estimate as run
     from ketacost.repayment import repayment
 
     if at not in ("low", "typical", "high"):

@@ -19,7 +19,7 @@ from typing import Any, Literal, Protocol, TextIO
 
 import ketacost.scenario as scenarios
 from ketacost.errors import BadInput
-from ketacost.estimate import Estimate, OptionEstimate, estimate
+from ketacost.estimator import Estimate, OptionEstimate, estimate
 from ketacost.money import fmt
 from ketacost.prices import PriceList
 from ketacost.render.csv_out import safe_cell

@@ -11,9 +11,25 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ketacost.errors import BadInput
-from ketacost.gfe import DISPUTE_THRESHOLD, DISPUTE_WINDOW_DAYS, GoodFaithEstimate, ProviderEstimate
+
+if TYPE_CHECKING:
+    from ketacost.gfe import GoodFaithEstimate, ProviderEstimate
+
+# Figures of the federal patient-provider dispute resolution process (45 CFR 149.620; CMS, cms.gov/nosurprises),
+# defined here once: the check below and the GFE's legal wording (ketacost.gfe) both use them.
+DISPUTE_THRESHOLD = Decimal("400.00")  # billed at least this much above the GFE, for any one provider
+DISPUTE_WINDOW_DAYS = 120  # calendar days from the date on the bill
+DISPUTE_FEE = Decimal("25.00")
+CMS_WEBSITE = "www.cms.gov/nosurprises"
+CMS_PHONE = "1-800-985-3059"
+
+
+def dollars(amount: Decimal) -> str:
+    """An amount as legal wording writes it: ``$400``, or ``$12.50`` when it has cents."""
+    return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +60,7 @@ class DisputeCheck:
 
     @property
     def deadline(self) -> dt.date | None:
-        """The last day to start dispute resolution: 120 calendar days after the date on the bill."""
+        """The last day to start dispute resolution: DISPUTE_WINDOW_DAYS calendar days after the date on the bill."""
         return None if self.bill_date is None else self.bill_date + dt.timedelta(days=DISPUTE_WINDOW_DAYS)
 
     @property

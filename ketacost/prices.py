@@ -6,7 +6,8 @@ fraction of the models to import and to load from the sheet cache, which is what
 quick to start, and they keep the estimate and finance layers independent of the validation library.
 
 Each record's fields are named exactly as the model's, so :func:`from_sheet` copies them by name: a field added
-here that the model lacks fails every test at once.
+here that the model lacks fails every test at once. A payment option's record is its kind's (ketacost.kinds),
+and the sheet's model for it is made from that record; :func:`record_classes` lists every record class.
 """
 
 import datetime as dt
@@ -14,6 +15,8 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from ketacost import kinds
+from ketacost.kinds.base import Option
 from ketacost.record import Record
 
 if TYPE_CHECKING:
@@ -79,102 +82,8 @@ class TaxYear(Record):
     default_marginal_rate: Decimal
 
 
-class SelfPay(Record):
-    kind: Literal["self_pay"]
-    name: str
-    note: str
-    treatments: tuple[str, ...] | None
-    prepay_discount_pct: Decimal
-
-
-class TaxAccount(Record):
-    kind: Literal["hsa", "fsa"]
-    name: str
-    note: str
-    treatments: tuple[str, ...] | None
-    coverage: Literal["self_only", "family"]
-    catch_up: bool
-    payroll: bool
-
-
-class Loan(Record):
-    kind: Literal["loan"]
-    name: str
-    note: str
-    treatments: tuple[str, ...] | None
-    apr: Decimal
-    term_months: int
-    origination_fee_pct: Decimal
-    fee_handling: Literal["deducted", "financed"]
-
-
-class ClinicPlan(Record):
-    kind: Literal["clinic_plan"]
-    name: str
-    note: str
-    treatments: tuple[str, ...] | None
-    down_payment_pct: Decimal
-    down_payment: Decimal | None
-    months: int
-    apr: Decimal
-    setup_fee: Decimal
-
-
-class DeferredInterest(Record):
-    kind: Literal["deferred_interest"]
-    name: str
-    note: str
-    treatments: tuple[str, ...] | None
-    promo_months: int
-    standard_apr: Decimal
-    min_payment_pct: Decimal
-    min_payment_floor: Decimal
-    min_purchase: Decimal
-    repay_months: int
-
-
-class ReducedApr(Record):
-    kind: Literal["reduced_apr"]
-    name: str
-    note: str
-    treatments: tuple[str, ...] | None
-    apr: Decimal
-    term_months: int
-    min_purchase: Decimal
-
-
-class Insurance(Record):
-    kind: Literal["insurance"]
-    name: str
-    note: str
-    treatments: tuple[str, ...] | None
-    deductible_left: Decimal
-    coinsurance_pct: Decimal
-    copay: Decimal
-    oop_max_left: Decimal
-
-
-class VaCoverage(Record):
-    kind: Literal["va"]
-    name: str
-    note: str
-    treatments: tuple[str, ...] | None
-    copay_per_session: Decimal
-
-
-PaymentOption = SelfPay | TaxAccount | Loan | ClinicPlan | DeferredInterest | ReducedApr | Insurance | VaCoverage
-
-OPTION_RECORDS: dict[str, type[Any]] = {
-    "self_pay": SelfPay,
-    "hsa": TaxAccount,
-    "fsa": TaxAccount,
-    "loan": Loan,
-    "clinic_plan": ClinicPlan,
-    "deferred_interest": DeferredInterest,
-    "reduced_apr": ReducedApr,
-    "insurance": Insurance,
-    "va": VaCoverage,
-}
+# The payment options' records live with their kinds (ketacost.kinds): each is an Option.
+PaymentOption = Option
 
 
 class PriceList(Record):
@@ -203,6 +112,22 @@ def _copy(record: type[Any], source: object) -> Any:
     return record(**values)
 
 
+def option_record(option: object) -> Option:
+    """A payment option's record, copied from its sheet model."""
+    record: Option = _copy(kinds.by_kind(option.kind).record, option)  # type: ignore[attr-defined]
+    return record
+
+
+def record_classes() -> dict[str, type[Record]]:
+    """Every record class a :class:`PriceList` may hold, by class name: these and the kinds' option records."""
+    own = {
+        name: value
+        for name, value in globals().items()
+        if isinstance(value, type) and issubclass(value, Record) and value.__module__ == __name__
+    }
+    return {**own, **kinds.records()}
+
+
 def from_sheet(sheet: "Sheet") -> PriceList:
     """What pricing needs of a validated sheet."""
     return PriceList(
@@ -211,5 +136,5 @@ def from_sheet(sheet: "Sheet") -> PriceList:
         coverage_note=sheet.coverage_note,
         tax=_copy(TaxYear, sheet.tax),
         treatments={key: _copy(Treatment, treatment) for key, treatment in sheet.treatments.items()},
-        options={key: _copy(OPTION_RECORDS[option.kind], option) for key, option in sheet.options.items()},
+        options={key: option_record(option) for key, option in sheet.options.items()},
     )

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ketacost.course import Course
 from ketacost.errors import BadInput
-from ketacost.estimate import OptionEstimate, PricePointName
+from ketacost.estimator import OptionEstimate, PricePointName
 from ketacost.finance.schedule import Installment
 from ketacost.money import ZERO
 

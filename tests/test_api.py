@@ -95,7 +95,7 @@ def test_bad_inputs_raise_a_ketacost_error_naming_the_input(inputs: dict[str, ob
 
 def test_a_scenario_built_by_hand_is_checked_too() -> None:
     """Before: Scenario(sessions=0) was priced silently as the sheet's 6 sessions."""
-    from ketacost.estimate import estimate
+    from ketacost.estimator import estimate
 
     sheet = ketacost.load_sheet()
     for bad in (
@@ -141,3 +141,19 @@ def test_import_ketacost_loads_nothing_of_the_api() -> None:
     code = "import sys, ketacost; print(sorted(m for m in sys.modules if m.startswith('ketacost')))"
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert shown.strip() == "['ketacost']"
+
+
+def test_the_readmes_python_api_block_runs_as_written(local_sheet: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Python API") :]
+    block = re.search(r"```python\n(.*?)```", section, re.S)
+    assert block is not None
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(block.group(1), "README.md", "exec"), {})
+    assert '"pricing"' in printed.getvalue()  # the JSON it prints

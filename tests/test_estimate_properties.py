@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ketacost.estimate import POINTS, Outcome, estimate
+from ketacost.estimator import POINTS, Outcome, estimate
 from ketacost.money import cents
 from ketacost.prices import from_sheet
 from ketacost.render.fields import MONEY_FIELDS, point_figures

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from ketacost import dispute, gfe
 from ketacost.errors import BadInput
-from ketacost.estimate import POINTS, Scenario, estimate
+from ketacost.estimator import POINTS, Scenario, estimate
 from ketacost.money import allocate
 from ketacost.render.gfe_html import render_html
 from ketacost.render.gfe_markdown import render_gfe_markdown

@@ -1,11 +1,13 @@
-"""Every kind of note an option gets, word for word: notes are written out only when shown, from what was
-recorded while pricing (OptionEstimate.said); they read as they did when written at once."""
+"""Every kind of note an option gets, word for word: notes are recorded while pricing as data
+(OptionEstimate.notes) and worded only when shown (ketacost.render.notes); a note that differs between price
+points is said once per point, labelled."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from ketacost.estimate import estimate
+from ketacost.estimator import estimate
+from ketacost.render.notes import worded
 from ketacost.scenario import Scenario
 from ketacost.sheet.load import EMBEDDED, parse_sheet
 
@@ -24,7 +26,7 @@ def test_every_note_with_money_paid_first_a_discount_fees_and_aprs() -> None:
     scenario = Scenario(
         treatment="spravato", hsa_balance=D("1500"), fsa_balance=D("200.50"), down_payment=D("100"), tax_rate=D("24")
     )
-    notes = {option.id: option.notes for option in estimate(SHEET, scenario, source="t").options}
+    notes = {option.id: worded(option) for option in estimate(SHEET, scenario, source="t").options}
     assert notes == {
         "self_pay": ("5.5% prepay discount",),
         "hsa": (
@@ -44,9 +46,9 @@ def test_every_note_with_money_paid_first_a_discount_fees_and_aprs() -> None:
         "clinic_plan": (
             "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
             "49.00 plan fee paid with the down payment",
-            "APR 17.82% (Regulation Z, counting the plan fee)",
-            "APR 14.25% (Regulation Z, counting the plan fee)",
-            "APR 13.37% (Regulation Z, counting the plan fee)",
+            "At the low price: APR 17.82% (Regulation Z, counting the plan fee)",
+            "At the typical price: APR 14.25% (Regulation Z, counting the plan fee)",
+            "At the high price: APR 13.37% (Regulation Z, counting the plan fee)",
             NOTE["clinic_plan"],
         ),
         "care_card": (
@@ -74,9 +76,16 @@ def test_every_note_with_money_paid_first_a_discount_fees_and_aprs() -> None:
     }
 
 
+PAID_FIRST = (  # the HSA pays a different amount at each price point: one line each, labelled
+    "At the low price: HSA 1,200.00 paid first; the rest is financed",
+    "At the typical price: HSA 1,800.00 paid first; the rest is financed",
+    "At the high price: HSA 3,000.00 paid first; the rest is financed",
+)
+
+
 def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
     notes = {
-        option.id: option.notes
+        option.id: worded(option)
         for option in estimate(SHEET, Scenario(treatment="iv", sessions=3, hsa_balance=D("9000")), source="t").options
     }
     assert notes == {
@@ -91,35 +100,21 @@ def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
             NOTE["fsa"],
         ),
         "medical_loan": (
-            "HSA 1,200.00 paid first; the rest is financed",
+            *PAID_FIRST,
             "17.99% note rate over 24 months",
-            "HSA 1,800.00 paid first; the rest is financed",
-            "HSA 3,000.00 paid first; the rest is financed",
             NOTE["medical_loan"],
         ),
         "clinic_plan": (
-            "HSA 1,200.00 paid first; the rest is financed",
+            *PAID_FIRST,
             "49.00 plan fee paid with the down payment",
-            "HSA 1,800.00 paid first; the rest is financed",
-            "HSA 3,000.00 paid first; the rest is financed",
             NOTE["clinic_plan"],
         ),
         "care_card": (
-            "HSA 1,200.00 paid first; the rest is financed",
-            "HSA 1,800.00 paid first; the rest is financed",
-            "HSA 3,000.00 paid first; the rest is financed",
+            *PAID_FIRST,
             NOTE["care_card"],
         ),
-        "card_24": (
-            "HSA 1,200.00 paid first; the rest is financed",
-            "HSA 1,800.00 paid first; the rest is financed",
-            "HSA 3,000.00 paid first; the rest is financed",
-        ),
-        "card_60": (
-            "HSA 1,200.00 paid first; the rest is financed",
-            "HSA 1,800.00 paid first; the rest is financed",
-            "HSA 3,000.00 paid first; the rest is financed",
-        ),
+        "card_24": (*PAID_FIRST,),
+        "card_60": (*PAID_FIRST,),
         "insurance": (NOTE["insurance"],),
         "va": (
             "50.00 copay per session, paid at each visit",
@@ -130,7 +125,7 @@ def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
 
 def test_the_same_scenario_gives_equal_estimates_notes_and_all() -> None:
     """Estimates are values: notes are recorded as data, and plans compare by how they were made."""
-    from ketacost import estimate as module
+    from ketacost import estimator as module
 
     scenario = Scenario(treatment="kap", hsa_balance=D("700"), down_payment=D("50"))
     first = estimate(SHEET, scenario, source="t")

@@ -9,12 +9,29 @@ import typer
 
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
-from ketacost.cli.options import FormatOption, InputOption, OutputFormat
+from ketacost.cli.options import FormatOption, InputOption, OutputFormat, Renderers, check_format, render
 from ketacost.cli.scenario import ScenarioFlags, naming_flags, scenario_flags
 from ketacost.scenario import Scenario
 
 if TYPE_CHECKING:
     from ketacost.batch import Bounded
+
+# What `estimate` prints in each format (see ketacost.cli.options.render); --timeline adds the chart to the table
+# and the months to JSON.
+RENDERERS: Renderers[OutputFormat] = {
+    OutputFormat.table: ("ketacost.render.table:print_table", "ketacost.render.plain:print_plain"),
+    OutputFormat.json: "ketacost.render.json_out:print_json",
+    OutputFormat.csv: "ketacost.render.csv_out:print_csv",
+    OutputFormat.markdown: "ketacost.render.markdown_out:print_markdown",
+}
+WITH_TIMELINE: Renderers[OutputFormat] = {
+    **RENDERERS,
+    OutputFormat.table: (
+        "ketacost.render.timeline:print_with_chart_rich",
+        "ketacost.render.timeline:print_with_chart_plain",
+    ),
+    OutputFormat.json: "ketacost.render.json_out:print_json_with_timeline",
+}
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +58,10 @@ def estimate_command(
     With --input, one scenario per CSV row or JSON line (fields named like the flags, which give defaults):
     one row per scenario and option, tagged with the input line; exit 2 at the end if any scenario failed.
     """
-    from ketacost.estimate import estimate
+    renderers = WITH_TIMELINE if timeline else RENDERERS
+    if input_path is None:
+        check_format(ctx, output, renderers)
+    from ketacost.estimator import estimate
     from ketacost.sheet.load import discover, load_prices
 
     env = env_of(ctx, pricing)
@@ -55,7 +75,7 @@ def estimate_command(
     sheet = load_prices(source)
     with naming_flags():
         result = estimate(sheet, flags, source=source.label)
-    write(env, output, result, timeline=timeline)
+    render(env, output, result, renderers)
 
 
 def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario) -> None:
@@ -139,39 +159,3 @@ def _progress(env: Env, path: str, counted: "Bounded") -> Iterator[Callable[[int
 
     with bar:
         yield advance
-
-
-def write(env: Env, output: OutputFormat, result: object, *, timeline: bool = False) -> None:
-    """Render an estimate in the chosen format; each renderer is imported only when used."""
-    from ketacost.estimate import Estimate
-
-    assert isinstance(result, Estimate)
-    if output is OutputFormat.table and env.is_terminal():
-        from ketacost.render.table import render_table
-
-        console = env.console()
-        render_table(result, console)
-        if timeline:
-            from ketacost.render.timeline import render_timeline_rich
-
-            render_timeline_rich(result, console)
-        return
-    if output is OutputFormat.table:
-        from ketacost.render.plain import render_plain
-
-        render_plain(result, env.stdout, env.width())
-        if timeline:
-            from ketacost.render.timeline import render_timeline_plain
-
-            env.stdout.write(render_timeline_plain(result, env.width()))
-        return
-    if output is OutputFormat.json:
-        from ketacost.render.json_out import render_json
-
-        env.stdout.write(render_json(result, timeline=timeline))
-        return
-    if output is OutputFormat.csv:
-        from ketacost.render.csv_out import render_csv as render
-    else:
-        from ketacost.render.markdown_out import render_markdown as render
-    env.stdout.write(render(result))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ketacost.cli.app import PricingOption, env_of, reports_errors
+from ketacost.cli.options import Renderers, check_format, render
 from ketacost.errors import BadInput
 
 if TYPE_CHECKING:
@@ -43,6 +44,21 @@ class ReportFormat(StrEnum):
     table = "table"
     json = "json"
 
+
+# What each command prints in each of its formats (see ketacost.cli.options.render).
+SHOW_RENDERERS: Renderers[SheetFormat] = {
+    SheetFormat.table: "ketacost.render.pricing_out:print_sheet_table",
+    SheetFormat.json: "ketacost.render.pricing_out:print_sheet_json",
+    SheetFormat.toml: "ketacost.render.pricing_out:print_sheet_toml",
+}
+GET_RENDERERS: Renderers[ValueFormat] = {
+    ValueFormat.text: "ketacost.render.pricing_out:print_value_text",
+    ValueFormat.json: "ketacost.render.pricing_out:print_value_json",
+}
+DIFF_RENDERERS: Renderers[ReportFormat] = {
+    ReportFormat.table: "ketacost.render.pricing_out:print_diff_table",
+    ReportFormat.json: "ketacost.render.pricing_out:print_diff_json",
+}
 
 LOCK_TIMEOUT = 5.0  # seconds: long enough to wait out another ketacost edit, short enough for a script to notice
 DryRunOption = Annotated[
@@ -122,20 +138,11 @@ def show_command(
     pricing: PricingOption = None,
 ) -> None:
     """Show the sheet in use: treatments and prices, payment options and terms, tax limits."""
-    import json
+    check_format(ctx, output, SHOW_RENDERERS)
+    from ketacost.render.pricing_out import SheetShown
 
     env, source, text, sheet = _sheet_in_use(ctx, pricing)
-    if output is SheetFormat.toml:
-        env.stdout.write(text)
-    elif output is SheetFormat.json:
-        from ketacost.sheet.query import json_values
-
-        document = {"source": source.label, "sheet": json_values(sheet)}
-        env.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    else:
-        from ketacost.render.sheet_out import show_lines
-
-        env.stdout.write("\n".join(show_lines(sheet, source.label, env.width())) + "\n")
+    render(env, output, SheetShown(sheet, source.label, text), SHOW_RENDERERS)
 
 
 @pricing_app.command("get")
@@ -150,24 +157,12 @@ def get_command(
     pricing: PricingOption = None,
 ) -> None:
     """Print the value of a dotted key, bare, so that $(ketacost pricing get KEY) works."""
-    import json
-
-    from ketacost.sheet import query
+    check_format(ctx, output, GET_RENDERERS)
+    from ketacost.render.pricing_out import Key
     from ketacost.sheet.load import parse_toml
 
     env, source, text, sheet = _sheet_in_use(ctx, pricing)
-    if output is ValueFormat.json:
-        value = query.lookup(query.json_values(sheet), key, parse_toml(text, source.label))
-        env.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
-        return
-    value = query.lookup(query.values(sheet), key, parse_toml(text, source.label))
-    if isinstance(value, dict):
-        lines = [f"{'.'.join(path)} = {query.literal(item)}" for path, item in query.flatten(value)]
-    elif isinstance(value, list):
-        lines = [query.bare(item) for item in value]
-    else:
-        lines = [query.bare(value)]
-    env.stdout.write("".join(line + "\n" for line in lines))
+    render(env, output, Key(sheet, key, parse_toml(text, source.label)), GET_RENDERERS)
 
 
 @pricing_app.command("set")
@@ -270,9 +265,8 @@ def diff_command(
 
     Exit 0 when they are the same, 6 when they differ, 2 on bad input (1 is kept for internal errors).
     """
-    import json
-
-    from ketacost.render.sheet_out import diff_document, diff_lines
+    check_format(ctx, output, DIFF_RENDERERS)
+    from ketacost.render.pricing_out import Compared
     from ketacost.sheet.diff import diff
     from ketacost.sheet.load import load, source_of
 
@@ -288,11 +282,7 @@ def diff_command(
     if problems:
         raise BadInput(*problems)
     result = diff(sheets[0], sheets[1])
-    old, new = sources[0].label, sources[1].label
-    if output is ReportFormat.json:
-        env.stdout.write(json.dumps(diff_document(result, old, new), indent=2, ensure_ascii=False) + "\n")
-    else:
-        env.stdout.write("\n".join(diff_lines(result, old, new, env.width())) + "\n")
+    render(env, output, Compared(result, sources[0].label, sources[1].label), DIFF_RENDERERS)
     if not result.same:
         from ketacost.errors import ExitCode
 

@@ -8,7 +8,7 @@ import typer
 
 from ketacost import values
 from ketacost.cli.app import env_of, reports_errors
-from ketacost.cli.options import FormatOption, OutputFormat, StoreOption
+from ketacost.cli.options import FormatOption, OutputFormat, Renderers, StoreOption, check_format, render
 from ketacost.errors import BadInput
 
 if TYPE_CHECKING:
@@ -22,6 +22,20 @@ quotes_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+# What `quotes list` and `quotes check` print in each format (see ketacost.cli.options.render).
+LIST_RENDERERS: Renderers[OutputFormat] = {
+    OutputFormat.table: "ketacost.render.quotes_out:print_list_table",
+    OutputFormat.json: "ketacost.render.quotes_out:print_list_json",
+    OutputFormat.csv: "ketacost.render.quotes_out:print_list_csv",
+    OutputFormat.markdown: "ketacost.render.quotes_out:print_list_markdown",
+}
+CHECK_RENDERERS: Renderers[OutputFormat] = {
+    OutputFormat.table: "ketacost.render.quotes_out:print_check_table",
+    OutputFormat.json: "ketacost.render.quotes_out:print_check_json",
+    OutputFormat.csv: "ketacost.render.quotes_out:print_check_csv",
+    OutputFormat.markdown: "ketacost.render.quotes_out:print_check_markdown",
+}
 
 QuoteIdArgument = Annotated[str, typer.Argument(metavar="ID", help="The quote ID, e.g. Q-20261127-7K3M.")]
 
@@ -65,8 +79,9 @@ def list_command(
     A quote that cannot be listed (a row changed outside ketacost) is reported on stderr, one line each, and the
     others are still listed; the exit code is then 2.
     """
+    check_format(ctx, output, LIST_RENDERERS)
     from ketacost import store as register_store
-    from ketacost.render import quotes_out
+    from ketacost.render.quotes_out import Listing
 
     env = env_of(ctx)
     day = values.iso_date("--since", since)
@@ -83,14 +98,7 @@ def list_command(
     out = env.stdout
     with register_store.open_register(path, create=False) as opened:
         found = healthy(opened.listing(patient=patient, since=day, verify=verify) if opened is not None else ())
-        if output is OutputFormat.table:
-            quotes_out.render_list_table(found, env.console(), str(path))
-        elif output is OutputFormat.json:
-            quotes_out.write_list_json(found, out)
-        elif output is OutputFormat.csv:
-            quotes_out.write_list_csv(found, out)
-        else:
-            quotes_out.write_list_markdown(found, out)
+        render(env, output, Listing(found, str(path)), LIST_RENDERERS)
     if damaged:
         out.flush()
         raise BadInput(*damaged)
@@ -152,11 +160,12 @@ def check_command(
 
     Compares each provider's bill with its expected charges on the estimate (the high end of the range).
     """
+    check_format(ctx, output, CHECK_RENDERERS)
     import json
 
     from ketacost import dispute, gfe
     from ketacost.cli.quote import today
-    from ketacost.render import quotes_out
+    from ketacost.render.quotes_out import CheckReport
 
     env = env_of(ctx)
     amounts: dict[str, Decimal] = {}
@@ -192,11 +201,4 @@ def check_command(
         f"Quote {estimate.quote_id} for {estimate.patient.name} (born {estimate.patient.dob.isoformat()}), "
         f"issued {estimate.issued.isoformat()}"
     )
-    if output is OutputFormat.table:
-        quotes_out.render_check_table(result, heading, env.console(), now)
-    elif output is OutputFormat.json:
-        env.stdout.write(quotes_out.render_check_json(result, now))
-    elif output is OutputFormat.csv:
-        env.stdout.write(quotes_out.render_check_csv(result))
-    else:
-        env.stdout.write(quotes_out.render_check_markdown(result, heading, now))
+    render(env, output, CheckReport(result, heading, now), CHECK_RENDERERS)

@@ -7,9 +7,17 @@ from typing import Annotated
 import typer
 
 from ketacost.cli.app import PricingOption, env_of, reports_errors
-from ketacost.cli.options import FormatOption, OutputFormat
+from ketacost.cli.options import FormatOption, OutputFormat, Renderers, check_format, render
 from ketacost.cli.scenario import ScenarioFlags, naming_flags, scenario_flags
 from ketacost.errors import BadInput
+
+# What `schedule` prints in each format (see ketacost.cli.options.render).
+RENDERERS: Renderers[OutputFormat] = {
+    OutputFormat.table: ("ketacost.render.schedule_out:print_rich", "ketacost.render.schedule_out:print_plain"),
+    OutputFormat.json: "ketacost.render.schedule_out:print_json",
+    OutputFormat.csv: "ketacost.render.schedule_out:print_csv",
+    OutputFormat.markdown: "ketacost.render.schedule_out:print_markdown",
+}
 
 
 class PricePoint(StrEnum):
@@ -46,8 +54,8 @@ def schedule_command(
     Loans, plans and cards show their repayment; copays and insurance shares, paid at each visit, follow the
     sessions month by month; an option paid in full up front has no monthly rows.
     """
-    from ketacost.estimate import estimate
-    from ketacost.render import schedule_out
+    check_format(ctx, output, RENDERERS)
+    from ketacost.estimator import estimate
     from ketacost.repayment import repayment
     from ketacost.sheet.load import discover, load_prices
 
@@ -59,16 +67,7 @@ def schedule_command(
     with naming_flags():
         result = estimate(sheet, flags, source=source.label)
     plan = repayment(result.options[0], at.value, result.course, start=first_day, minimum_only=minimum_only)
-    if output is OutputFormat.json:
-        env.stdout.write(schedule_out.render_json(plan))
-    elif output is OutputFormat.csv:
-        env.stdout.write(schedule_out.render_csv(plan))
-    elif output is OutputFormat.markdown:
-        env.stdout.write(schedule_out.render_markdown(plan))
-    elif env.is_terminal():
-        schedule_out.render_rich(plan, env.console())
-    else:
-        env.stdout.write(schedule_out.render_plain(plan, env.width()))
+    render(env, output, plan, RENDERERS)
 
 
 def _date(flag: str, text: str | None) -> dt.date | None:

@@ -25,22 +25,9 @@ from ketacost.gfe.model import (
     SheetInfo,
     span_text,
 )
-from ketacost.gfe.wording import (
-    CMS_PHONE,
-    CMS_WEBSITE,
-    DISPUTE_FEE,
-    DISPUTE_THRESHOLD,
-    DISPUTE_WINDOW_DAYS,
-    INTRO,
-    disclaimers,
-)
+from ketacost.gfe.wording import INTRO, disclaimers
 
 __all__ = [
-    "CMS_PHONE",
-    "CMS_WEBSITE",
-    "DISPUTE_FEE",
-    "DISPUTE_THRESHOLD",
-    "DISPUTE_WINDOW_DAYS",
     "DOCUMENT_KIND",
     "DOCUMENT_VERSION",
     "INTRO",

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from ketacost.codes import format_tin
 from ketacost.errors import BadInput
-from ketacost.estimate import POINTS, Range, Scenario, estimate
+from ketacost.estimator import POINTS, Range, Scenario, estimate
 from ketacost.gfe.model import (
     GoodFaithEstimate,
     Line,

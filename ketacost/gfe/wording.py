@@ -1,19 +1,10 @@
-"""The fixed text of a Good Faith Estimate: the introduction and the disclaimers 45 CFR 149.610(c) requires, with
-the figures of the federal patient-provider dispute resolution process they quote."""
+"""The fixed text of a Good Faith Estimate: the introduction and the disclaimers 45 CFR 149.610(c) requires, quoting
+the figures of the federal dispute resolution process from :mod:`ketacost.dispute`, where they are defined once."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from ketacost.dispute import CMS_PHONE, CMS_WEBSITE, DISPUTE_FEE, DISPUTE_THRESHOLD, DISPUTE_WINDOW_DAYS, dollars
 from ketacost.gfe.model import Disclaimer
-
-# Figures of the federal patient-provider dispute resolution process (45 CFR 149.620; CMS, cms.gov/nosurprises).
-DISPUTE_THRESHOLD = Decimal("400.00")  # billed at least this much above the GFE, for any one provider
-DISPUTE_WINDOW_DAYS = 120  # calendar days from the date on the bill
-DISPUTE_FEE = Decimal("25.00")
-CMS_WEBSITE = "www.cms.gov/nosurprises"
-CMS_PHONE = "1-800-985-3059"
-
 
 INTRO = (
     "You are receiving this Good Faith Estimate because you are uninsured or are not using insurance for these "
@@ -54,11 +45,13 @@ def disclaimers(clinic: str, contact: str) -> tuple[Disclaimer, ...]:
                 "You may contact the health care provider or facility listed to let them know the billed charges "
                 "are higher than the Good Faith Estimate. You can ask them to update the bill to match the Good "
                 "Faith Estimate, ask to negotiate the bill, or ask if there is financial assistance available.",
-                "If you are billed at least $400 more than this Good Faith Estimate for any one provider or "
-                "facility listed, you can start a dispute resolution process with the U.S. Department of Health "
-                "and Human Services (HHS). If you choose to use the dispute resolution process, you must start the "
-                "dispute process within 120 calendar days (about 4 months) of the date on the original bill. There "
-                "is a $25 fee to use the dispute process. If the agency reviewing your dispute agrees with you, "
+                f"If you are billed at least {dollars(DISPUTE_THRESHOLD)} more than this Good Faith Estimate for any "
+                "one provider or facility listed, you can start a dispute resolution process with the U.S. "
+                "Department of Health and Human Services (HHS). If you choose to use the dispute resolution "
+                f"process, you must start the dispute process within {DISPUTE_WINDOW_DAYS} calendar days (about "
+                f"{DISPUTE_WINDOW_DAYS // 30} months) of the date on the original bill. There is a "
+                f"{dollars(DISPUTE_FEE)} fee to use the dispute process. If the agency reviewing your dispute "
+                "agrees with you, "
                 "you will have to pay the price on this Good Faith Estimate. If the agency disagrees with you and "
                 "agrees with the health care provider or facility, you will have to pay the higher amount. "
                 "Starting a dispute will not adversely affect the quality of the care you receive.",

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
-from ketacost.estimate import POINTS, Estimate
+from ketacost.estimator import POINTS, Estimate
 from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, point_figures
+
+if TYPE_CHECKING:
+    from ketacost.render.out import Out
 
 COLUMNS = (
     "treatment",
@@ -62,3 +66,8 @@ def render_csv(estimate: Estimate) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(csv_rows(estimate))
     return buffer.getvalue()
+
+
+def print_csv(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --format csv``."""
+    out.stdout.write(render_csv(estimate))

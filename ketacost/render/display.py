@@ -4,9 +4,10 @@ Shared by the terminal table and Markdown so that both say the same thing. Every
 has passed through :func:`terminal_text`: sheet text cannot smuggle escape sequences onto a terminal.
 """
 
-from ketacost.estimate import POINTS, Estimate, OptionEstimate
+from ketacost.estimator import POINTS, Estimate, OptionEstimate
 from ketacost.money import fmt_grouped
 from ketacost.record import Record
+from ketacost.render.notes import worded
 from ketacost.render.safe import terminal_text
 
 COLUMNS = ("Option", "Upfront", "Monthly", "Total paid", "Interest + fees", "Tax savings", "Net cost")
@@ -98,7 +99,7 @@ def notes(estimate: Estimate) -> list[str]:
                 f"{option.name}: interest at risk 0.00 if {fmt_grouped(outcome.monthly)}/mo is paid every month; "
                 f"{fmt_grouped(outcome.interest_at_risk)} if only minimum payments are made."
             )
-        lines.extend(f"{option.name}: {note}" for note in option.notes)
+        lines.extend(f"{option.name}: {note}" for note in worded(option))
     if estimate.coverage_note:
         lines.append(" ".join(estimate.coverage_note.split()))
     return [terminal_text(line) for line in lines]

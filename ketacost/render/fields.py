@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ketacost.estimate import Outcome
+from ketacost.estimator import Outcome
 from ketacost.money import fmt
 
 # Money fields of a price point, in display order (months is a count, not money).

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from ketacost.gfe import GoodFaithEstimate
 from ketacost.render import gfe_view as view
-from ketacost.render.markdown_out import md_cell
+from ketacost.render.markdown_out import md_cell, md_table
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], numeric_from: int) -> list[str]:
-    align = [":---" if index < numeric_from else "---:" for index in range(len(header))]
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
-    return lines
+    align = "l" * numeric_from + "r" * (len(header) - numeric_from)
+    return list(md_table(header, ([md_cell(cell) for cell in row] for row in rows), align))
 
 
 def render_gfe_markdown(gfe: GoodFaithEstimate) -> str:

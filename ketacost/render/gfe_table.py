@@ -6,7 +6,6 @@ escape sequences or control characters (:func:`terminal_text`): sheet text canno
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +13,7 @@ from rich.text import Text
 from ketacost.gfe import GoodFaithEstimate
 from ketacost.money import fmt_grouped
 from ketacost.render import gfe_view as view
+from ketacost.render.rich_table import rich_table
 from ketacost.render.safe import terminal_text
 
 
@@ -22,7 +22,7 @@ def _text(text: str, style: str = "") -> Text:
 
 
 def _table(*columns: str, numeric_from: int) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
+    table = rich_table()
     for index, name in enumerate(columns):
         numeric = index >= numeric_from
         table.add_column(name, justify="right" if numeric else "left", no_wrap=numeric)

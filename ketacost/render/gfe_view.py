@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ketacost.estimate import Range
+from ketacost.estimator import Range
 from ketacost.gfe import GoodFaithEstimate, PaymentRow, ProviderEstimate, span_text
 from ketacost.money import fmt_grouped
 

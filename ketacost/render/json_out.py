@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ketacost.course import Range
-from ketacost.estimate import POINTS, Estimate, OptionEstimate, Outcome
+from ketacost.estimator import POINTS, Estimate, OptionEstimate, Outcome
 from ketacost.money import fmt
 from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, point_figures
+from ketacost.render.notes import worded
+
+if TYPE_CHECKING:
+    from ketacost.render.out import Out
 
 
 def _range(value: Range) -> dict[str, str]:
@@ -21,7 +25,7 @@ def _point(outcome: Outcome, option: OptionEstimate, point: str) -> dict[str, An
     figures = point_figures(outcome)
     ordered: dict[str, Any] = {"available": True}
     for name in ("upfront", "monthly", "months", *MONEY_FIELDS[2:], *EXTRA_FIELDS):
-        if name != "interest_at_risk" or option.kind == "deferred_interest":
+        if name != "interest_at_risk" or outcome.risk is not None:  # only a plan with a risk has one
             ordered[name] = figures[name]
     if option.fits_budget is not None and point == "typical":
         ordered["fits_budget"] = option.fits_budget
@@ -56,7 +60,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "kind": option.kind,
                 "name": option.name,
                 **{point: _point(option.at(point), option, point) for point in POINTS},
-                "notes": list(option.notes),
+                "notes": list(worded(option)),
             }
             for option in estimate.options
         ],
@@ -85,3 +89,13 @@ def render_json(estimate: Estimate, *, timeline: bool = False) -> str:
             for month, spent, total in timeline_rows(estimate)
         ]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def print_json(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --format json``."""
+    out.stdout.write(render_json(estimate))
+
+
+def print_json_with_timeline(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --format json --timeline``: the document with its month-by-month ``timeline``."""
+    out.stdout.write(render_json(estimate, timeline=True))

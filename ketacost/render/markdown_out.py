@@ -1,12 +1,17 @@
-"""Estimate -> Markdown, for pasting into an e-mail, a wiki or a chat."""
+"""Estimate -> Markdown, for pasting into an e-mail, a wiki or a chat; and the Markdown table every document uses."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from ketacost.estimate import Estimate
+from ketacost.estimator import Estimate
 from ketacost.render import display
 from ketacost.render.safe import terminal_text
+
+if TYPE_CHECKING:
+    from ketacost.render.out import Out
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
 
@@ -17,10 +22,20 @@ def md_cell(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", " ".join(terminal_text(text).split()))
 
 
+_ALIGN = {"l": ":---", "r": "---:"}
+
+
+def md_table(header: Sequence[str], body: Iterable[Sequence[str]], align: str) -> Iterator[str]:
+    """The lines of a Markdown table, one row at a time (a long table streams). ``align`` has a letter per
+    column: l (left) or r (right). Cells are written as given: escape text from outside with :func:`md_cell`."""
+    yield "| " + " | ".join(header) + " |"
+    yield "|" + "|".join(_ALIGN[letter] for letter in align) + "|"
+    for row in body:
+        yield "| " + " | ".join(row) + " |"
+
+
 def _table(header: tuple[str, ...], body: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|"]
-    lines.extend("| " + " | ".join(row) + " |" for row in body)
-    return lines
+    return list(md_table(header, body, "l" + "r" * (len(header) - 1)))
 
 
 def render_markdown(estimate: Estimate) -> str:
@@ -44,3 +59,8 @@ def render_markdown(estimate: Estimate) -> str:
     lines += [f"- {md_cell(note)}" for note in display.notes(estimate)]
     lines += ["", md_cell(display.source_line(estimate)), ""]
     return "\n".join(lines)
+
+
+def print_markdown(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --format markdown``."""
+    out.stdout.write(render_markdown(estimate))

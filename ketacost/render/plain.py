@@ -7,10 +7,13 @@ Figures are never cut: number columns keep their full width and only option name
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ketacost.estimate import Estimate
+from ketacost.estimator import Estimate
 from ketacost.render import display
+
+if TYPE_CHECKING:
+    from ketacost.render.out import Out
 
 GAP = "  "
 
@@ -81,3 +84,8 @@ def render_plain(estimate: Estimate, out: TextIO, width: int = 80) -> None:
         lines += wrap(f"- {note}", width, subsequent_indent="  ", break_on_hyphens=False)
     lines += wrap(display.source_line(estimate), width)
     out.write("\n".join(lines) + "\n")
+
+
+def print_plain(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --format table``, piped."""
+    render_plain(estimate, out.stdout, out.width())

@@ -1,4 +1,7 @@
-"""The quote register and dispute checks as text: a Rich table for people, JSON, CSV and Markdown for the rest."""
+"""The quote register and dispute checks as text: a Rich table for people, JSON, CSV and Markdown for the rest.
+
+The ``print_*`` functions are the renderers of ``ketacost quotes list`` and ``quotes check`` (``(data, out)``).
+"""
 
 from __future__ import annotations
 
@@ -8,20 +11,29 @@ import io
 import json
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from ketacost.dispute import DisputeCheck, ProviderCheck
-from ketacost.gfe import CMS_PHONE, CMS_WEBSITE, DISPUTE_FEE, DISPUTE_THRESHOLD, DISPUTE_WINDOW_DAYS
+from ketacost.dispute import (
+    CMS_PHONE,
+    CMS_WEBSITE,
+    DISPUTE_FEE,
+    DISPUTE_THRESHOLD,
+    DISPUTE_WINDOW_DAYS,
+    DisputeCheck,
+    ProviderCheck,
+)
 from ketacost.money import fmt, fmt_grouped
 from ketacost.render.csv_out import safe_cell
-from ketacost.render.markdown_out import md_cell
+from ketacost.render.markdown_out import md_cell, md_table
+from ketacost.render.rich_table import rich_table
 from ketacost.render.safe import terminal_text
 from ketacost.store import Listed
+
+if TYPE_CHECKING:
+    from ketacost.render.out import Out
 
 LIST_COLUMNS = ("Quote ID", "Issued", "Patient", "Date of birth", "Service", "Expected charges")
 CHECK_COLUMNS = ("Provider or facility", "NPI", "Estimate (high)", "Billed", "Over by", "Dispute")
@@ -66,7 +78,7 @@ def render_list_table(quotes: Iterable[Listed], console: Console, where: str) ->
     if not rows:
         console.print(Text(terminal_text(f"No quotes found in {where}.")), soft_wrap=True)
         return
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
+    table = rich_table()
     table.add_column("Quote ID", no_wrap=True)
     table.add_column("Patient", min_width=14, ratio=2, overflow="fold")
     table.add_column("Service", min_width=14, ratio=3)
@@ -162,9 +174,8 @@ def render_list_csv(quotes: Iterable[Listed]) -> str:
 
 
 def write_list_markdown(quotes: Iterable[Listed], out: TextIO) -> None:
-    out.write("| " + " | ".join(LIST_COLUMNS) + " |\n" + "|" + "|".join([":---"] * 5 + ["---:"]) + "|\n")
-    for q in quotes:
-        out.write("| " + " | ".join(md_cell(cell) for cell in _list_row(q)) + " |\n")
+    for line in md_table(LIST_COLUMNS, ([md_cell(cell) for cell in _list_row(q)] for q in quotes), "lllllr"):
+        out.write(line + "\n")
 
 
 def render_list_markdown(quotes: Iterable[Listed]) -> str:
@@ -229,7 +240,7 @@ def explain(result: DisputeCheck, today: dt.date) -> list[str]:
 
 def render_check_table(result: DisputeCheck, heading: str, console: Console, today: dt.date) -> None:
     console.print(Text(terminal_text(heading), style="bold"))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), pad_edge=False)
+    table = rich_table()
     for index, name in enumerate(CHECK_COLUMNS):
         table.add_column(name, justify="right" if 2 <= index <= 4 else "left", no_wrap=index > 0)
     for check in result.providers:
@@ -289,8 +300,57 @@ def render_check_csv(result: DisputeCheck) -> str:
 
 
 def render_check_markdown(result: DisputeCheck, heading: str, today: dt.date) -> str:
-    lines = [f"**{md_cell(heading)}**", "", "| " + " | ".join(CHECK_COLUMNS) + " |"]
-    lines.append("|" + "|".join([":---", ":---", "---:", "---:", "---:", ":---"]) + "|")
-    lines += ["| " + " | ".join(md_cell(cell) for cell in _check_row(c)) + " |" for c in result.providers]
+    lines = [f"**{md_cell(heading)}**", ""]
+    lines += md_table(CHECK_COLUMNS, ([md_cell(cell) for cell in _check_row(c)] for c in result.providers), "llrrrl")
     lines += ["", *(f"- {md_cell(line)}" for line in explain(result, today))]
     return "\n".join(lines) + "\n"
+
+
+# --- the renderers of `quotes list` and `quotes check` ------------------------------------------------------------
+
+
+class Listing(NamedTuple):
+    """What ``quotes list`` prints: the quotes (a stream, except for the table) and the register they are in."""
+
+    quotes: Iterable[Listed]
+    where: str
+
+
+def print_list_table(listing: Listing, out: Out) -> None:
+    render_list_table(listing.quotes, out.console(), listing.where)
+
+
+def print_list_json(listing: Listing, out: Out) -> None:
+    write_list_json(listing.quotes, out.stdout)
+
+
+def print_list_csv(listing: Listing, out: Out) -> None:
+    write_list_csv(listing.quotes, out.stdout)
+
+
+def print_list_markdown(listing: Listing, out: Out) -> None:
+    write_list_markdown(listing.quotes, out.stdout)
+
+
+class CheckReport(NamedTuple):
+    """What ``quotes check`` prints: the check, the quote it was made against (a heading), and today's date."""
+
+    result: DisputeCheck
+    heading: str
+    today: dt.date
+
+
+def print_check_table(report: CheckReport, out: Out) -> None:
+    render_check_table(report.result, report.heading, out.console(), report.today)
+
+
+def print_check_json(report: CheckReport, out: Out) -> None:
+    out.stdout.write(render_check_json(report.result, report.today))
+
+
+def print_check_csv(report: CheckReport, out: Out) -> None:
+    out.stdout.write(render_check_csv(report.result))
+
+
+def print_check_markdown(report: CheckReport, out: Out) -> None:
+    out.stdout.write(render_check_markdown(report.result, report.heading, report.today))

@@ -1,4 +1,7 @@
-"""Repayment -> table (plain or Rich), JSON, CSV or Markdown. Every figure comes computed."""
+"""Repayment -> table (plain or Rich), JSON, CSV or Markdown. Every figure comes computed.
+
+The ``print_*`` functions are the renderers of ``ketacost schedule`` (``(plan, out) -> None``).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from ketacost.repayment import Repayment
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from ketacost.render.out import Out
 
 FIELDS = ("payment", "interest", "principal", "fees", "balance")
 
@@ -107,20 +112,18 @@ def render_plain(plan: Repayment, width: int = 80) -> str:
 
 
 def render_markdown(plan: Repayment) -> str:
-    from ketacost.render.markdown_out import md_cell
+    from ketacost.render.markdown_out import md_cell, md_table
 
     columns, body = _body(plan)
     lines = [f"## {md_cell(_heading(plan)[0])}", "", *(md_cell(line) + "  " for line in _heading(plan)[1:]), ""]
-    lines.append("| " + " | ".join(columns) + " |")
-    lines.append("|" + "|".join(["---:"] * len(columns)) + "|")
-    lines += ["| " + " | ".join(row) + " |" for row in body]
+    lines += md_table(columns, body, "r" * len(columns))
     return "\n".join(lines) + "\n"
 
 
 def render_rich(plan: Repayment, console: Console) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
+
+    from ketacost.render.rich_table import rich_table
 
     head = _heading(plan)
     console.print(Text(head[0], style="bold"))
@@ -130,9 +133,29 @@ def render_rich(plan: Repayment, console: Console) -> None:
         console.print("Nothing is paid monthly: everything is paid up front.")
         return
     columns, body = _body(plan)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0))
+    table = rich_table(pad_edge=True)
     for name in columns:
         table.add_column(name, justify="right", no_wrap=True)
     for index, row in enumerate(body):
         table.add_row(*row, style="bold" if index == len(body) - 1 else "", end_section=index == len(body) - 2)
     console.print(table)
+
+
+def print_json(plan: Repayment, out: Out) -> None:
+    out.stdout.write(render_json(plan))
+
+
+def print_csv(plan: Repayment, out: Out) -> None:
+    out.stdout.write(render_csv(plan))
+
+
+def print_markdown(plan: Repayment, out: Out) -> None:
+    out.stdout.write(render_markdown(plan))
+
+
+def print_plain(plan: Repayment, out: Out) -> None:
+    out.stdout.write(render_plain(plan, out.width()))
+
+
+def print_rich(plan: Repayment, out: Out) -> None:
+    render_rich(plan, out.console())

@@ -4,69 +4,28 @@ from __future__ import annotations
 
 import textwrap
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ketacost import kinds
 from ketacost.money import cents, fmt, fmt_grouped
+from ketacost.prices import option_record
 from ketacost.render.plain import table_lines
 from ketacost.render.safe import terminal_text
 from ketacost.sheet import query
 from ketacost.sheet.diff import MISSING, SheetDiff, ValueChange
-from ketacost.sheet.model import (
-    ClinicPlan,
-    DeferredInterest,
-    Insurance,
-    Loan,
-    PaymentOption,
-    ReducedApr,
-    SelfPay,
-    Sheet,
-    TaxAccount,
-    VaCoverage,
-)
+from ketacost.sheet.model import Sheet
+
+if TYPE_CHECKING:
+    from ketacost.kinds.base import Option
 
 
 def _pct(value: Decimal) -> str:
     return f"{value.normalize():f}%"
 
 
-def terms(option: PaymentOption) -> str:
-    """An option's terms in a few words, e.g. ``17.99% APR, 24 months, 5% fee deducted``."""
-    if isinstance(option, SelfPay):
-        parts = [f"{_pct(option.prepay_discount_pct)} prepay discount"] if option.prepay_discount_pct else ["in full"]
-    elif isinstance(option, TaxAccount):
-        parts = [option.coverage.replace("_", "-") + " limit"] if option.kind == "hsa" else ["FSA limit"]
-        parts += ["catch-up"] if option.catch_up else []
-        parts += ["payroll: saves FICA"] if option.payroll else []
-    elif isinstance(option, Loan):
-        parts = [f"{_pct(option.apr)} APR", f"{option.term_months} months"]
-        if option.origination_fee_pct:
-            parts.append(f"{_pct(option.origination_fee_pct)} fee {option.fee_handling}")
-    elif isinstance(option, ClinicPlan):
-        down = fmt_grouped(option.down_payment) if option.down_payment is not None else _pct(option.down_payment_pct)
-        parts = [f"{down} down", f"{option.months} months", f"{_pct(option.apr)} APR"]
-        parts += [f"{fmt_grouped(option.setup_fee)} plan fee"] if option.setup_fee else []
-    elif isinstance(option, DeferredInterest):
-        parts = [
-            f"no interest if paid in {option.promo_months} months, else {_pct(option.standard_apr)} APR "
-            "from the purchase date",
-            f"{option.repay_months} months to repay",
-        ]
-    elif isinstance(option, ReducedApr):
-        parts = [f"{_pct(option.apr)} APR", f"{option.term_months} months"]
-    elif isinstance(option, Insurance):
-        parts = [
-            f"{fmt_grouped(option.deductible_left)} deductible left",
-            f"{_pct(option.coinsurance_pct)} coinsurance",
-            f"{fmt_grouped(option.copay)} copay",
-            f"{fmt_grouped(option.oop_max_left)} out-of-pocket maximum left",
-        ]
-    elif isinstance(option, VaCoverage):
-        parts = [f"{fmt_grouped(option.copay_per_session)} copay per session"]
-    else:  # a kind added to the schema later: its name says enough until it gets its own words
-        parts = []
-    minimum = getattr(option, "min_purchase", None)
-    if minimum:
-        parts.append(f"from {fmt_grouped(minimum)}")
+def terms(option: Option) -> str:
+    """An option's terms in a few words, e.g. ``17.99% APR, 24 months, 5% fee deducted`` (its kind words them)."""
+    parts = kinds.by_kind(option.kind).terms(option)
     if option.treatments is not None:
         parts.append("only " + ", ".join(option.treatments))
     return ", ".join(parts)
@@ -107,7 +66,8 @@ def _show_lines(sheet: Sheet, label: str, width: int) -> list[str]:
                 ]
             )
     lines += table_lines("Treatments (* the default)", ("Treatment", "Low", "Typical", "High", "Course"), body, width)
-    options = [[f"{oid}: {o.name}", o.kind, terms(o)] for oid, o in sheet.options.items()]
+    records = {oid: option_record(o) for oid, o in sheet.options.items()}
+    options = [[f"{oid}: {o.name}", o.kind, terms(o)] for oid, o in records.items()]
     lines += ["", *_text_table("Payment options", ("Option", "Kind", "Terms"), options, width)]
     lines.append("")
     lines += textwrap.wrap(

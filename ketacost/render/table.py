@@ -5,25 +5,22 @@ Money columns never wrap; option names do, so every figure survives an 80-column
 
 from __future__ import annotations
 
-from rich import box
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ketacost.estimate import Estimate
+from ketacost.estimator import Estimate
 from ketacost.render import display
+from ketacost.render.rich_table import rich_table
+
+if TYPE_CHECKING:
+    from ketacost.render.out import Out
 
 
 def _table(title: str, columns: tuple[str, ...]) -> Table:
-    # A space divider plus right padding keeps two spaces between columns, the least that stays readable.
-    table = Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        padding=(0, 1, 0, 0),
-    )
+    table = rich_table(title, pad_edge=True)
     table.add_column(columns[0], min_width=12)
     for name in columns[1:]:
         table.add_column(name.replace(" ", "\n", 1) if len(name) > 9 else name, justify="right", no_wrap=True)
@@ -62,3 +59,8 @@ def render_table(estimate: Estimate, console: Console) -> None:
     for note in display.notes(estimate):
         console.print(Text(f"- {note}", style="dim"))
     console.print(Text(display.source_line(estimate), style="dim"))
+
+
+def print_table(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --format table`` on a terminal."""
+    render_table(estimate, out.console())

@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ketacost.estimate import Estimate
+from ketacost.estimator import Estimate
 from ketacost.money import ZERO, fmt_grouped
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from ketacost.render.out import Out
 
 TITLE = "Cumulative cost of care by month (typical price, paying per session)"
 
@@ -50,3 +52,20 @@ def render_timeline_rich(estimate: Estimate, console: Console) -> None:
         line.append("█" * length, style="cyan")
         line.append(f"{' ' if length else ''}{label}")
         console.print(line)
+
+
+def print_with_chart_rich(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --timeline`` on a terminal: the tables, then the chart."""
+    from ketacost.render.table import render_table
+
+    console = out.console()
+    render_table(estimate, console)
+    render_timeline_rich(estimate, console)
+
+
+def print_with_chart_plain(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --timeline``, piped: the tables, then the chart in text."""
+    from ketacost.render.plain import render_plain
+
+    render_plain(estimate, out.stdout, out.width())
+    out.stdout.write(render_timeline_plain(estimate, out.width()))

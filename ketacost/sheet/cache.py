@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ketacost.prices import PriceList
 
-_SOURCES = (Path(__file__).with_name("model.py"), Path(__file__).parent.parent / "prices.py")
+_PACKAGE = Path(__file__).parent.parent
+# The price list's records and the schema: kinds/*.py, sorted, as each kind defines its option's record.
+_SOURCES = (Path(__file__).with_name("model.py"), _PACKAGE / "prices.py", _PACKAGE / "kinds")
 MAX_ENTRY = 1 << 20  # bytes; the default sheet's entry is a few KiB
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -55,7 +57,8 @@ def _key(text: str) -> str:
         digest.update(b"\0")
     for source in _SOURCES:
         with contextlib.suppress(OSError):  # a zipped install: the versions alone must do
-            digest.update(source.read_bytes())
+            for path in sorted(source.glob("*.py")) if source.is_dir() else (source,):
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

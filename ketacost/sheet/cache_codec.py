@@ -3,8 +3,9 @@
 Records are walked generically by their ``_fields``: a record is ``[class name, field values...]``, a tuple
 ``["#tuple", items...]``, a Decimal ``["#decimal", "17.99"]``, a date ``["#date", "2026-11-01"]``, a dict a JSON
 object; str, int, bool and None are themselves. Decoding looks class names up only in an allow-list, the
-:class:`~ketacost.record.Record` classes defined in :mod:`ketacost.prices`, so a record added or renamed there
-needs no change here; any other tag, shape or type is an error (the cache treats it as a miss).
+:class:`~ketacost.record.Record` classes a price list holds (:func:`ketacost.prices.record_classes`), so
+a record added or renamed needs no change here; any other tag, shape or type is an
+error (the cache treats it as a miss).
 """
 
 from __future__ import annotations
@@ -23,15 +24,11 @@ class Undecodable(ValueError):
 
 
 def _records() -> dict[str, type[Any]]:
-    """The classes a cache entry may name: the records of :mod:`ketacost.prices`, by class name."""
-    from ketacost import prices
-    from ketacost.record import Record
+    """The classes a cache entry may name: the records a price list holds (:func:`ketacost.prices.record_classes`:
+    its own and each payment kind's option record), by class name."""
+    from ketacost.prices import record_classes
 
-    return {
-        value.__name__: value
-        for value in vars(prices).values()
-        if isinstance(value, type) and issubclass(value, Record) and value.__module__ == prices.__name__
-    }
+    return dict(record_classes())
 
 
 def encode(key: str, value: object) -> bytes:

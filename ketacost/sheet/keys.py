@@ -9,12 +9,13 @@ import difflib
 import functools
 import re
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from ketacost import kinds
 from ketacost.errors import BadInput
 from ketacost.sheet import model
 
@@ -51,21 +52,28 @@ def _table(cls: type[BaseModel]) -> Node:
     )
 
 
+def _tagged(choices: Iterable[type[BaseModel]]) -> Node:
+    """A discriminated union of tables: the payment options, told apart by `kind`."""
+    tagged: dict[str, Mapping[str, Node]] = {}
+    for choice in choices:
+        table = _table(choice)
+        for kind in get_args(choice.model_fields["kind"].annotation):
+            tagged[kind] = table.fields
+    return Node("table", tagged=tagged)
+
+
 def _node(annotation: Any, metadata: list[Any]) -> Node:
     origin = get_origin(annotation)
     if origin is Annotated:
         inner, *extra = get_args(annotation)
         return _node(inner, [*metadata, *extra])
+    if any(item is model.EVERY_KIND for item in metadata):
+        return _tagged(model.option_models())
     if origin in (Union, types.UnionType):
         choices = [arg for arg in get_args(annotation) if arg is not type(None)]
         if len(choices) == 1:
             return _node(choices[0], metadata)
-        tagged: dict[str, Mapping[str, Node]] = {}
-        for choice in choices:  # a discriminated union of tables: the options, told apart by `kind`
-            table = _table(choice)
-            for kind in get_args(choice.model_fields["kind"].annotation):
-                tagged[kind] = table.fields
-        return Node("table", tagged=tagged)
+        return _tagged(choices)
     if origin is dict:
         _, value = get_args(annotation)
         return Node("ids", item=_node(value, []))
@@ -80,7 +88,8 @@ def _node(annotation: Any, metadata: list[Any]) -> Node:
 
 @functools.cache
 def root() -> Node:
-    """The whole sheet's node (built once: walking the models costs a few milliseconds)."""
+    """The whole sheet's node (built once, and again when a kind is registered: walking the models costs a few
+    milliseconds)."""
     return _table(model.Sheet)
 
 
@@ -91,6 +100,25 @@ def index_of(part: str) -> int | None:
     if part.isascii() and part.isdigit() and len(digits) <= 6:
         return int(digits)
     return None
+
+
+kinds.on_change(root.cache_clear)
+
+
+def keys_at(loc: Sequence[str | int]) -> list[str]:
+    """The keys the table at a validation error's location may have (in pydantic's locations a payment option's
+    kind follows its id); none when the location is not a table the schema knows."""
+    node = root()
+    for part in loc:
+        if node.kind == "table" and node.tagged and isinstance(part, str) and part in node.tagged:
+            node = Node("table", fields=node.tagged[part])
+        elif node.kind == "table" and isinstance(part, str) and part in node.keys_for(None):
+            node = node.keys_for(None)[part]
+        elif node.kind in ("ids", "array") and node.item is not None:
+            node = node.item
+        else:
+            return []
+    return list(node.keys_for(None)) if node.kind == "table" else []
 
 
 def split(key: str) -> KeyPath:

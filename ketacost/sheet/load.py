@@ -228,7 +228,7 @@ def _describe(item: Any) -> tuple[KeyPath, str]:
     if kind == "rule":
         return (*loc, context["key"]), item["msg"]
     if kind == "extra_forbidden":
-        return loc, _unknown_key(str(loc[-1]))
+        return loc, _unknown_key(loc)
     if kind == "missing":
         return loc, "missing required key"
     if kind == "union_tag_invalid":
@@ -248,12 +248,15 @@ def _toml_type(value: object) -> str:
     return names.get(type(value), "an array" if isinstance(value, list) else type(value).__name__)
 
 
-def _unknown_key(key: str) -> str:
+def _unknown_key(loc: KeyPath) -> str:
+    """The message for an unknown key, with the nearest of the keys allowed where it stands (never the key
+    itself: it may be right in another table, but not in this one)."""
     import difflib
 
-    from ketacost.sheet import model
+    from ketacost.sheet import keys
 
-    known = sorted({name for cls in model.all_models() for name in cls.model_fields})
+    key = str(loc[-1])
+    known = [name for name in keys.keys_at(loc[:-1]) if name != key]
     close = difflib.get_close_matches(key, known, n=1)
     return f"unknown key{f' (did you mean {close[0]!r}?)' if close else ''}"
 

@@ -8,15 +8,20 @@ For Good Faith Estimates a sheet may also carry the clinic (``[clinic]``), the o
 (``[providers.ID]``) and, per treatment and add-on, the GFE's line items. Each line item has its own per-unit
 price range and a quantity per session; a treatment's (or add-on's) line items must add up exactly to its price at
 low, typical and high, so a GFE's itemized charges always sum to the estimate's course total.
+
+The payment options' models are made from the payment kinds' records (:mod:`ketacost.kinds`): one table per kind,
+told apart by ``kind``, each field validated as the sheet type its record declares.
 """
 
 # No `from __future__ import annotations` here: with real annotation objects pydantic evaluates no strings,
 # which makes building these classes measurably faster at every start-up.
 
 import datetime as dt
+import functools
+import types
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from pydantic import (
     AfterValidator,
@@ -24,14 +29,18 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     StringConstraints,
+    create_model,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
-from ketacost import bounds, codes, text
+from ketacost import bounds, codes, kinds, text
+from ketacost.kinds import Kind
+from ketacost.kinds.base import Option, Rule, SheetType
 
 SCHEMA_VERSION = 1
 
@@ -280,98 +289,80 @@ class Treatment(Strict):
         return self
 
 
-class _Option(Strict):
-    name: Text
-    note: Note = ""
-    treatments: list[Id] | None = None  # None: the option applies to every treatment
+class _EveryKind:
+    """The payment options' schema: one table per kind, told apart by ``kind``, each made from its kind's record
+    (:mod:`ketacost.kinds`); a kind registered later is known once the sheet's model is rebuilt (on_change)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return handler.generate_schema(Annotated[Union[option_models()], Field(discriminator="kind")])  # noqa: UP007
 
 
-class SelfPay(_Option):
-    """Pay the clinic in full, optionally with a prepay discount."""
+EVERY_KIND = _EveryKind()
 
-    kind: Literal["self_pay"]
-    prepay_discount_pct: Percent = Decimal(0)
-
-
-class TaxAccount(_Option):
-    """Pay with pre-tax money from a health savings account (HSA) or flexible spending account (FSA)."""
-
-    kind: Literal["hsa", "fsa"]
-    coverage: Literal["self_only", "family"] = "self_only"
-    catch_up: bool = False
-    payroll: bool = False  # funded by payroll deduction: also saves FICA
+if TYPE_CHECKING:
+    PaymentOption = Option  # each kind's model has its record's fields
+else:
+    PaymentOption = Annotated[Strict, EVERY_KIND]
 
 
-class Loan(_Option):
-    """A medical or personal installment loan with level monthly payments."""
-
-    kind: Literal["loan"]
-    apr: Percent
-    term_months: Months
-    origination_fee_pct: Annotated[Decimal, Field(ge=0, lt=100, decimal_places=4, allow_inf_nan=False)] = Decimal(0)
-    fee_handling: Literal["deducted", "financed"] = "deducted"
+def option_models() -> tuple[type[Strict], ...]:
+    """Every payment kind's model, in the kinds' order."""
+    return tuple(option_model(kind) for kind in kinds.kinds())
 
 
-class ClinicPlan(_Option):
-    """A clinic's own plan: a down payment, then monthly installments, with an optional APR or flat fee."""
-
-    kind: Literal["clinic_plan"]
-    down_payment_pct: Percent = Decimal(0)
-    down_payment: Money | None = None
-    months: Months
-    apr: Percent = Decimal(0)
-    setup_fee: Money = Decimal(0)
-
-    @model_validator(mode="after")
-    def _one_down_payment(self) -> "ClinicPlan":
-        if self.down_payment is not None and self.down_payment_pct:
-            raise _rule("down_payment", "give down_payment or down_payment_pct, not both")
-        return self
-
-
-class DeferredInterest(_Option):
-    """A medical credit card's "no interest if paid in full" promotion, with its trap if it is not."""
-
-    kind: Literal["deferred_interest"]
-    promo_months: Months
-    standard_apr: Percent
-    min_payment_pct: Percent = Decimal(0)
-    min_payment_floor: Money = Decimal(0)
-    min_purchase: Money = Decimal(0)
-    repay_months: Months
+@functools.cache
+def option_model(kind: Kind) -> type[Strict]:
+    """A kind's sheet model: its record's fields, each validated as the sheet type it is declared with, and its
+    cross-field rule; the record's docstring describes it (in the JSON Schema too)."""
+    record = kind.record
+    hints = get_type_hints(record, include_extras=True)
+    fields: dict[str, Any] = {
+        name: (_sheet_type(hints[name]), record._defaults.get(name, ...)) for name in record._fields
+    }
+    validators = {} if kind.check is None else {"_check": _rule_of(kind.check)}
+    built: type[Strict] = create_model(
+        record.__name__,
+        __base__=Strict,
+        __doc__=record.__doc__,
+        __module__=record.__module__,
+        __validators__=validators,
+        **fields,
+    )
+    return built
 
 
-class ReducedApr(_Option):
-    """A fixed-payment plan at a reduced APR, offered only above a minimum purchase."""
-
-    kind: Literal["reduced_apr"]
-    apr: Percent
-    term_months: Months
-    min_purchase: Money = Decimal(0)
-
-
-class Insurance(_Option):
-    """Health insurance for treatments the sheet marks insurable: what is left of the plan's cost-sharing."""
-
-    kind: Literal["insurance"]
-    deductible_left: Money
-    coinsurance_pct: Percent
-    copay: Money = Decimal(0)
-    oop_max_left: Money
-
-
-class VaCoverage(_Option):
-    """Veterans Administration coverage for eligible veterans, with VA authorization; a copay per session."""
-
-    kind: Literal["va"]
-    copay_per_session: Money
+def _sheet_type(annotation: Any) -> Any:
+    """A record field's annotation -> the sheet's: SheetType marks become this module's types (or bounds), a tuple
+    becomes an array."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *metadata = get_args(annotation)
+        marks = [item for item in metadata if isinstance(item, SheetType)]
+        rest = [item for item in metadata if not isinstance(item, SheetType)]
+        if not marks:
+            return Annotated[(_sheet_type(inner), *rest)]
+        mark = marks[0]
+        typed = globals()[mark.name] if mark.name else Annotated[inner, Field(**mark.bounds)]
+        return Annotated[(typed, *rest)] if rest else typed
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_sheet_type(arg) for arg in get_args(annotation))]  # noqa: UP007
+    if origin is tuple:
+        element, *_ = get_args(annotation)
+        return list[_sheet_type(element)]  # type: ignore[misc]
+    return annotation
 
 
-PaymentOption = Annotated[
-    SelfPay | TaxAccount | Loan | ClinicPlan | DeferredInterest | ReducedApr | Insurance | VaCoverage,
-    Field(discriminator="kind"),
-]
-FINANCED_KINDS = frozenset({"loan", "clinic_plan", "deferred_interest", "reduced_apr"})
+def _rule_of(check: Callable[[Any], None]) -> Any:
+    """A kind's ``check`` as a model validator: its :class:`Rule` becomes a located rule error."""
+
+    def run(option: Strict) -> Strict:
+        try:
+            check(option)
+        except Rule as rule:
+            raise _rule(rule.key, str(rule)) from None
+        return option
+
+    return model_validator(mode="after")(run)
 
 
 class TaxYear(Strict):
@@ -461,21 +452,9 @@ def _provider_problems(data: dict[str, object]) -> list[tuple[tuple[str | int, .
     return problems
 
 
-def all_models() -> tuple[type[Strict], ...]:
-    """Every table type a sheet may contain (for suggesting the nearest key to a misspelt one)."""
-    return (
-        Sheet,
-        TaxYear,
-        Treatment,
-        Course,
-        AddOn,
-        PriceRange,
-        SelfPay,
-        TaxAccount,
-        Loan,
-        ClinicPlan,
-        VaCoverage,
-        Clinic,
-        Provider,
-        LineItem,
-    )
+def _rebuild() -> None:
+    """A kind registered after the sheet's model was built: build it again, with the new kind's table."""
+    Sheet.model_rebuild(force=True)
+
+
+kinds.on_change(_rebuild)

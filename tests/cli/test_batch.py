@@ -234,7 +234,7 @@ def test_an_empty_input_writes_the_header_only(run: Run, tmp_path: Path) -> None
 def test_a_progress_bar_goes_to_stderr_on_a_terminal_only(tmp_path: Path) -> None:
     from ketacost.cli.context import Env
     from ketacost.cli.estimate import batch
-    from ketacost.estimate import Scenario
+    from ketacost.estimator import Scenario
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -331,7 +331,7 @@ def test_batch_records_are_the_estimates_figures_written_the_plain_way() -> None
     import random
 
     from ketacost import batch
-    from ketacost.estimate import estimate
+    from ketacost.estimator import estimate
     from ketacost.render.csv_out import safe_cell
     from ketacost.scenario import Scenario
     from ketacost.sheet.load import EMBEDDED, SheetSource, load
@@ -376,7 +376,7 @@ def test_csv_batch_text_is_what_csv_writer_writes_even_for_awkward_names(sheet_t
     """Rows of available options are written as text; names with quotes, commas, line breaks or a formula
     start must come out byte for byte as csv.writer writes the plainly built rows."""
     from ketacost import batch
-    from ketacost.estimate import estimate
+    from ketacost.estimator import estimate
     from ketacost.render.csv_out import safe_cell
     from ketacost.scenario import Scenario
     from ketacost.sheet.load import parse_sheet

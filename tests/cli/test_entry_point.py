@@ -124,11 +124,11 @@ def test_a_sheet_whose_file_name_is_not_utf8_works_and_is_named_readably(tmp_pat
 GC_PROBE = """
 import gc, json, sys
 import ketacost.cli.estimate as command
-write = command.write
+render = command.render
 def probe(*args, **kwargs):
     print("GC", gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)
-    return write(*args, **kwargs)
-command.write = probe
+    return render(*args, **kwargs)
+command.render = probe
 sys.argv = ["ketacost", "estimate", "--format", "json"]
 from ketacost.cli import main
 main()

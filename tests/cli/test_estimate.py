@@ -278,7 +278,7 @@ def test_internal_error_is_one_line_exit_1_and_debug_shows_the_traceback(
     def explode(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ketacost.estimate.price_course", explode)
+    monkeypatch.setattr("ketacost.estimator.price_course", explode)
     result = run("estimate")
     assert result.exit_code == 1
     assert result.stderr.strip() == "ketacost: internal error: RuntimeError: boom (run with --debug for details)"

@@ -1,0 +1,305 @@
+"""PriceList + Scenario -> Estimate: what a course costs and what each way of paying means. Pure: no I/O.
+
+Each payment kind prices itself (:mod:`ketacost.kinds`); the :class:`Pricer` gives it what options share: the
+course, the scenario, the money that goes first, and a place to record notes.
+"""
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from ketacost import kinds
+from ketacost.course import Course, Range, price_course, unknown_add_ons
+from ketacost.errors import UnknownIds
+from ketacost.money import CENT, HUNDRED, ZERO, cents, fmt_grouped
+from ketacost.outcome import Outcome, unavailable
+
+# The plans kept for batches (ketacost.outcome), also reachable here, where tests clear them.
+from ketacost.outcome import amortize as amortize
+from ketacost.outcome import equal_installments as equal_installments
+from ketacost.outcome import minimum_only as minimum_only
+from ketacost.outcome import paid_in_full as paid_in_full
+from ketacost.outcome import regz_apr as _regz_apr  # noqa: F401
+from ketacost.prices import PaymentOption, PriceList, from_sheet
+from ketacost.record import Record
+from ketacost.scenario import Scenario, check
+
+if TYPE_CHECKING:
+    from ketacost.kinds.tax_account import TaxAccount
+    from ketacost.sheet.model import Sheet
+
+__all__ = [
+    "POINTS",
+    "Course",
+    "Estimate",
+    "Note",
+    "OptionEstimate",
+    "Outcome",
+    "Range",
+    "Scenario",
+    "estimate",
+    "price_course",
+]
+
+PricePointName = Literal["low", "typical", "high"]
+POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
+
+# A note is data: what it says (a key its kind, or ketacost.render.notes, words), the price points it holds at
+# (none named: every point) and its values. Plain tuples: a batch records notes for every option, never shown.
+Note = tuple[str, tuple[PricePointName, ...], tuple[Any, ...]]
+SAID = "said"  # the sheet's own note on an option
+FUNDING = "funding"  # what is paid before financing
+
+
+class OptionEstimate(Record):
+    """A payment option priced at the low, typical and high course total."""
+
+    id: str
+    kind: str
+    name: str
+    low: Outcome
+    typical: Outcome
+    high: Outcome
+    notes: tuple[Note, ...] = ()  # what to know about it, in the order it came up (worded by ketacost.render.notes)
+    conditional: bool = False  # only some patients qualify (VA): never marked "cheapest" on its own
+    fits_budget: bool | None = None  # None: no budget given
+
+    def at(self, point: PricePointName) -> Outcome:
+        value: Outcome = getattr(self, point)
+        return value
+
+
+class Budget(Record):
+    """What fits a monthly budget: no single payment (upfront or installment) above it."""
+
+    amount: Decimal
+    fitting: tuple[str, ...]
+    cheapest: str | None
+    suggestion: str | None
+
+
+class Estimate(Record):
+    """Everything a renderer needs; no arithmetic is left for it to do."""
+
+    source: str
+    effective: str
+    course: Course
+    tax_rate: Decimal
+    options: tuple[OptionEstimate, ...]
+    cheapest: str | None = None  # id of the lowest net cost at the typical price
+    coverage_note: str = ""
+    funding: tuple[tuple[str, Decimal], ...] = ()  # what goes first for financed options, at the typical price
+    budget: Budget | None = None
+
+
+def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str) -> Estimate:
+    """Price the course and every payment option that applies (a validated Sheet is read as its PriceList).
+
+    Raises :class:`BadInput` for a scenario out of bounds, wherever it was built (:func:`ketacost.scenario.check`).
+    """
+    check(scenario)
+    if not isinstance(sheet, PriceList):
+        sheet = from_sheet(sheet)
+    treatment_id = scenario.treatment or sheet.default_treatment
+    treatment = sheet.treatments.get(treatment_id)
+    unknown = [] if treatment is not None else [("treatment", _unknown("treatment", treatment_id, sheet.treatments))]
+    unknown += [
+        ("options", _unknown("payment option", option_id, sheet.options))
+        for option_id in scenario.options
+        if option_id not in sheet.options
+    ]
+    if treatment is not None:
+        unknown += [("add_ons", message) for message in unknown_add_ons(treatment_id, treatment, scenario)]
+    if unknown:
+        raise UnknownIds(unknown)
+    assert treatment is not None
+    course = price_course(treatment_id, treatment, scenario)
+    pricer = Pricer(sheet, course, scenario)
+    options = tuple(pricer.option(option_id) for option_id in scenario.options or tuple(sheet.options))
+    budget = None
+    if scenario.budget is not None:
+        budget = pricer.budget(options, scenario.budget)
+        options = tuple(o._replace(fits_budget=o.id in budget.fitting) for o in options)
+    return Estimate(
+        source=source,
+        effective=sheet.effective.isoformat(),
+        course=course,
+        tax_rate=pricer.tax_rate,
+        options=options,
+        cheapest=_cheapest(options),
+        coverage_note=sheet.coverage_note,
+        funding=pricer.funding_shown(course.total.typical),
+        budget=budget,
+    )
+
+
+class Pricer:
+    """Prices each payment option for a course; shared inputs are worked out once."""
+
+    def __init__(self, sheet: PriceList, course: Course, scenario: Scenario) -> None:
+        self.sheet = sheet
+        self.course = course
+        self.scenario = scenario
+        self.tax_rate = sheet.tax.default_marginal_rate if scenario.tax_rate is None else scenario.tax_rate
+        self.notes: list[Note] = []
+        # Every part of a course total rises from low to high, so equal totals (one --price for all three points)
+        # mean equal courses: each distinct total is priced once, for the points that share it (what notes hold
+        # at), and _shared gives each point's place among them.
+        totals = tuple(course.total)
+        distinct = tuple(dict.fromkeys(totals))
+        self._totals = tuple(
+            (total, tuple(p for p, t in zip(POINTS, totals, strict=True) if t == total)) for total in distinct
+        )
+        self._shared = tuple(distinct.index(total) for total in totals)
+        self.points: tuple[PricePointName, ...] = POINTS  # the price points being priced: what notes hold at
+        self._funding: dict[Decimal, tuple[Decimal, Decimal, tuple[tuple[str, Decimal, Decimal], ...]]] = {}
+
+    # -- the options ---------------------------------------------------------------------------------------------
+
+    def option(self, option_id: str) -> OptionEstimate:
+        option = self.sheet.options[option_id]
+        kind = kinds.by_kind(option.kind)
+        self.notes = notes = list[Note]()
+        if option.treatments is not None and self.course.treatment_id not in option.treatments:
+            low = typical = high = unavailable(f"not offered for {self.course.treatment}")
+        else:
+            price = kind.price
+            priced = []
+            for total, points in self._totals:
+                self.points = points
+                priced.append(price(self, option, total, points[0]))
+            at_low, at_typical, at_high = self._shared
+            low, typical, high = priced[at_low], priced[at_typical], priced[at_high]
+        if option.note:
+            notes.append((SAID, (), (option.note,)))
+        # Fields by position: id, kind, name, the points, notes, conditional.
+        return OptionEstimate(option_id, option.kind, option.name, low, typical, high, tuple(notes), kind.conditional)
+
+    def outcome(self, option: PaymentOption, total: Decimal, point: PricePointName) -> Outcome:
+        """This option for one course total, at one price point."""
+        self.points = (point,)
+        outcome: Outcome = kinds.by_kind(option.kind).price(self, option, total, point)
+        return outcome
+
+    def note(self, what: str, *values: Any) -> None:
+        """Record a note at the price points being priced; its kind's ``NOTES[what]`` words it when shown."""
+        self.notes.append((what, self.points, values))
+
+    # -- money that goes first -----------------------------------------------------------------------------------
+
+    def account(self, kind: Literal["hsa", "fsa"]) -> "TaxAccount":
+        """The sheet's HSA or FSA terms (the first option of that kind), or the usual ones."""
+        for option in self.sheet.options.values():
+            if option.kind == kind:
+                account: TaxAccount = option  # type: ignore[assignment]
+                return account
+        record: type[TaxAccount] = kinds.by_kind(kind).record  # type: ignore[assignment]
+        return record(
+            kind=kind,
+            name=kind.upper(),
+            note="",
+            treatments=None,
+            coverage="self_only",
+            catch_up=False,
+            payroll=kind == "fsa",
+        )
+
+    def account_limit(self, option: "TaxAccount") -> Decimal:
+        tax = self.sheet.tax
+        if option.kind == "fsa":
+            return tax.fsa_limit
+        limit = tax.hsa_family_limit if option.coverage == "family" else tax.hsa_self_only_limit
+        return limit + (tax.hsa_catch_up if option.catch_up else ZERO)
+
+    def savings_rate(self, option: "TaxAccount") -> Decimal:
+        """Marginal rate plus FICA for payroll money; at most 100%: a pre-tax dollar saves at most a dollar."""
+        return min(self.tax_rate + (self.sheet.tax.fica_rate if option.payroll else ZERO), HUNDRED)
+
+    def funding_parts(self, total: Decimal) -> tuple[tuple[str, Decimal, Decimal], ...]:
+        """HSA, FSA and cash down payment, in that order, each as (what, amount, tax savings)."""
+        return self._funded(total)[2]
+
+    def _funded(self, total: Decimal) -> tuple[Decimal, Decimal, tuple[tuple[str, Decimal, Decimal], ...]]:
+        """(paid before financing, its tax savings, the parts), worked out once per course total."""
+        known = self._funding.get(total)
+        if known is not None:
+            return known
+        s = self.scenario
+        parts: list[tuple[str, Decimal, Decimal]] = []
+        left = total
+        for kind, balance in (("hsa", s.hsa_balance), ("fsa", s.fsa_balance)):
+            if balance:
+                account = self.account(kind)  # type: ignore[arg-type]
+                used = min(left, self.account_limit(account), balance)
+                parts.append((kind.upper(), used, cents(used * self.savings_rate(account) / HUNDRED)))
+                left -= used
+        if s.down_payment:
+            parts.append(("down payment", min(left, s.down_payment), ZERO))
+        funded = sum((p[1] for p in parts), ZERO), sum((p[2] for p in parts), ZERO), tuple(parts)
+        self._funding[total] = funded
+        return funded
+
+    def funding(self, total: Decimal) -> tuple[Decimal, Decimal]:
+        """(paid before financing, its tax savings) for a financed option."""
+        first, savings, parts = self._funded(total)
+        if parts:
+            self.note(FUNDING, parts)
+        return first, savings
+
+    def funding_shown(self, total: Decimal) -> tuple[tuple[str, Decimal], ...]:
+        return tuple((what, amount) for what, amount, _ in self.funding_parts(total))
+
+    # -- the budget ----------------------------------------------------------------------------------------------
+
+    def budget(self, options: tuple[OptionEstimate, ...], amount: Decimal) -> Budget:
+        fitting = tuple(o.id for o in options if o.typical.available and o.typical.largest_payment <= amount)
+        cheapest = _cheapest(tuple(o for o in options if o.id in fitting))
+        suggestion = None if fitting else self.budget_suggestion(options, amount)
+        return Budget(amount=amount, fitting=fitting, cheapest=cheapest, suggestion=suggestion)
+
+    def budget_suggestion(self, options: tuple[OptionEstimate, ...], amount: Decimal) -> str | None:
+        """The smallest change that makes the cheapest financed option fit: a down payment, found to the cent."""
+        financed = [o for o in options if o.typical.available and o.typical.months and not o.conditional]
+        if not financed:
+            return None
+        best = min(financed, key=lambda o: o.typical.net_cost)
+        longest = max(financed, key=lambda o: o.typical.months)
+        option = self.sheet.options[best.id]
+        total = self.course.total.typical
+
+        def installments_fit(down: Decimal) -> Outcome | None:
+            pricer = Pricer(self.sheet, self.course, self.scenario._replace(down_payment=down))
+            outcome = pricer.outcome(option, total, "typical")
+            fits = outcome.available and max(outcome.installments, default=ZERO) <= amount
+            return outcome if fits else None
+
+        low, high = ZERO, total  # paying it all down always fits: nothing is left to finance
+        while high - low > CENT:
+            middle = cents((low + high) / 2)
+            if installments_fit(middle):
+                high = middle
+            else:
+                low = middle
+        down = low if low and installments_fit(low) else high
+        after = installments_fit(down)
+        then = f" (then {fmt_grouped(after.monthly)} x {after.months})" if after and after.months else ""
+        text = f"No option fits {fmt_grouped(amount)} a month. {best.name} fits with {fmt_grouped(down)} down{then}."
+        if longest.id != best.id:
+            text += (
+                f" The longest term offered is {longest.typical.months} months ({longest.name}, "
+                f"{fmt_grouped(longest.typical.monthly)} a month)."
+            )
+        return text
+
+
+def _cheapest(options: tuple[OptionEstimate, ...]) -> str | None:
+    candidates = [o for o in options if o.typical.available and not o.conditional] or [
+        o for o in options if o.typical.available
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda o: o.typical.net_cost).id
+
+
+def _unknown(what: str, wanted: str, known: object) -> str:
+    names = ", ".join(str(name) for name in known)  # type: ignore[attr-defined]
+    return f"unknown {what} {wanted!r} (choose from: {names})"

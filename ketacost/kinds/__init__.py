@@ -1,0 +1,122 @@
+"""Payment kinds: each is one module in this package (or one registered with :func:`register`), found here.
+
+A kind module holds all there is to a kind: ``RECORD``, its option record (a subclass of
+:class:`ketacost.kinds.base.Option` whose ``kind: Literal[...]`` names its JSON kind or kinds, and whose fields
+are the sheet's keys: the sheet's model is made from it); ``price(pricer, option, total, point)``, an
+:class:`~ketacost.outcome.Outcome` for one course total; ``terms(option)``, its terms in a few words
+(``pricing show``); ``NOTES``, the words of the notes its pricing records. Optional: ``check(option)`` (a
+cross-field rule: raise :class:`~ketacost.kinds.base.Rule`), ``CONDITIONAL = True`` (only some patients
+qualify: never marked cheapest on its own), ``RANK`` (its place in lists; then by module name).
+
+Importing this package is cheap: the kind modules are imported on first use, and none imports pydantic.
+"""
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from importlib import import_module
+from types import ModuleType
+from typing import Any, get_args, get_type_hints
+
+from ketacost.kinds.base import Option
+
+__all__ = ["Kind", "by_kind", "kinds", "on_change", "records", "register"]
+
+
+class Kind:
+    """A payment kind as the rest of ketacost uses it, read from its module."""
+
+    __slots__ = ("check", "conditional", "module", "name", "names", "notes", "price", "rank", "record", "terms")
+
+    def __init__(self, module: ModuleType) -> None:
+        self.module = module
+        self.name: str = module.__name__.rpartition(".")[2]
+        self.record: type[Option] = module.RECORD
+        self.names: tuple[str, ...] = get_args(_kind_annotation(self.record))  # its JSON kinds
+        self.price: Callable[..., Any] = module.price
+        self.terms: Callable[[Any], list[str]] = module.terms
+        self.notes: Mapping[str, Callable[..., str]] = getattr(module, "NOTES", {})
+        self.check: Callable[[Any], None] | None = getattr(module, "check", None)
+        self.conditional: bool = getattr(module, "CONDITIONAL", False)
+        self.rank: int = getattr(module, "RANK", 1000)
+        if not self.names:
+            raise TypeError(f"{module.__name__}.RECORD needs kind: Literal[...] naming its JSON kinds")
+
+    def __repr__(self) -> str:
+        return f"<kind {self.name}: {', '.join(self.names)}>"
+
+
+def _kind_annotation(record: type[Option]) -> Any:
+    annotation = vars(record).get("__annotations__", {}).get("kind")
+    return get_type_hints(record)["kind"] if annotation is None or isinstance(annotation, str) else annotation
+
+
+_kinds: dict[str, Kind] = {}  # module name -> kind; filled on first use
+_by_kind: dict[str, Kind] = {}  # JSON kind -> kind
+_listeners: list[Callable[[], None]] = []
+
+
+def _built_in() -> Iterable[str]:
+    """The modules of this package that are kinds (every one but ``base`` and private ones)."""
+    try:
+        names = os.listdir(__path__[0])
+    except OSError:  # not a directory (a zipped install): ask the importer
+        import pkgutil
+
+        names = [f"{info.name}.py" for info in pkgutil.iter_modules(__path__)]
+    for name in names:
+        if name.endswith(".py") and not name.startswith("_") and name != "base.py":
+            yield f"{__name__}.{name[:-3]}"
+
+
+def _add(module: ModuleType) -> Kind:
+    kind = Kind(module)
+    for name in kind.names:
+        other = _by_kind.get(name)
+        if other is not None and other.module is not module:
+            raise ValueError(f"payment kind {name!r} is defined twice: {other.module.__name__} and {module.__name__}")
+    _kinds[module.__name__] = kind
+    _by_kind.update(dict.fromkeys(kind.names, kind))
+    return kind
+
+
+def _loaded() -> dict[str, Kind]:
+    if not _kinds:
+        for name in sorted(_built_in()):
+            _add(import_module(name))
+    return _kinds
+
+
+def kinds() -> tuple[Kind, ...]:
+    """Every kind, in their order in lists (RANK, then module name)."""
+    return tuple(sorted(_loaded().values(), key=lambda kind: (kind.rank, kind.name)))
+
+
+def by_kind(name: str) -> Kind:
+    """The kind of a JSON kind (``hsa``, ``loan``, ...); KeyError if no kind has it."""
+    kind = _by_kind.get(name)
+    if kind is None:
+        _loaded()
+        kind = _by_kind[name]
+    return kind
+
+
+def records() -> dict[str, type[Option]]:
+    """Every kind's option record by its class name (for codecs of price lists)."""
+    return {kind.record.__name__: kind.record for kind in kinds()}
+
+
+def register(module: ModuleType) -> Kind:
+    """Add a kind defined outside this package (a plugin, a test's toy kind); it is known everywhere from now on:
+    in sheets, the schema, estimates and ``pricing show``. Registering the same module again does nothing."""
+    _loaded()
+    if module.__name__ in _kinds:
+        return _kinds[module.__name__]
+    kind = _add(module)
+    for listener in _listeners:
+        listener()
+    return kind
+
+
+def on_change(listener: Callable[[], None]) -> None:
+    """Call ``listener`` whenever a kind is registered (for what is built from the kinds: the sheet's schema)."""
+    _listeners.append(listener)

@@ -1,0 +1,75 @@
+"""A medical credit card's deferred-interest promotion: no interest if paid in full in time, all of it if not."""
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+from ketacost.finance.deferred import PromoTerms
+from ketacost.kinds.base import Money, Months, Option, Percent, pct
+from ketacost.money import ZERO, fmt_grouped
+from ketacost.outcome import Outcome, below_minimum, financed, minimum_only, paid_in_full, unavailable
+
+if TYPE_CHECKING:
+    from ketacost.estimator import Pricer
+    from ketacost.prices import PricePointName
+
+RANK = 50
+
+
+class DeferredInterest(Option):
+    """A medical credit card's "no interest if paid in full" promotion, with its trap if it is not."""
+
+    kind: Literal["deferred_interest"]
+    promo_months: Months
+    standard_apr: Percent
+    min_payment_pct: Percent = Decimal(0)
+    min_payment_floor: Money = Decimal(0)
+    min_purchase: Money = Decimal(0)
+    repay_months: Months
+
+
+RECORD = DeferredInterest
+
+
+def price(pricer: "Pricer", option: DeferredInterest, total: Decimal, point: "PricePointName") -> Outcome:
+    first, savings = pricer.funding(total)  # HSA, FSA and a down payment go first
+    left = total - first
+    if left < option.min_purchase:
+        return unavailable(below_minimum(option.min_purchase, left))
+    terms = PromoTerms(
+        promo_months=option.promo_months,
+        standard_apr=option.standard_apr,
+        min_payment_pct=option.min_payment_pct,
+        min_payment_floor=option.min_payment_floor,
+        repay_months=option.repay_months,
+    )
+    plan = paid_in_full(left, terms)
+    pricer.note("promotion", option.promo_months, option.standard_apr)
+    return financed(
+        first,
+        plan,
+        fees=ZERO,
+        savings=savings,
+        financed=left,
+        apr=None,
+        rate=option.standard_apr,
+        risk=minimum_only(left, terms),
+    )
+
+
+def terms(option: DeferredInterest) -> list[str]:
+    return [
+        f"no interest if paid in {option.promo_months} months, else {pct(option.standard_apr)} APR "
+        "from the purchase date",
+        f"{option.repay_months} months to repay",
+        *([f"from {fmt_grouped(option.min_purchase)}"] if option.min_purchase else []),
+    ]
+
+
+def _promotion_note(months: int, rate: Decimal) -> str:
+    return (
+        f"No interest if paid in full within {months} months; otherwise "
+        f"{pct(rate)} APR is charged from the purchase date"
+    )
+
+
+NOTES = {"promotion": _promotion_note}

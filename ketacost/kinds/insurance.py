@@ -1,0 +1,69 @@
+"""Health insurance, for treatments the sheet marks insurable: the patient pays what the cost-sharing leaves.
+
+The scenario may give the patient's own deductible, coinsurance, copay and out-of-pocket maximum left.
+"""
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+from ketacost.finance.insurance import CostSharing, patient_shares
+from ketacost.kinds.base import Money, Option, Percent, pct
+from ketacost.money import ZERO, fmt_grouped
+from ketacost.outcome import Outcome, unavailable
+
+if TYPE_CHECKING:
+    from ketacost.estimator import Pricer
+    from ketacost.prices import PricePointName
+
+RANK = 70
+
+
+class Insurance(Option):
+    """Health insurance for treatments the sheet marks insurable: what is left of the plan's cost-sharing."""
+
+    kind: Literal["insurance"]
+    deductible_left: Money
+    coinsurance_pct: Percent
+    copay: Money = Decimal(0)
+    oop_max_left: Money
+
+
+RECORD = Insurance
+
+
+def price(pricer: "Pricer", option: Insurance, total: Decimal, point: "PricePointName") -> Outcome:
+    course = pricer.course
+    if not course.insurable:
+        return unavailable(f"{course.treatment} is rarely covered by insurance (not insurable in the sheet)")
+    s = pricer.scenario
+    plan = CostSharing(
+        deductible_left=option.deductible_left if s.deductible_left is None else s.deductible_left,
+        coinsurance_pct=option.coinsurance_pct if s.coinsurance is None else s.coinsurance,
+        copay=option.copay if s.copay is None else s.copay,
+        oop_max_left=option.oop_max_left if s.oop_max_left is None else s.oop_max_left,
+    )
+    shares = patient_shares(list(course.session_charges(point)), plan)
+    pricer.note("sharing", plan.deductible_left, plan.coinsurance_pct, plan.copay, plan.oop_max_left)
+    return Outcome(
+        upfront=sum(shares, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=shares
+    )
+
+
+def terms(option: Insurance) -> list[str]:
+    return [
+        f"{fmt_grouped(option.deductible_left)} deductible left",
+        f"{pct(option.coinsurance_pct)} coinsurance",
+        f"{fmt_grouped(option.copay)} copay",
+        f"{fmt_grouped(option.oop_max_left)} out-of-pocket maximum left",
+    ]
+
+
+def _sharing_note(deductible_left: Decimal, coinsurance_pct: Decimal, copay: Decimal, oop_max_left: Decimal) -> str:
+    return (
+        f"With prior authorization; deductible left {fmt_grouped(deductible_left)}, "
+        f"coinsurance {pct(coinsurance_pct)}, copay {fmt_grouped(copay)}, "
+        f"out-of-pocket maximum left {fmt_grouped(oop_max_left)}"
+    )
+
+
+NOTES = {"sharing": _sharing_note}

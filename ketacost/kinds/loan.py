@@ -1,0 +1,73 @@
+"""An installment loan (medical or personal): level monthly payments, perhaps an origination fee."""
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from ketacost.kinds.base import Months, Option, Percent, SheetType, pct
+from ketacost.money import HUNDRED, cents, cents_up
+from ketacost.outcome import Outcome, amortize, financed, regz_apr
+
+if TYPE_CHECKING:
+    from ketacost.estimator import Pricer
+    from ketacost.prices import PricePointName
+
+RANK = 30
+
+
+class Loan(Option):
+    """A medical or personal installment loan with level monthly payments."""
+
+    kind: Literal["loan"]
+    apr: Percent
+    term_months: Months
+    origination_fee_pct: Annotated[Decimal, SheetType(ge=0, lt=100, decimal_places=4, allow_inf_nan=False)] = Decimal(0)
+    fee_handling: Literal["deducted", "financed"] = "deducted"
+
+
+RECORD = Loan
+
+
+def price(pricer: "Pricer", option: Loan, total: Decimal, point: "PricePointName") -> Outcome:
+    first, savings = pricer.funding(total)  # HSA, FSA and a down payment go first
+    borrowed = total - first
+    fee_share = option.origination_fee_pct / HUNDRED
+    if option.fee_handling == "deducted":
+        # The lender keeps the fee out of the proceeds: borrow enough that the clinic still gets it all.
+        principal = cents_up(borrowed / (1 - fee_share))
+        fee = principal - borrowed
+    else:
+        fee = cents(borrowed * fee_share)
+        principal = borrowed + fee
+    plan = amortize(principal, option.apr, option.term_months)
+    if fee:
+        pricer.note("fee", option.origination_fee_pct, option.fee_handling)
+    # The fee is a prepaid finance charge, netted from the amount financed (as finance.apr.loan_apr does).
+    # Without a fee the APR is almost always the note rate: a hint the solver checks first.
+    apr = (
+        regz_apr(principal - fee, plan.runs, None if fee else option.apr)
+        if plan.payments and (fee or plan.interest)
+        else None
+    )
+    pricer.note("rate", option.apr, option.term_months, apr)
+    return financed(first, plan, fees=fee, savings=savings, financed=borrowed, apr=apr, rate=option.apr)
+
+
+def terms(option: Loan) -> list[str]:
+    parts = [f"{pct(option.apr)} APR", f"{option.term_months} months"]
+    if option.origination_fee_pct:
+        parts.append(f"{pct(option.origination_fee_pct)} fee {option.fee_handling}")
+    return parts
+
+
+def _fee_note(rate: Decimal, handling: str) -> str:
+    how = "deducted from the proceeds" if handling == "deducted" else "added to the loan"
+    return f"{pct(rate)} origination fee {how}"
+
+
+def _rate_note(rate: Decimal, months: int, apr: Decimal | None) -> str:
+    return f"{pct(rate)} note rate over {months} months" + (
+        f"; APR {apr}% (Regulation Z, counting fees)" if apr is not None else ""
+    )
+
+
+NOTES = {"fee": _fee_note, "rate": _rate_note}
