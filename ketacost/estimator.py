@@ -215,7 +215,8 @@ class Pricer:
     def option(self, option_id: str) -> OptionEstimate:
         option = self.sheet.options[option_id]
         kind = kinds.by_kind(option.kind)
-        self.notes = notes = list[Note]()
+        notes: list[Note] = []  # not list[Note](): calling a generic alias costs a microsecond
+        self.notes = notes
         if option.treatments is not None and self.course.treatment_id not in option.treatments:
             low = typical = high = unavailable(f"not offered for {self.course.treatment}")
         else:
