@@ -222,3 +222,10 @@ def unavailable(reason: str) -> Outcome:
 
 def below_minimum(minimum: Decimal, financed: Decimal) -> str:
     return f"needs at least {fmt_grouped(minimum)} financed (this would be {fmt_grouped(financed)})"
+
+
+def forget() -> None:
+    """Drop every plan, APR and APR hint kept so far: what comes next is worked out from nothing (tests)."""
+    for kept in (amortize, equal_installments, paid_in_full, minimum_only, regz_apr):
+        kept.cache_clear()  # type: ignore[union-attr]
+    _found.clear()
