@@ -123,7 +123,7 @@ class Memo:
     few repeat to pay for working out their keys.)
     """
 
-    LIMIT = 4096
+    LIMIT = 512  # a sheet has a few dozen courses at its own prices; each kept costs a few KiB
     __slots__ = ("courses", "sheet")
 
     def __init__(self, sheet: PriceList) -> None:
