@@ -19,7 +19,7 @@ from ketacost.outcome import equal_installments as equal_installments
 from ketacost.outcome import minimum_only as minimum_only
 from ketacost.outcome import paid_in_full as paid_in_full
 from ketacost.outcome import regz_apr as _regz_apr  # noqa: F401
-from ketacost.prices import PaymentOption, PriceList, from_sheet
+from ketacost.prices import PaymentOption, PriceList, Treatment, from_sheet
 from ketacost.record import Record
 from ketacost.scenario import Scenario, check
 
@@ -130,11 +130,15 @@ class Memo:
         self.sheet = sheet
         self.courses: dict[tuple[Any, ...], Course] = {}
 
-    @staticmethod
-    def keep(kept: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
-        if len(kept) >= Memo.LIMIT:
-            kept.clear()  # not the oldest alone: taking a dict's first key scans past every one deleted before it
-        kept[key] = value
+    def course(self, treatment_id: str, treatment: Treatment, scenario: Scenario) -> Course:
+        """:func:`price_course`, once for each treatment, sessions, boosters, price and add-ons."""
+        key = (treatment_id, scenario.sessions, scenario.boosters, scenario.price, scenario.add_ons)
+        known = self.courses.get(key)
+        if known is None:
+            if len(self.courses) >= self.LIMIT:
+                self.courses.clear()  # not the oldest alone: a dict's first key is found past every one deleted
+            known = self.courses[key] = price_course(treatment_id, treatment, scenario)
+        return known
 
 
 def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, memo: Memo | None = None) -> Estimate:
@@ -159,17 +163,10 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
     if unknown:
         raise UnknownIds(unknown)
     assert treatment is not None
-    if memo is not None and memo.sheet is not sheet:
-        memo = None  # kept for another price list
-    if memo is None:
+    if memo is None or memo.sheet is not sheet:  # (a memo kept for another price list is not used)
         course = price_course(treatment_id, treatment, scenario)
     else:
-        course_key = (treatment_id, scenario.sessions, scenario.boosters, scenario.price, scenario.add_ons)
-        known = memo.courses.get(course_key)
-        if known is None:
-            known = price_course(treatment_id, treatment, scenario)
-            memo.keep(memo.courses, course_key, known)
-        course = known
+        course = memo.course(treatment_id, treatment, scenario)
     pricer = Pricer(sheet, course, scenario)
     options = tuple(pricer.option(option_id) for option_id in scenario.options or tuple(sheet.options))
     budget = None
