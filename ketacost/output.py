@@ -1,18 +1,12 @@
 """Output files: checked against what must never be overwritten before anything is done, then written atomically
-and privately (0600 from creation: a Good Faith Estimate holds patient data).
-
-A temp file ``.<name>.<random>.tmp`` in the target's directory is written, fsynced, then renamed over the target
-(``os.replace``) and the directory fsynced: a reader sees the old file or the new one, never half of one. A writer
-holds a lock on its temp file, so a later write to the same target can tell a killed writer's leftover (unlocked)
-from one still being written, and removes it.
+and privately (0600 from creation: a Good Faith Estimate holds patient data) by :mod:`ketacost.atomic`, which
+also removes a killed writer's leftover temp files (unlocked, and untouched for STALE_AFTER_SECONDS).
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
-import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -117,97 +111,17 @@ def combined(errors: Sequence[KetacostError]) -> KetacostError:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically, readable by its owner only (0600 whatever the umask).
+    """Write ``text`` (UTF-8) to ``path`` atomically (:func:`ketacost.atomic.replace_file`), readable by its owner
+    only (0600 from creation, whatever the umask).
 
     Raises SystemRefused (exit 4) when the system refuses, BadInput (exit 2) otherwise; nothing is left behind.
     """
+    from ketacost.atomic import Unsynced, replace_file
+
     target = path.resolve()  # a symlinked target is written through its link
-    directory = target.parent
-    _remove_stale(directory, target.name)
-    temp = directory / f".{target.name}.{secrets.token_hex(4)}.tmp"
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        replace_file(target, text.encode("utf-8"), mode=0o600, stale_after=STALE_AFTER_SECONDS)
     except OSError as error:
         raise refusal(path, error) from None
-    try:
-        _lock(fd)
-        data = text.encode("utf-8")
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-        os.replace(temp, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise refusal(path, error) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    finally:
-        os.close(fd)
-    _fsync_directory(directory)
-
-
-def _lock(fd: int) -> None:
-    """Hold an exclusive lock on the temp file while it is written; the kernel drops it when the writer dies."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: stale temp files are then told apart by age alone
-        return
-    with contextlib.suppress(OSError):
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _remove_stale(directory: Path, name: str) -> None:
-    """Remove temp files a killed writer left for this target: unlocked, and untouched for a while."""
-    import time
-
-    try:
-        candidates = [entry for entry in os.scandir(directory) if _is_temp_of(entry.name, name)]
-    except OSError:
-        return
-    for entry in candidates:
-        with contextlib.suppress(OSError):
-            if not entry.is_file(follow_symlinks=False):
-                continue
-            if time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER_SECONDS:
-                continue
-            if _unlocked(entry.path):
-                os.unlink(entry.path)
-
-
-def _is_temp_of(entry: str, name: str) -> bool:
-    prefix = f".{name}."
-    middle = entry[len(prefix) : -len(".tmp")]
-    return entry.startswith(prefix) and entry.endswith(".tmp") and len(middle) == 8 and middle.isalnum()
-
-
-def _unlocked(path: str) -> bool:
-    try:
-        import fcntl
-    except ImportError:
-        return True
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False  # a live writer holds it
-    finally:
-        os.close(fd)
-    return True
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # some systems cannot open a directory; the rename is still atomic
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
+    except Unsynced:  # the file is whole and in place; some systems cannot sync a directory
         pass
-    finally:
-        os.close(fd)

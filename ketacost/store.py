@@ -12,6 +12,7 @@ on Windows), file ``quotes.sqlite3``. The file is created readable by its owner 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -65,23 +66,6 @@ CREATE TRIGGER quotes_never_deleted BEFORE DELETE ON quotes
 BEGIN SELECT RAISE(ABORT, 'saved quotes are never deleted'); END;
 """
 
-_COLUMNS = (
-    "id",
-    "patient_name",
-    "patient_dob",
-    "issued_at",
-    "issued_on",
-    "service",
-    "total_low",
-    "total_high",
-    "inputs",
-    "document",
-    "document_sha256",
-    "sheet_sha256",
-    "sheet_effective",
-    "sheet_source",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Quote:
@@ -103,20 +87,9 @@ class Quote:
     sheet_source: str
 
 
+_COLUMNS = tuple(field.name for field in dataclasses.fields(Quote))  # the table's columns, in Quote's order
 # What `quotes list` shows: everything but the inputs and the document.
-_LISTED = (
-    "id",
-    "patient_name",
-    "patient_dob",
-    "issued_at",
-    "issued_on",
-    "service",
-    "total_low",
-    "total_high",
-    "sheet_sha256",
-    "sheet_effective",
-    "sheet_source",
-)
+_LISTED = tuple(name for name in _COLUMNS if name not in ("inputs", "document", "document_sha256"))
 _DATES = (_LISTED.index("patient_dob"), _LISTED.index("issued_on"))
 _AMOUNTS = (_LISTED.index("total_low"), _LISTED.index("total_high"))
 _TRIGGERS = ("quotes_never_updated", "quotes_never_deleted")

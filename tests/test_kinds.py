@@ -230,9 +230,9 @@ def test_the_gfe_dispute_wording_comes_from_the_dispute_figures(monkeypatch: pyt
     assert "at least $400 more" in wording()
     assert "within 120 calendar days (about 4 months)" in wording()
     assert "There is a $25 fee" in wording()
-    monkeypatch.setattr(gfe, "DISPUTE_THRESHOLD", Decimal("450.00"))
-    monkeypatch.setattr(gfe, "DISPUTE_WINDOW_DAYS", 180)
-    monkeypatch.setattr(gfe, "DISPUTE_FEE", Decimal("27.50"))
+    monkeypatch.setattr(gfe.wording, "DISPUTE_THRESHOLD", Decimal("450.00"))
+    monkeypatch.setattr(gfe.wording, "DISPUTE_WINDOW_DAYS", 180)
+    monkeypatch.setattr(gfe.wording, "DISPUTE_FEE", Decimal("27.50"))
     changed = wording()
     assert "at least $450 more" in changed
     assert "within 180 calendar days (about 6 months)" in changed

@@ -36,9 +36,11 @@ class Env:
         return bool(os.environ.get("FORCE_COLOR")) or self.stdout.isatty()
 
     def width(self) -> int:
-        """Columns for plain output: $COLUMNS when set, else 80."""
+        """Columns for plain output: $COLUMNS when set to 40-9999, else 80 (thousands of digits are no width)."""
         columns = os.environ.get("COLUMNS", "")
-        return int(columns) if columns.isdigit() and int(columns) >= 40 else 80
+        if columns.isascii() and columns.isdigit() and len(columns) <= 4 and int(columns) >= 40:
+            return int(columns)
+        return 80
 
     def error(self, line: str) -> None:
         """One line on stderr. Messages can quote sheet text: escape sequences and line breaks never get through."""

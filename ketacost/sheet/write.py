@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -136,63 +133,18 @@ def _digest(text: str) -> bytes:
 
 
 def replace(path: Path, data: bytes, *, label: str | None = None, check: Callable[[], None] | None = None) -> None:
-    """Atomically replace ``path`` with ``data`` (temp file, fsync, os.replace, fsync dir), keeping its mode.
+    """Atomically replace ``path`` with ``data`` (:func:`ketacost.atomic.replace_file`), keeping its mode.
 
     ``check`` runs after the new text is safely on disk and immediately before the rename; what it raises leaves
     the file as it was. When the system refuses (disk full, permission denied, read-only file system, I/O error)
-    nothing is replaced and :class:`SystemRefused` says so in one line. Call it holding the sheet's lock: it
-    also removes temporary files that a killed writer left behind.
+    nothing is replaced and :class:`SystemRefused` says so in one line. Call it holding the sheet's lock: every
+    temp file of the sheet is then a killed writer's, and is removed.
     """
+    from ketacost.atomic import Unsynced, replace_file
+
     try:
-        _replace(path, data, check)
+        replace_file(path, data, stale_after=0, check=check)
     except OSError as error:
         raise SystemRefused(f"{label or path}: not written: {error.strerror or error}; the file is unchanged") from None
-    except _Durability as error:
+    except Unsynced as error:
         raise SystemRefused(f"{label or path}: written, but its directory could not be synced: {error}") from None
-
-
-def _replace(path: Path, data: bytes, check: Callable[[], None] | None) -> None:
-    directory = path.parent
-    for stale in directory.glob(f".{path.name}.*.tmp"):  # left by a writer that was killed mid-write
-        with contextlib.suppress(OSError):
-            stale.unlink()
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
-        if check is not None:
-            check()
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    try:
-        _fsync_directory(directory)
-    except OSError as error:
-        raise _Durability(error) from None
-
-
-class _Durability(Exception):
-    """The file was replaced, but the directory could not be synced (the rename may not survive a power cut)."""
-
-    def __init__(self, error: OSError) -> None:
-        super().__init__(error.strerror or str(error))
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable: without this a power cut can bring back the old directory entry."""
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

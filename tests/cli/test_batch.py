@@ -254,7 +254,8 @@ def test_a_long_batch_gives_what_each_scenario_gives_alone() -> None:
     """Schedules and APRs are cached across scenarios; a warm cache must never change a figure."""
     import random
 
-    from ketacost import batch, estimate
+    from ketacost import batch
+    from ketacost import estimator as estimate
     from ketacost.scenario import Scenario
     from ketacost.sheet.load import EMBEDDED, SheetSource, load_prices
 

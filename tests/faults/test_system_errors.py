@@ -381,3 +381,10 @@ def test_a_hand_edit_racing_pricing_set_is_caught_up_to_the_rename(run: Run, tmp
     print(f"\n{appended} appends by hand, {lost} lost; {len(made)} sets made, {conflicts} refused as conflicts")
     assert made, "no set got through: the test did not race anything"
     assert f"apr = {made[-1]}" in text
+
+
+@pytest.mark.parametrize("columns", ["9" * 5000, "²", "0", "-3", "abc"])
+def test_an_absurd_columns_value_is_no_width_not_a_crash(run: Run, columns: str) -> None:
+    result = run("estimate", env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
