@@ -109,3 +109,10 @@ def test_the_installed_program_takes_the_fast_path_without_importing_pydantic(tm
     )
     assert '"options"' in shown.stdout
     assert " pydantic\n" not in shown.stderr and "typer._adapters" not in shown.stderr
+
+
+def test_every_option_the_fast_path_takes_is_compared_with_typer() -> None:
+    """An input added to the scenario reaches the fast path by itself: it must reach the comparison above too."""
+    compared = {word.partition("=")[0] for args in TAKEN for word in args}
+    assert set(fast.ESTIMATE) - compared == set()
+    assert set(fast.ROOT) - compared == set()
