@@ -16,6 +16,13 @@ def main() -> None:
     global _collection_held
     gc.disable()
     _collection_held = True
+    import sys
+
+    from ketacost.cli import fast
+
+    code = fast.run(sys.argv[1:])  # a plain `estimate` skips Typer's per-option validation; else None
+    if code is not None:
+        sys.exit(code)
     from ketacost.cli.app import main as run
 
     run()

@@ -126,8 +126,8 @@ def reports_errors(command: F) -> F:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
-        ctx = kwargs.get("ctx")  # every command takes the typer.Context as `ctx`
-        obj = getattr(ctx, "obj", None)
+        # A command takes the typer.Context as `ctx`; the fast path (ketacost.cli.fast) passes the Env as `env`.
+        obj = getattr(kwargs.get("ctx"), "obj", kwargs.get("env"))
         env = obj if isinstance(obj, Env) else Env()
         resume_collection()  # start-up is over: the command's own work may make garbage
         if not isinstance(env.stdout, _Output):

@@ -58,24 +58,30 @@ def estimate_command(
     With --input, one scenario per CSV row or JSON line (fields named like the flags, which give defaults):
     one row per scenario and option, tagged with the input line; exit 2 at the end if any scenario failed.
     """
-    renderers = WITH_TIMELINE if timeline else RENDERERS
     if input_path is None:
-        check_format(ctx, output, renderers)
-    from ketacost.estimator import estimate
-    from ketacost.sheet.load import discover, load_prices
-
+        check_format(ctx, output, WITH_TIMELINE if timeline else RENDERERS)
     env = env_of(ctx, pricing)
-    flags = scenario.parse()
     if input_path is not None:
+        flags = scenario.parse()
         given = ctx.get_parameter_source("output")
         chosen = output if given is not None and given.name != "DEFAULT" else None
         batch(env, input_path, chosen, flags)
         return
+    print_estimate(env, scenario, timeline, output)
+
+
+def print_estimate(env: Env, scenario: ScenarioFlags, timeline: bool, output: OutputFormat) -> None:
+    """One scenario's estimate in ``output`` (every format has a renderer): the whole of `estimate` without
+    --input, also run by :mod:`ketacost.cli.fast`."""
+    from ketacost.estimator import estimate
+    from ketacost.sheet.load import discover, load_prices
+
+    flags = scenario.parse()
     source = discover(env.pricing)
     sheet = load_prices(source)
     with naming_flags():
         result = estimate(sheet, flags, source=source.label)
-    render(env, output, result, renderers)
+    render(env, output, result, WITH_TIMELINE if timeline else RENDERERS)
 
 
 def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario) -> None:

@@ -47,19 +47,31 @@ def directory() -> Path | None:
 
 
 def _key(text: str) -> str:
-    from pydantic import VERSION
-
     from ketacost import __version__
 
     digest = hashlib.sha256()
-    for part in (__version__, VERSION, text):
-        digest.update(part.encode("utf-8"))
+    for part in (__version__.encode("utf-8"), _pydantic_version(), text.encode("utf-8")):
+        digest.update(part)
         digest.update(b"\0")
     for source in _SOURCES:
         with contextlib.suppress(OSError):  # a zipped install: the versions alone must do
             for path in sorted(source.glob("*.py")) if source.is_dir() else (source,):
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _pydantic_version() -> bytes:
+    """pydantic's version module, read rather than imported: importing pydantic would cost a cached run a tenth
+    of its start-up (the estimate itself needs no pydantic)."""
+    import importlib.util
+
+    with contextlib.suppress(Exception):  # not a plain install (zipped, frozen): ask pydantic itself
+        spec = importlib.util.find_spec("pydantic")
+        if spec is not None and spec.origin is not None:
+            return Path(spec.origin).with_name("version.py").read_bytes()
+    from pydantic import VERSION
+
+    return VERSION.encode("utf-8")
 
 
 def _own(status: os.stat_result) -> bool:
