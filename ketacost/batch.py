@@ -19,7 +19,7 @@ from typing import Any, Literal, Protocol, TextIO
 
 import ketacost.scenario as scenarios
 from ketacost.errors import BadInput
-from ketacost.estimator import Estimate, OptionEstimate, estimate
+from ketacost.estimator import Estimate, Memo, OptionEstimate, estimate
 from ketacost.money import fmt
 from ketacost.prices import PriceList
 from ketacost.render.csv_out import safe_cell
@@ -426,12 +426,13 @@ def run(
 ) -> Summary:
     """Price every record and write its rows (or its error record); the sheet is validated once, by the caller."""
     summary = Summary()
+    memo = Memo(sheet)
     for line, fields in records:
         summary.scenarios += 1
         try:
             if isinstance(fields, str):
                 raise BadInput(fields)
-            summary.rows += writer.rows(line, estimate(sheet, scenario(fields, base), source=source))
+            summary.rows += writer.rows(line, estimate(sheet, scenario(fields, base), source=source, memo=memo))
         except BadInput as error:
             writer.error(line, short("; ".join(error.lines)))
             summary.rows += 1

@@ -19,7 +19,7 @@ from ketacost.outcome import equal_installments as equal_installments
 from ketacost.outcome import minimum_only as minimum_only
 from ketacost.outcome import paid_in_full as paid_in_full
 from ketacost.outcome import regz_apr as _regz_apr  # noqa: F401
-from ketacost.prices import PaymentOption, PriceList, from_sheet
+from ketacost.prices import PaymentOption, PriceList, Treatment, from_sheet
 from ketacost.record import Record
 from ketacost.scenario import Scenario, check
 
@@ -63,6 +63,30 @@ class OptionEstimate(Record):
     conditional: bool = False  # only some patients qualify (VA): never marked "cheapest" on its own
     fits_budget: bool | None = None  # None: no budget given
 
+    # Written out, as Outcome's is (a batch builds one per scenario and option); tests/test_record.py checks it.
+    def __init__(
+        self,
+        id: str,
+        kind: str,
+        name: str,
+        low: Outcome,
+        typical: Outcome,
+        high: Outcome,
+        notes: tuple[Note, ...] = (),
+        conditional: bool = False,
+        fits_budget: bool | None = None,
+    ) -> None:
+        values = self.__dict__
+        values["id"] = id
+        values["kind"] = kind
+        values["name"] = name
+        values["low"] = low
+        values["typical"] = typical
+        values["high"] = high
+        values["notes"] = notes
+        values["conditional"] = conditional
+        values["fits_budget"] = fits_budget
+
     def at(self, point: PricePointName) -> Outcome:
         value: Outcome = getattr(self, point)
         return value
@@ -91,10 +115,37 @@ class Estimate(Record):
     budget: Budget | None = None
 
 
-def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str) -> Estimate:
+class Memo:
+    """Courses kept across the scenarios of a batch, for one price list: scenarios at the sheet's prices meet the
+    same few courses again and again. At most :data:`LIMIT`, all dropped when full, so memory stays flat.
+
+    (Priced options are not kept: with balances, tax rates and prices that vary from scenario to scenario, too
+    few repeat to pay for working out their keys.)
+    """
+
+    LIMIT = 512  # a sheet has a few dozen courses at its own prices; each kept costs a few KiB
+    __slots__ = ("courses", "sheet")
+
+    def __init__(self, sheet: PriceList) -> None:
+        self.sheet = sheet
+        self.courses: dict[tuple[Any, ...], Course] = {}
+
+    def course(self, treatment_id: str, treatment: Treatment, scenario: Scenario) -> Course:
+        """:func:`price_course`, once for each treatment, sessions, boosters, price and add-ons."""
+        key = (treatment_id, scenario.sessions, scenario.boosters, scenario.price, scenario.add_ons)
+        known = self.courses.get(key)
+        if known is None:
+            if len(self.courses) >= self.LIMIT:
+                self.courses.clear()  # not the oldest alone: a dict's first key is found past every one deleted
+            known = self.courses[key] = price_course(treatment_id, treatment, scenario)
+        return known
+
+
+def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, memo: Memo | None = None) -> Estimate:
     """Price the course and every payment option that applies (a validated Sheet is read as its PriceList).
 
     Raises :class:`BadInput` for a scenario out of bounds, wherever it was built (:func:`ketacost.scenario.check`).
+    ``memo``, for a batch of scenarios on ``sheet``, keeps what later scenarios may price again.
     """
     check(scenario)
     if not isinstance(sheet, PriceList):
@@ -112,7 +163,10 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str) -> 
     if unknown:
         raise UnknownIds(unknown)
     assert treatment is not None
-    course = price_course(treatment_id, treatment, scenario)
+    if memo is None or memo.sheet is not sheet:  # (a memo kept for another price list is not used)
+        course = price_course(treatment_id, treatment, scenario)
+    else:
+        course = memo.course(treatment_id, treatment, scenario)
     pricer = Pricer(sheet, course, scenario)
     options = tuple(pricer.option(option_id) for option_id in scenario.options or tuple(sheet.options))
     budget = None
@@ -158,7 +212,8 @@ class Pricer:
     def option(self, option_id: str) -> OptionEstimate:
         option = self.sheet.options[option_id]
         kind = kinds.by_kind(option.kind)
-        self.notes = notes = list[Note]()
+        notes: list[Note] = []  # not list[Note](): calling a generic alias costs a microsecond
+        self.notes = notes
         if option.treatments is not None and self.course.treatment_id not in option.treatments:
             low = typical = high = unavailable(f"not offered for {self.course.treatment}")
         else:

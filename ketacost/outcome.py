@@ -2,7 +2,7 @@
 batch meets the same amounts again. Pure: no I/O."""
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from decimal import Decimal
 from typing import Any
 
@@ -95,6 +95,21 @@ def regz_apr(amount_financed: Decimal, runs: _apr.Runs, near: Decimal | None = N
     return _apr.runs_apr(amount_financed, runs, near=near)
 
 
+_found: dict[Hashable, Decimal] = {}  # terms -> the APR last found for them
+
+
+def regz_apr_like(terms: Hashable, amount_financed: Decimal, runs: _apr.Runs) -> Decimal | None:
+    """:func:`regz_apr`, trying first the APR last found for the same ``terms`` (e.g. a loan's rate, term and fee
+    percentage, whose APR hardly depends on the amount): two evaluations instead of a Newton search. A hint never
+    changes the APR (finance.apr.runs_apr), only how fast it comes."""
+    apr = regz_apr(amount_financed, runs, _found.get(terms))
+    if apr is not None:
+        if len(_found) >= 256:
+            _found.clear()
+        _found[terms] = apr
+    return apr
+
+
 class Outcome(Record):
     """One payment option at one price point. ``upfront + installments == total_paid``, exactly."""
 
@@ -111,6 +126,39 @@ class Outcome(Record):
     visits: tuple[Decimal, ...] = ()  # paid at each visit (copays, insurance shares): what each session costs
     available: bool = True
     reason: str = ""
+
+    # Written out rather than Record's generic constructor, which takes a few times as long: a batch builds
+    # millions. tests/test_record.py checks it takes every field, in order, with its default.
+    def __init__(
+        self,
+        upfront: Decimal,
+        installments: tuple[Decimal, ...],
+        interest: Decimal,
+        fees: Decimal,
+        tax_savings: Decimal,
+        financed: Decimal = ZERO,
+        apr: Decimal | None = None,
+        note_rate: Decimal | None = None,
+        plan: Plan | None = None,
+        risk: RiskPlan | None = None,
+        visits: tuple[Decimal, ...] = (),
+        available: bool = True,
+        reason: str = "",
+    ) -> None:
+        values = self.__dict__
+        values["upfront"] = upfront
+        values["installments"] = installments
+        values["interest"] = interest
+        values["fees"] = fees
+        values["tax_savings"] = tax_savings
+        values["financed"] = financed
+        values["apr"] = apr
+        values["note_rate"] = note_rate
+        values["plan"] = plan
+        values["risk"] = risk
+        values["visits"] = visits
+        values["available"] = available
+        values["reason"] = reason
 
     @property
     def schedule(self) -> Schedule | None:
@@ -174,3 +222,10 @@ def unavailable(reason: str) -> Outcome:
 
 def below_minimum(minimum: Decimal, financed: Decimal) -> str:
     return f"needs at least {fmt_grouped(minimum)} financed (this would be {fmt_grouped(financed)})"
+
+
+def forget() -> None:
+    """Drop every plan, APR and APR hint kept so far: what comes next is worked out from nothing (tests)."""
+    for kept in (amortize, equal_installments, paid_in_full, minimum_only, regz_apr):
+        kept.cache_clear()  # type: ignore[union-attr]
+    _found.clear()

@@ -56,3 +56,17 @@ def test_positional_values_take_the_defaults_of_the_fields_after_them() -> None:
     with pytest.raises(TypeError, match="takes 3 values, 4 given"):
         Point(1, 2, (), 4)  # type: ignore[call-arg]
     assert Point(1) != Labelled(1)
+
+
+def test_records_with_a_written_out_constructor_take_every_field_in_order_with_its_default() -> None:
+    """Outcome and OptionEstimate spell out their constructors (a batch builds millions): the same as Record's."""
+    import inspect
+
+    from ketacost.estimator import OptionEstimate
+    from ketacost.outcome import Outcome
+
+    for record in (Outcome, OptionEstimate):
+        parameters = list(inspect.signature(record.__init__).parameters.values())[1:]
+        assert tuple(p.name for p in parameters) == record._fields
+        assert {p.name: p.default for p in parameters if p.default is not p.empty} == record._defaults
+        assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in parameters)

@@ -35,13 +35,7 @@ def price(pricer: "Pricer", option: DeferredInterest, total: Decimal, point: "Pr
     left = total - first
     if left < option.min_purchase:
         return unavailable(below_minimum(option.min_purchase, left))
-    terms = PromoTerms(
-        promo_months=option.promo_months,
-        standard_apr=option.standard_apr,
-        min_payment_pct=option.min_payment_pct,
-        min_payment_floor=option.min_payment_floor,
-        repay_months=option.repay_months,
-    )
+    terms = _promo_terms(option)
     plan = paid_in_full(left, terms)
     pricer.note("promotion", option.promo_months, option.standard_apr)
     return financed(
@@ -54,6 +48,26 @@ def price(pricer: "Pricer", option: DeferredInterest, total: Decimal, point: "Pr
         rate=option.standard_apr,
         risk=minimum_only(left, terms),
     )
+
+
+_made: dict[int, tuple[DeferredInterest, PromoTerms]] = {}  # id(option) -> (option, its terms): a batch prices it often
+
+
+def _promo_terms(option: DeferredInterest) -> PromoTerms:
+    known = _made.get(id(option))
+    if known is not None and known[0] is option:
+        return known[1]
+    terms = PromoTerms(
+        promo_months=option.promo_months,
+        standard_apr=option.standard_apr,
+        min_payment_pct=option.min_payment_pct,
+        min_payment_floor=option.min_payment_floor,
+        repay_months=option.repay_months,
+    )
+    if len(_made) >= 64:
+        _made.clear()
+    _made[id(option)] = option, terms  # the option is kept, so its id is not reused while it is here
+    return terms
 
 
 def terms(option: DeferredInterest) -> list[str]:

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from ketacost.kinds.base import Months, Option, Percent, SheetType, pct
 from ketacost.money import HUNDRED, cents, cents_up
-from ketacost.outcome import Outcome, amortize, financed, regz_apr
+from ketacost.outcome import Outcome, amortize, financed, regz_apr, regz_apr_like
 
 if TYPE_CHECKING:
     from ketacost.estimator import Pricer
@@ -42,12 +42,15 @@ def price(pricer: "Pricer", option: Loan, total: Decimal, point: "PricePointName
     if fee:
         pricer.note("fee", option.origination_fee_pct, option.fee_handling)
     # The fee is a prepaid finance charge, netted from the amount financed (as finance.apr.loan_apr does).
-    # Without a fee the APR is almost always the note rate: a hint the solver checks first.
-    apr = (
-        regz_apr(principal - fee, plan.runs, None if fee else option.apr)
-        if plan.payments and (fee or plan.interest)
-        else None
-    )
+    # Without a fee the APR is almost always the note rate: a hint the solver checks first; with one, it is
+    # almost always the APR last found for the same terms.
+    if not plan.payments or not (fee or plan.interest):
+        apr = None
+    elif fee:
+        terms = (option.apr, option.term_months, option.origination_fee_pct, option.fee_handling)
+        apr = regz_apr_like(terms, principal - fee, plan.runs)
+    else:
+        apr = regz_apr(principal, plan.runs, option.apr)
     pricer.note("rate", option.apr, option.term_months, apr)
     return financed(first, plan, fees=fee, savings=savings, financed=borrowed, apr=apr, rate=option.apr)
 
