@@ -6,7 +6,7 @@ The library's API (:mod:`ketacost.api`) is imported on first use, so ``import ke
     import ketacost
     sheet = ketacost.load_sheet("pricing.toml")
     est = ketacost.estimate(sheet, treatment="iv", sessions=6, hsa_balance="1500")
-    print(est.to_json())
+    document = est.to_json()  # what `ketacost estimate --format json` prints
 """
 
 from __future__ import annotations
