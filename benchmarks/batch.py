@@ -26,8 +26,9 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+import child  # benchmarks/child.py: the script's own folder is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,17 +60,7 @@ def write_scenarios(path: Path, count: int, seed: int = 20261127) -> None:
 
 def measure(argv: list[str], output: Path, cwd: Path) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and peak RSS in MiB of one run, stdout to ``output``."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with output.open("wb") as sink:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, cwd=cwd, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        errors = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"{' '.join(argv)} exited {code}: {errors[-500:]}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return child.measure(argv, output, cwd, {**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def shape() -> tuple[int, int]:

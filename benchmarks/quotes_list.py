@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import child  # benchmarks/child.py: the script's own folder is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 
 BUILD = """
@@ -63,16 +65,8 @@ for row in db.execute(f"SELECT {columns} FROM quotes ORDER BY seq"):
 def measure(argv: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS in MiB of one run, stdout to /dev/null."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KETACOST_CACHE": "off"}
-    with open(os.devnull, "wb") as sink:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, cwd=cwd, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        errors = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"{' '.join(argv)} exited {code}: {errors[-500:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    elapsed, _, peak = child.measure(argv, Path(os.devnull), cwd, env)
+    return elapsed, peak
 
 
 def build(register: Path, count: int, cwd: Path) -> float:
