@@ -113,13 +113,13 @@ def parse(
 def read(each: Input, raw: Any, label: str) -> Any:
     """One input's value from what a person or a script gave: text, a number, or (for ids) a list."""
     if each.reading == "ids":
-        return _ids(label, raw)
+        return tuple(part.lower() for part in _ids(label, raw))  # the sheet's ids are lower case: `-o Care_Card`
     if each.reading in ("sessions", "count"):
         count = raw if isinstance(raw, int) and not isinstance(raw, bool) else values.whole(label, _text(label, raw))
         return _count(each, count, label)
     text = _text(label, raw)
     if each.reading == "id":
-        return text.strip()
+        return text.strip().lower()
     if each.reading == "money":
         return values.money(label, text)
     return values.percent(label, text)

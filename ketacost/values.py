@@ -9,12 +9,18 @@ from decimal import Decimal, InvalidOperation
 from ketacost import bounds
 from ketacost.errors import BadInput
 
+# An amount as people type it and as ketacost prints it: an optional leading $, digits grouped by commas in threes.
+_TYPED_AMOUNT = r"^\$?\s*([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?)$"
+
 
 def money(flag: str, text: str | None) -> Decimal | None:
-    """An amount such as ``650`` or ``650.00``: 0.00-1,000,000.00, at most two decimals."""
+    """An amount such as ``650``, ``650.00``, ``1,000`` or ``$1,000.50``: 0.00-1,000,000.00, at most two decimals."""
     if text is None:
         return None
-    value = _number(flag, text, "an amount such as 650 or 650.00")
+    typed = text.strip()
+    grouped = re.match(_TYPED_AMOUNT, typed)
+    plain = grouped.group(1).replace(",", "") if grouped else typed.removeprefix("$").lstrip()
+    value = _number(flag, plain, "an amount such as 650 or 650.00", shown=text)
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise BadInput(f"{flag}: {text!r} has more than two decimals")
     if not 0 <= value <= bounds.MAX_AMOUNT:
@@ -23,12 +29,22 @@ def money(flag: str, text: str | None) -> Decimal | None:
 
 
 def percent(flag: str, text: str | None) -> Decimal | None:
-    """A percentage such as ``24`` or ``24%`` or ``7.65``: 0-100."""
+    """A percentage such as ``24`` or ``24%`` or ``7.65``: 0-100.
+
+    A number between 0 and 1 without a percent sign (``0.24``) is refused: it is far more often a fraction meant
+    as 24% than a rate of 0.24%; ``0.24%`` says the latter."""
     if text is None:
         return None
-    value = _number(flag, text.strip().removesuffix("%"), "a percentage such as 24 or 24%")
+    stripped = text.strip()
+    value = _number(flag, stripped.removesuffix("%"), "a percentage such as 24 or 24%", shown=text)
     if not 0 <= value <= 100:
         raise BadInput(f"{flag}: {text!r} must be between 0 and 100")
+    if 0 < value < 1 and not stripped.endswith("%"):
+        meant = (value * 100).normalize()
+        raise BadInput(
+            f"{flag}: {text!r} looks like a fraction: percentages are written as 0-100, so for {meant:f}% "
+            f"write {meant:f} (or {stripped}% if you mean {stripped} percent)"
+        )
     return value
 
 
