@@ -1,6 +1,7 @@
 """The ``ketacost`` application: global options, the command groups, and the one place errors become exit codes."""
 
 import contextlib
+import difflib
 import errno
 import functools
 import importlib
@@ -37,7 +38,13 @@ class LazyCommands(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
-            return super().get_command(ctx, cmd_name)
+            found = super().get_command(ctx, cmd_name)
+            if found is None and not ctx.resilient_parsing:
+                # Typer suggests from the commands a group holds, and these are built on first use: suggest here.
+                matches = difflib.get_close_matches(cmd_name, self.list_commands(ctx))
+                if matches:
+                    ctx.fail(f"No such command {cmd_name!r}. Did you mean {' or '.join(map(repr, matches))}?")
+            return found
         # Plain help, as the root's (the holder's setting wins); completion is the root's alone.
         holder = typer.Typer(rich_markup_mode=None, add_completion=False)
         importlib.import_module(COMMANDS[cmd_name]).register(holder)

@@ -57,6 +57,9 @@ def estimate_command(
     Figures are shown at the typical price, with the low-high range; the lowest net cost is marked with *.
     With --input, one scenario per CSV row or JSON line (fields named like the flags, which give defaults):
     one row per scenario and option, tagged with the input line; exit 2 at the end if any scenario failed.
+
+    Ids (treatments, add-ons, payment options) are the sheet's: "ketacost pricing show" lists them, TAB completes
+    them once shell completion is installed (see ketacost --help), and any case works (-t IV).
     """
     if input_path is None:
         check_format(ctx, output, WITH_TIMELINE if timeline else RENDERERS)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ketacost.cli import complete
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.options import Renderers, check_format, render
 from ketacost.errors import BadInput
@@ -149,7 +150,12 @@ def show_command(
 @reports_errors
 def get_command(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(metavar="KEY", help="A dotted key, e.g. treatments.iv.price.high.")],
+    key: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEY", help="A dotted key, e.g. treatments.iv.price.high.", autocompletion=complete.pricing_keys
+        ),
+    ],
     output: Annotated[
         ValueFormat,
         typer.Option("--format", "-f", help="text: the bare value (tables as key = value lines); json."),
@@ -171,7 +177,11 @@ def set_command(
     ctx: typer.Context,
     assignments: Annotated[
         list[str],
-        typer.Argument(metavar="KEY=VALUE", help='TOML values: 950.50, \'"text"\', true, ["iv", "im"].'),
+        typer.Argument(
+            metavar="KEY=VALUE",
+            help='TOML values: 950.50, \'"text"\', true, ["iv", "im"].',
+            autocompletion=complete.pricing_assignments,
+        ),
     ],
     dry_run: DryRunOption = False,
     lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,

@@ -34,8 +34,11 @@ class ScenarioFlags:
 
 
 def _flag_type(each: Input) -> Any:
+    from ketacost.cli import complete
+
     names = [each.flag, *([each.short] if each.short else [])]
-    option = typer.Option(*names, metavar=each.metavar, help=each.help, show_default=False)
+    completer = complete.BY_FIELD.get(each.field)  # ids: TAB offers the sheet's
+    option = typer.Option(*names, metavar=each.metavar, help=each.help, show_default=False, autocompletion=completer)
     if each.repeatable:
         return Annotated[list[str] | None, option]
     if each.reading in ("sessions", "count"):

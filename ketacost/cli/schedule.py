@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ketacost.cli import complete
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.options import FormatOption, OutputFormat, Renderers, check_format, render
 from ketacost.cli.scenario import ScenarioFlags, naming_flags, scenario_flags
@@ -36,7 +37,12 @@ def register(app: typer.Typer) -> None:
 @scenario_flags(leave_out=("options", "budget"))
 def schedule_command(
     ctx: typer.Context,
-    option: Annotated[str, typer.Option("--option", "-o", metavar="ID", help="The payment option to show.")],
+    option: Annotated[
+        str,
+        typer.Option(
+            "--option", "-o", metavar="ID", help="The payment option to show.", autocompletion=complete.options
+        ),
+    ],
     scenario: ScenarioFlags,
     at: Annotated[PricePoint, typer.Option("--at", help="Which course price to repay.")] = PricePoint.typical,
     start: Annotated[
