@@ -57,14 +57,7 @@ class Input(Record):
 
 
 INPUTS: tuple[Input, ...] = (
-    Input(
-        "treatment",
-        "--treatment",
-        "id",
-        "ID",
-        "Treatment id from the sheet (ids: ketacost pricing show). Default: the sheet's.",
-        "-t",
-    ),
+    Input("treatment", "--treatment", "id", "ID", "Treatment id (ketacost pricing show). Default: the sheet's.", "-t"),
     Input("sessions", "--sessions", "sessions", "N", "Sessions in the course (1-200). Default: the sheet's.", "-n"),
     Input("boosters", "--boosters", "count", "N", "Booster sessions after the series (0-200). Default: the sheet's."),
     Input("price", "--price", "money", "AMOUNT", "One per-session price instead of the sheet's low-high range."),
@@ -82,14 +75,7 @@ INPUTS: tuple[Input, ...] = (
     Input(
         "oop_max_left", "--oop-max-left", "money", "AMOUNT", "Insurance: out-of-pocket maximum still left this year."
     ),
-    Input(
-        "options",
-        "--option",
-        "ids",
-        "ID",
-        "Only this payment option (ids: ketacost pricing show). Repeatable. Default: all.",
-        "-o",
-    ),
+    Input("options", "--option", "ids", "ID", "Only this option (ketacost pricing show). Repeatable.", "-o"),
 )
 BY_FIELD: Mapping[str, Input] = {each.field: each for each in INPUTS}
 MAX_IDS = 100  # ids in one list or cell: a sheet has a dozen

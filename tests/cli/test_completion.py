@@ -75,7 +75,7 @@ def test_zsh_shows_each_ids_name(tmp_path: Path) -> None:
 
 def test_estimate_help_points_to_the_ids(run: Run) -> None:
     shown = " ".join(run("estimate", "--help").stdout.split())
-    assert "Treatment id from the sheet (ids: ketacost pricing show)" in shown
+    assert "Treatment id (ketacost pricing show). Default" in shown
     assert '"ketacost pricing show" lists them, TAB completes them' in shown
     listed = run("pricing", "show").stdout.splitlines()
     for each in ("iv *", "spravato", "medical_loan", "care_card", "  + consultation"):
