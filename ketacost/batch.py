@@ -22,8 +22,8 @@ from ketacost.errors import BadInput
 from ketacost.estimator import Estimate, Memo, OptionEstimate, estimate
 from ketacost.money import fmt
 from ketacost.prices import PriceList
-from ketacost.render.csv_out import safe_cell
-from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, VALUE_FIELDS, point_values
+from ketacost.render.csv_out import budget_cells, safe_cell
+from ketacost.render.fields import OPTION_COLUMNS, STATUS_COLUMNS, VALUE_FIELDS, point_values
 from ketacost.scenario import Scenario
 
 InputKind = Literal["csv", "jsonl"]
@@ -31,24 +31,8 @@ InputKind = Literal["csv", "jsonl"]
 FIELDS = tuple(each.field for each in scenarios.INPUTS)  # a column or key per scenario input, named as its field
 _ALIASES = {"add_on": "add_ons", "option": "options"}  # the flag's own name (--add-on, --option) works too
 
-COLUMNS = (
-    "line",
-    "treatment",
-    "sessions",
-    "course_total",
-    "option",
-    "kind",
-    "name",
-    "available",
-    "reason",
-    "cheapest",
-    "months",
-    *MONEY_FIELDS,
-    *EXTRA_FIELDS,
-    "net_cost_low",
-    "net_cost_high",
-    "error",
-)
+# Named as in `estimate --format csv` (ketacost.render.fields): a row per option here, at the typical price.
+COLUMNS = ("line", *OPTION_COLUMNS, *STATUS_COLUMNS, *VALUE_FIELDS, "net_cost_low", "net_cost_high", "error")
 
 _NO_FLAGS = Scenario()
 
@@ -293,8 +277,9 @@ def _option_values(result: Estimate) -> Iterator[tuple[OptionEstimate, bool, tup
             option.id == cheapest,
             (
                 *figures,
-                net if low is typical else fmt(low.net_cost),  # one price for all three points: the same outcome
-                net if high is typical else fmt(high.net_cost),
+                # one price for all three points: the same outcome; a point not available has no net cost (empty)
+                net if low is typical else fmt(low.net_cost) if low.available else None,
+                net if high is typical else fmt(high.net_cost) if high.available else None,
             ),
         )
 
@@ -358,6 +343,7 @@ class CsvWriter:
                         "false",
                         safe_cell(typical.reason),
                         _BOOL[cheapest],
+                        *budget_cells(result, option),
                         *figures,
                         None,
                     )
@@ -367,11 +353,13 @@ class CsvWriter:
             months, upfront, monthly, final, paid, interest, fees, savings, net, financed, apr, risk, low, high = (
                 figures
             )
+            fits, cheapest_fit = budget_cells(result, option) if result.budget is not None else ("", "")
             # Empty cells for what does not apply (None) and for the error column.
             self._write(
                 f"{line},{treatment},{course.sessions},{total},{self._option(option)},"
-                f"true,,{_BOOL[cheapest]},{months},{upfront},{monthly},{final},{paid},{interest},{fees},{savings},"
-                f"{net},{financed or ''},{apr or ''},{risk or ''},{low},{high},\n"
+                f"true,,{_BOOL[cheapest]},{fits},{cheapest_fit},{months},{upfront},{monthly},{final},{paid},"
+                f"{interest},{fees},{savings},{net},{financed or ''},{apr or ''},{risk or ''},{low or ''},"
+                f"{high or ''},\n"
             )
             count += 1
         return count
@@ -405,6 +393,9 @@ class JsonlWriter:
             if not typical.available:
                 record["reason"] = typical.reason
             record["cheapest"] = cheapest
+            if result.budget is not None:
+                record["fits_budget"] = option.id in result.budget.fitting
+                record["cheapest_that_fits"] = option.id == result.budget.cheapest
             record.update(
                 (name, value) for name, value in zip(self._figures, figures, strict=True) if value is not None
             )

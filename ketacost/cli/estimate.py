@@ -16,8 +16,8 @@ from ketacost.scenario import Scenario
 if TYPE_CHECKING:
     from ketacost.batch import Bounded
 
-# What `estimate` prints in each format (see ketacost.cli.options.render); --timeline adds the chart to the table
-# and the months to JSON.
+# What `estimate` prints in each format (see ketacost.cli.options.render); --timeline adds the chart to the table,
+# the months to JSON and Markdown, and a line on stderr to CSV (it has no place for them).
 RENDERERS: Renderers[OutputFormat] = {
     OutputFormat.table: ("ketacost.render.table:print_table", "ketacost.render.plain:print_plain"),
     OutputFormat.json: "ketacost.render.json_out:print_json",
@@ -31,6 +31,8 @@ WITH_TIMELINE: Renderers[OutputFormat] = {
         "ketacost.render.timeline:print_with_chart_plain",
     ),
     OutputFormat.json: "ketacost.render.json_out:print_json_with_timeline",
+    OutputFormat.csv: "ketacost.render.csv_out:print_csv_with_timeline",
+    OutputFormat.markdown: "ketacost.render.markdown_out:print_markdown_with_timeline",
 }
 
 

@@ -15,6 +15,12 @@ EXTRA_FIELDS = ("financed", "apr", "interest_at_risk")
 VALUE_FIELDS = ("months", *MONEY_FIELDS, *EXTRA_FIELDS)
 NO_INSTALLMENT = fmt(Decimal("0.00"))
 
+# Column names every CSV of estimates shares (``estimate --format csv`` and the batch's CSV and JSON Lines), so one
+# thing has one name everywhere: what was priced, then the option's standing, then its figures (VALUE_FIELDS).
+# ``cheapest`` is at the typical price; the budget columns are empty without --budget.
+OPTION_COLUMNS = ("treatment", "sessions", "course_total", "option", "kind", "name")
+STATUS_COLUMNS = ("available", "reason", "cheapest", "fits_budget", "cheapest_that_fits")
+
 
 def rate(value: Decimal | None) -> str | None:
     """A percentage as a two-decimal string ("19.87"), or None."""

@@ -38,7 +38,7 @@ def _table(header: tuple[str, ...], body: list[list[str]]) -> list[str]:
     return list(md_table(header, body, "l" + "r" * (len(header) - 1)))
 
 
-def render_markdown(estimate: Estimate) -> str:
+def render_markdown(estimate: Estimate, *, timeline: bool = False) -> str:
     heading = display.heading(estimate)
     lines = [f"## {md_cell(heading[0])}", "", *(md_cell(line) + "  " for line in heading[1:]), ""]
     rows = display.rows(estimate)
@@ -57,6 +57,12 @@ def render_markdown(estimate: Estimate) -> str:
         lines += [md_cell(cheapest), ""]
     lines += [md_cell(line) + "\n" for line in display.budget_lines(estimate)]
     lines += [f"- {md_cell(note)}" for note in display.notes(estimate)]
+    if timeline:
+        from ketacost.money import fmt_grouped
+        from ketacost.render.timeline import TITLE, timeline_rows
+
+        body = [[str(month), fmt_grouped(spent), fmt_grouped(total)] for month, spent, total in timeline_rows(estimate)]
+        lines += ["", f"{md_cell(TITLE)}:", "", *md_table(("Month", "Spending", "Cumulative"), body, "rrr")]
     lines += ["", md_cell(display.source_line(estimate)), ""]
     return "\n".join(lines)
 
@@ -64,3 +70,8 @@ def render_markdown(estimate: Estimate) -> str:
 def print_markdown(estimate: Estimate, out: Out) -> None:
     """``ketacost estimate --format markdown``."""
     out.stdout.write(render_markdown(estimate))
+
+
+def print_markdown_with_timeline(estimate: Estimate, out: Out) -> None:
+    """``ketacost estimate --format markdown --timeline``: the document, then the months as a table."""
+    out.stdout.write(render_markdown(estimate, timeline=True))

@@ -303,6 +303,8 @@ def _plain_rows(line: int, result: Any) -> list[dict[str, Any]]:
             "available": typical.available,
             "reason": None if typical.available else typical.reason,
             "cheapest": option.id == result.cheapest,
+            "fits_budget": None if result.budget is None else option.id in result.budget.fitting,
+            "cheapest_that_fits": None if result.budget is None else option.id == result.budget.cheapest,
         }
         figures: dict[str, Any] = dict.fromkeys(COLUMNS[COLUMNS.index("months") : -1])
         if typical.available:
@@ -319,8 +321,8 @@ def _plain_rows(line: int, result: Any) -> list[dict[str, Any]]:
                 financed=money(typical.financed) if typical.schedule is not None else None,
                 apr=None if typical.apr is None else f"{typical.apr:.2f}",
                 interest_at_risk=None if typical.interest_at_risk is None else money(typical.interest_at_risk),
-                net_cost_low=money(option.low.net_cost),
-                net_cost_high=money(option.high.net_cost),
+                net_cost_low=money(option.low.net_cost) if option.low.available else None,
+                net_cost_high=money(option.high.net_cost) if option.high.available else None,
             )
         records.append({**record, **figures, "error": None})
     return records
@@ -339,18 +341,19 @@ def test_batch_records_are_the_estimates_figures_written_the_plain_way() -> None
 
     sheet = load(SheetSource(EMBEDDED, "built-in"))
     rng = random.Random(20261127)
-    lines = ["treatment,sessions,price,tax_rate,hsa_balance,fsa_balance,down_payment,add_ons"]
+    lines = ["treatment,sessions,price,tax_rate,hsa_balance,fsa_balance,down_payment,add_ons,budget"]
     for _ in range(300):
         treatment = rng.choice(["iv", "im", "kap", "oral", "spravato"])
         cells = [
             treatment,
             str(rng.randint(1, 12)),
             rng.choice(["", f"{rng.randint(1, 3000)}.{rng.randint(0, 99):02d}", str(rng.randint(1, 3000))]),
-            rng.choice(["", str(rng.randint(0, 37)), f"{rng.randint(0, 3700) / 100}"]),
+            rng.choice(["", str(rng.randint(0, 37)), f"{rng.randint(100, 3700) / 100}"]),  # 0.37 means 37%
             rng.choice(["", "", f"{rng.randint(0, 8000)}.{rng.randint(0, 99):02d}"]),
             rng.choice(["", "", str(rng.randint(0, 3400))]),
             rng.choice(["", "", "", f"{rng.randint(0, 4000)}.{rng.randint(0, 99):02d}"]),
             "consultation" if treatment in ("iv", "im") and rng.random() < 0.3 else "",
+            rng.choice(["", "", str(rng.randint(50, 900))]),
         ]
         lines.append(",".join(cells))
     as_csv, as_jsonl = io.StringIO(), io.StringIO()
