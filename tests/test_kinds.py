@@ -104,7 +104,10 @@ def test_a_kind_defined_in_one_module_is_known_everywhere(
     ]
     assert "Clinic membership" in table["out"]
     assert "Clinic membership: At the typical price: 20% off the course saves 720.00" in table["out"]
-    assert "iv,6,member,membership,Clinic membership,typical,true,,12,2880.00,99.00,99.00,4068.00," in csv["out"]
+    assert (
+        "iv,6,3600.00,member,membership,Clinic membership,typical,true,,false,,,12,2880.00,99.00,99.00,4068.00,"
+        in csv["out"]
+    )
     assert "| Clinic membership | 2,880.00 | 99.00 x 12 |" in markdown["out"]
 
 
@@ -174,9 +177,9 @@ def test_a_key_right_elsewhere_but_wrong_here_is_never_suggested_as_itself(
 
 FEE_PLAN = ("setup_fee = 0.00 ", "setup_fee = 50.00")
 APRS = [
-    "At the low price: APR 12.77% (Regulation Z, counting the plan fee)",
-    "At the typical price: APR 9.47% (Regulation Z, counting the plan fee)",
-    "At the high price: APR 6.86% (Regulation Z, counting the plan fee)",
+    "At the low price: APR 12.77% counting the plan fee (Regulation Z)",
+    "At the typical price: APR 9.47% counting the plan fee (Regulation Z)",
+    "At the high price: APR 6.86% counting the plan fee (Regulation Z)",
 ]
 
 
@@ -212,7 +215,7 @@ def test_a_note_the_same_at_every_price_point_is_said_once_unlabelled(run_json: 
     loan = next(o for o in run_json("estimate")["options"] if o["id"] == "medical_loan")
     assert loan["notes"][:2] == [
         "5% origination fee deducted from the proceeds",
-        "17.99% note rate over 24 months; APR 23.35% (Regulation Z, counting fees)",
+        "APR 23.35% counting fees (Regulation Z); interest rate 17.99% over 24 months",
     ]
 
 

@@ -40,15 +40,15 @@ def test_every_note_with_money_paid_first_a_discount_fees_and_aprs() -> None:
         "medical_loan": (
             "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
             "5% origination fee deducted from the proceeds",
-            "17.99% note rate over 24 months; APR 23.35% (Regulation Z, counting fees)",
+            "APR 23.35% counting fees (Regulation Z); interest rate 17.99% over 24 months",
             NOTE["medical_loan"],
         ),
         "clinic_plan": (
             "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
             "49.00 plan fee paid with the down payment",
-            "At the low price: APR 17.82% (Regulation Z, counting the plan fee)",
-            "At the typical price: APR 14.25% (Regulation Z, counting the plan fee)",
-            "At the high price: APR 13.37% (Regulation Z, counting the plan fee)",
+            "At the low price: APR 17.82% counting the plan fee (Regulation Z)",
+            "At the typical price: APR 14.25% counting the plan fee (Regulation Z)",
+            "At the high price: APR 13.37% counting the plan fee (Regulation Z)",
             NOTE["clinic_plan"],
         ),
         "care_card": (
@@ -101,7 +101,7 @@ def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
         ),
         "medical_loan": (
             *PAID_FIRST,
-            "17.99% note rate over 24 months",
+            "interest rate 17.99% over 24 months",
             NOTE["medical_loan"],
         ),
         "clinic_plan": (

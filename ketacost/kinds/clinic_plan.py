@@ -61,5 +61,5 @@ def terms(option: ClinicPlan) -> list[str]:
 
 NOTES = {
     "fee": lambda fee: f"{fmt_grouped(fee)} plan fee paid with the down payment",
-    "apr": lambda apr: f"APR {apr}% (Regulation Z, counting the plan fee)",
+    "apr": lambda apr: f"APR {apr}% counting the plan fee (Regulation Z)",
 }

@@ -68,9 +68,9 @@ def _fee_note(rate: Decimal, handling: str) -> str:
 
 
 def _rate_note(rate: Decimal, months: int, apr: Decimal | None) -> str:
-    return f"{pct(rate)} note rate over {months} months" + (
-        f"; APR {apr}% (Regulation Z, counting fees)" if apr is not None else ""
-    )
+    # Plain words first: the APR a lender must disclose, then the loan's own interest rate.
+    apr_first = f"APR {apr}% counting fees (Regulation Z); " if apr is not None else ""
+    return f"{apr_first}interest rate {pct(rate)} over {months} months"
 
 
 NOTES = {"fee": _fee_note, "rate": _rate_note}

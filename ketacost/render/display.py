@@ -96,8 +96,8 @@ def notes(estimate: Estimate) -> list[str]:
             lines.append(f"{option.name}: final payment {fmt_grouped(outcome.final_payment)} (rounding).")
         if outcome.available and outcome.interest_at_risk is not None:
             lines.append(
-                f"{option.name}: interest at risk 0.00 if {fmt_grouped(outcome.monthly)}/mo is paid every month; "
-                f"{fmt_grouped(outcome.interest_at_risk)} if only minimum payments are made."
+                f"{option.name}: paying {fmt_grouped(outcome.monthly)} every month costs no interest; paying only "
+                f"the minimum costs {fmt_grouped(outcome.interest_at_risk)} in interest (interest at risk)."
             )
         lines.extend(f"{option.name}: {note}" for note in worded(option))
     if estimate.coverage_note:

@@ -75,10 +75,10 @@ def _heading_lines(plan: Repayment) -> list[str]:
     what = "only minimum payments" if plan.minimum_only else f"the {plan.point} price"
     lines = [f"{plan.name}: repayment at {what}"]
     rates = []
-    if plan.note_rate is not None:
-        rates.append(f"note rate {rate(plan.note_rate)}%")
     if plan.apr is not None:
-        rates.append(f"APR {rate(plan.apr)}% (Regulation Z)")
+        rates.append(f"APR {rate(plan.apr)}% counting fees (Regulation Z)")
+    if plan.note_rate is not None:
+        rates.append(f"interest rate {rate(plan.note_rate)}%")
     lines.append(
         f"Financed {fmt_grouped(plan.financed)}; paid up front {fmt_grouped(plan.upfront)}"
         + (f"; {', '.join(rates)}" if rates else "")

@@ -136,4 +136,4 @@ def test_timeline_shows_cumulative_cost_by_month(run: Run, run_json: Callable[..
 
 def test_deferred_interest_at_risk_is_shown_in_the_table(run: Run) -> None:
     out = run("estimate", "-o", "care_card").stdout
-    assert "interest at risk 0.00 if 300.00/mo is paid every month" in " ".join(out.split())
+    assert "paying 300.00 every month costs no interest" in " ".join(out.split())

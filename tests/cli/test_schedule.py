@@ -82,7 +82,7 @@ def test_schedule_of_an_option_paid_up_front_has_no_rows(run_json: Callable[...,
 def test_table_and_csv(run: Run) -> None:
     table = run("schedule", "-o", "medical_loan")
     assert table.exit_code == 0
-    assert "note rate 17.99%, APR" in table.stdout
+    assert "counting fees (Regulation Z), interest rate 17.99%" in table.stdout
     assert table.stdout.splitlines()[-1].startswith("Total")
     csv_out = run("schedule", "-o", "medical_loan", "-f", "csv").stdout.splitlines()
     assert csv_out[0] == "month,date,payment,interest,principal,fees,balance"

@@ -102,7 +102,7 @@ def test_another_sheets_entry_renamed_to_this_sheets_key_is_a_miss(tmp_path: Pat
     os.replace(entry_b, entry_a)
     result = estimate(folder, "--pricing", str(sheet_a), cwd=tmp_path)
     expect_right_figures(result, reference)
-    assert "17.99% note rate" in result.stdout
+    assert "interest rate 17.99%" in result.stdout
 
 
 @pytest.fixture
