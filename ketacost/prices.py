@@ -106,7 +106,7 @@ def _copy(record: type[Any], source: object) -> Any:
             value = _copy({"price": PriceRange, "course": Course, "maintenance": Maintenance}[name], value)
         elif name == "add_ons":
             value = {key: _copy(AddOn, add_on) for key, add_on in value.items()}
-        elif name == "treatments" and isinstance(value, list):
+        elif isinstance(value, list):  # a sheet's array (an option's treatments, a lender grid's terms)
             value = tuple(value)
         values[name] = value
     return record(**values)

@@ -59,6 +59,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "id": option.id,
                 "kind": option.kind,
                 "name": option.name,
+                **({} if option.offer is None else {"offer": option.offer, "months": option.term_months}),
                 **{point: _point(option.at(point), option, point) for point in POINTS},
                 "notes": list(worded(option)),
             }
