@@ -8,7 +8,7 @@ import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from ketacost import kinds
+from ketacost import kinds, offers
 from ketacost.course import Course, Range, price_course, unknown_add_ons
 from ketacost.errors import UnknownIds
 from ketacost.money import CENT, HUNDRED, ZERO, cents, fmt_grouped
@@ -164,8 +164,9 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
     unknown += [
         ("options", _unknown("payment option", option_id, sheet.options))
         for option_id in scenario.options
-        if option_id not in sheet.options and option_id not in rows
+        if option_id not in sheet.options and option_id not in rows and option_id not in sheet.packages
     ]
+    unknown += offers.unknown(sheet, scenario)
     if treatment is not None:
         unknown += [("add_ons", message) for message in unknown_add_ons(treatment_id, treatment, scenario)]
     if unknown:
@@ -175,8 +176,21 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
         course = price_course(treatment_id, treatment, scenario)
     else:
         course = memo.course(treatment_id, treatment, scenario)
+    per_session_course = course
+    if scenario.package is not None or scenario.discount is not None:
+        course = offers.apply(sheet, treatment, course, scenario)
     pricer = Pricer(sheet, course, scenario)
-    options = tuple(row for option_id in scenario.options or tuple(sheet.options) for row in pricer.rows(option_id, rows))
+    listed = scenario.options or (
+        *sheet.options,
+        *(() if scenario.package else offers.packages_for(sheet, treatment_id)),
+    )
+
+    def rows_of(option_id: str) -> tuple[OptionEstimate, ...]:
+        if option_id in sheet.packages and option_id not in sheet.options:  # a package's own row
+            return (offers.package_row(sheet, option_id, treatment, per_session_course, scenario),)
+        return pricer.rows(option_id, rows)
+
+    options = tuple(row for option_id in listed for row in rows_of(option_id))
     budget = None
     if scenario.budget is not None:
         budget = pricer.budget(options, scenario.budget)
@@ -250,13 +264,13 @@ class Pricer:
         # Fields by position: id, kind, name, the points, notes, conditional.
         return OptionEstimate(option_id, option.kind, option.name, low, typical, high, tuple(notes), kind.conditional)
 
-    def outcome(
-        self, option: PaymentOption, total: Decimal, point: PricePointName, term: int | None = None
-    ) -> Outcome:
+    def outcome(self, option: PaymentOption, total: Decimal, point: PricePointName, term: int | None = None) -> Outcome:
         """This option (a grid's: at ``term``) for one course total, at one price point."""
         self.points = (point,)
         price = kinds.by_kind(option.kind).price
-        outcome: Outcome = price(self, option, total, point) if term is None else price(self, option, total, point, term=term)
+        outcome: Outcome = (
+            price(self, option, total, point) if term is None else price(self, option, total, point, term=term)
+        )
         return outcome
 
     def note(self, what: str, *values: Any) -> None:
@@ -347,7 +361,7 @@ class Pricer:
 
         def installments_fit(down: Decimal) -> Outcome | None:
             pricer = Pricer(self.sheet, self.course, self.scenario._replace(down_payment=down))
-            term = None if best.term_months is None else kinds.by_kind(option.kind).expand(option).index(best.term_months)  # type: ignore[misc]
+            term = None if best.term_months is None else grid_rows(self.sheet)[best.id][1]
             outcome = pricer.outcome(option, total, "typical", term)
             fits = outcome.available and max(outcome.installments, default=ZERO) <= amount
             return outcome if fits else None

@@ -26,7 +26,19 @@ __all__ = ["Kind", "by_kind", "kinds", "on_change", "records", "register"]
 class Kind:
     """A payment kind as the rest of ketacost uses it, read from its module."""
 
-    __slots__ = ("check", "conditional", "expand", "module", "name", "names", "notes", "price", "rank", "record", "terms")
+    __slots__ = (
+        "check",
+        "conditional",
+        "expand",
+        "module",
+        "name",
+        "names",
+        "notes",
+        "price",
+        "rank",
+        "record",
+        "terms",
+    )
 
     def __init__(self, module: ModuleType) -> None:
         self.module = module

@@ -79,7 +79,9 @@ def price(pricer: "Pricer", option: LenderGrid, total: Decimal, point: "PricePoi
     down = cents(left * _at(option, "down_payment_pct", term) / HUNDRED)
     amount = left - down
     if amount < option.min_amount:
-        return unavailable(f"needs at least {fmt_grouped(option.min_amount)} financed (this would be {fmt_grouped(amount)})")
+        return unavailable(
+            f"needs at least {fmt_grouped(option.min_amount)} financed (this would be {fmt_grouped(amount)})"
+        )
     if option.max_amount is not None and amount > option.max_amount:
         return unavailable(f"finances at most {fmt_grouped(option.max_amount)} (this would be {fmt_grouped(amount)})")
     months = option.months[term]

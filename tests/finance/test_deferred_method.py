@@ -47,7 +47,7 @@ def test_care_card_on_300_shows_at_least_30_a_month(run) -> None:  # type: ignor
 
 def test_sheet_method_original_amount_raises_interest_at_risk(run, write_sheet, sheet_text) -> None:  # type: ignore[no-untyped-def]
     text = sheet_text
-    original = text.replace('repay_months = 24 ', 'method = "original_amount"\nrepay_months = 24 ', 1)
+    original = text.replace("repay_months = 24 ", 'method = "original_amount"\nrepay_months = 24 ', 1)
     assert original != text
     at_risk = []
     for body in (text, original):
