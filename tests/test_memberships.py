@@ -5,7 +5,7 @@ import json
 
 MEMBERSHIP = """
 [options.club]
-kind = "membership"
+kind = "clinic_membership"
 name = "Club"
 monthly_fee = 250.00
 session_price = 200.00

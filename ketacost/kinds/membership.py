@@ -13,29 +13,29 @@ if TYPE_CHECKING:
     from ketacost.estimator import Pricer
     from ketacost.prices import PricePointName
 
-RANK = 15
+RANK = 90
 WEEKS_PER_YEAR = 52
 
 
-class Membership(Option):
+class ClinicMembership(Option):
     """A clinic membership: a monthly fee, a member price per session and/or sessions included each month."""
 
-    kind: Literal["membership"]
+    kind: Literal["clinic_membership"]
     monthly_fee: Money
     session_price: Money | None = None  # the member's price per session; none: the sheet's price
     included_sessions: Annotated[int, SheetType(ge=0, le=100, strict=True)] = 0  # each month, within the fee
     min_months: Months = 1  # the least a member stays (and pays the fee)
 
 
-RECORD = Membership
+RECORD = ClinicMembership
 
 
-def _cost(option: Membership, months: int, sessions: int, session_price: Decimal, add_ons: Decimal) -> Decimal:
+def _cost(option: ClinicMembership, months: int, sessions: int, session_price: Decimal, add_ons: Decimal) -> Decimal:
     billable = max(sessions - option.included_sessions * months, 0)
     return cents(option.monthly_fee * months + session_price * billable + add_ons)
 
 
-def price(pricer: "Pricer", option: Membership, total: Decimal, point: "PricePointName") -> Outcome:
+def price(pricer: "Pricer", option: ClinicMembership, total: Decimal, point: "PricePointName") -> Outcome:
     course, scenario = pricer.course, pricer.scenario
     treatment = pricer.sheet.treatments[course.treatment_id]
     base = scenario.price if scenario.price is not None else treatment.price.at(point)
@@ -55,7 +55,7 @@ def price(pricer: "Pricer", option: Membership, total: Decimal, point: "PricePoi
     return Outcome(paid - sum(fees, ZERO), fees, ZERO, ZERO, ZERO)
 
 
-def terms(option: Membership) -> list[str]:
+def terms(option: ClinicMembership) -> list[str]:
     parts = [f"{fmt_grouped(option.monthly_fee)} a month"]
     if option.session_price is not None:
         parts.append(f"{fmt_grouped(option.session_price)} a session")
