@@ -166,8 +166,7 @@ def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
         ),
         "membership": (
             "250.00 a month for 12 months; 200.00 per infusion, paid at each visit",
-            "At the low price: Over 12 months with 6 boosters: 4,800.00 as a member, "
-            "3,600.00 at the per-session price",
+            "At the low price: Over 12 months with 6 boosters: 4,800.00 as a member, 3,600.00 at the per-session price",
             "At the typical price: Over 12 months with 6 boosters: 4,800.00 as a member, "
             "5,400.00 at the per-session price",
             "At the high price: Over 12 months with 6 boosters: 4,800.00 as a member, "
