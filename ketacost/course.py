@@ -36,6 +36,9 @@ class Course(Record):
     booster_weeks: tuple[int, ...]  # week of each booster within the horizon, counted from the start
     horizon_months: int
     horizon_total: Range  # series + boosters within the horizon
+    offers: tuple[
+        tuple[str, str, str, Range], ...
+    ] = ()  # (package|discount, id, name, price|reduction): ketacost.offers
 
     @property
     def boosters(self) -> int:

@@ -4,10 +4,11 @@ Each payment kind prices itself (:mod:`ketacost.kinds`); the :class:`Pricer` giv
 course, the scenario, the money that goes first, and a place to record notes.
 """
 
+import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from ketacost import kinds
+from ketacost import kinds, offers
 from ketacost.course import Course, Range, price_course, unknown_add_ons
 from ketacost.errors import UnknownIds
 from ketacost.money import CENT, HUNDRED, ZERO, cents, fmt_grouped
@@ -62,6 +63,8 @@ class OptionEstimate(Record):
     notes: tuple[Note, ...] = ()  # what to know about it, in the order it came up (worded by ketacost.render.notes)
     conditional: bool = False  # only some patients qualify (VA): never marked "cheapest" on its own
     fits_budget: bool | None = None  # None: no budget given
+    offer: str | None = None  # a row of a lender's grid (kinds.lender_grid): the grid's option id
+    term_months: int | None = None  # ... and its term (unique within the grid)
 
     # Written out, as Outcome's is (a batch builds one per scenario and option); tests/test_record.py checks it.
     def __init__(
@@ -75,6 +78,8 @@ class OptionEstimate(Record):
         notes: tuple[Note, ...] = (),
         conditional: bool = False,
         fits_budget: bool | None = None,
+        offer: str | None = None,
+        term_months: int | None = None,
     ) -> None:
         values = self.__dict__
         values["id"] = id
@@ -86,6 +91,8 @@ class OptionEstimate(Record):
         values["notes"] = notes
         values["conditional"] = conditional
         values["fits_budget"] = fits_budget
+        values["offer"] = offer
+        values["term_months"] = term_months
 
     def at(self, point: PricePointName) -> Outcome:
         value: Outcome = getattr(self, point)
@@ -153,11 +160,13 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
     treatment_id = scenario.treatment or sheet.default_treatment
     treatment = sheet.treatments.get(treatment_id)
     unknown = [] if treatment is not None else [("treatment", _unknown("treatment", treatment_id, sheet.treatments))]
+    rows = grid_rows(sheet)
     unknown += [
         ("options", _unknown("payment option", option_id, sheet.options))
         for option_id in scenario.options
-        if option_id not in sheet.options
+        if option_id not in sheet.options and option_id not in rows and option_id not in sheet.packages
     ]
+    unknown += offers.unknown(sheet, scenario)
     if treatment is not None:
         unknown += [("add_ons", message) for message in unknown_add_ons(treatment_id, treatment, scenario)]
     if unknown:
@@ -167,8 +176,21 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
         course = price_course(treatment_id, treatment, scenario)
     else:
         course = memo.course(treatment_id, treatment, scenario)
+    per_session_course = course
+    if scenario.package is not None or scenario.discount is not None:
+        course = offers.apply(sheet, treatment, course, scenario)
     pricer = Pricer(sheet, course, scenario)
-    options = tuple(pricer.option(option_id) for option_id in scenario.options or tuple(sheet.options))
+    listed = scenario.options or (
+        *sheet.options,
+        *(() if scenario.package else offers.packages_for(sheet, treatment_id)),
+    )
+
+    def rows_of(option_id: str) -> tuple[OptionEstimate, ...]:
+        if option_id in sheet.packages and option_id not in sheet.options:  # a package's own row
+            return (offers.package_row(sheet, option_id, treatment, per_session_course, scenario),)
+        return pricer.rows(option_id, rows)
+
+    options = tuple(row for option_id in listed for row in rows_of(option_id))
     budget = None
     if scenario.budget is not None:
         budget = pricer.budget(options, scenario.budget)
@@ -209,7 +231,16 @@ class Pricer:
 
     # -- the options ---------------------------------------------------------------------------------------------
 
-    def option(self, option_id: str) -> OptionEstimate:
+    def rows(self, option_id: str, grid: dict[str, tuple[str, int]]) -> tuple[OptionEstimate, ...]:
+        """An option's rows: one, or one per term of a lender's grid (``grid``: :func:`grid_rows`)."""
+        if option_id in grid:
+            return (self.option(*grid[option_id]),)
+        expand = kinds.by_kind(self.sheet.options[option_id].kind).expand
+        if expand is None:
+            return (self.option(option_id),)
+        return tuple(self.option(option_id, term) for term in range(len(expand(self.sheet.options[option_id]))))
+
+    def option(self, option_id: str, term: int | None = None) -> OptionEstimate:
         option = self.sheet.options[option_id]
         kind = kinds.by_kind(option.kind)
         notes: list[Note] = []  # not list[Note](): calling a generic alias costs a microsecond
@@ -217,7 +248,7 @@ class Pricer:
         if option.treatments is not None and self.course.treatment_id not in option.treatments:
             low = typical = high = unavailable(f"not offered for {self.course.treatment}")
         else:
-            price = kind.price
+            price = kind.price if term is None else functools.partial(kind.price, term=term)
             priced = []
             for total, points in self._totals:
                 self.points = points
@@ -226,13 +257,20 @@ class Pricer:
             low, typical, high = priced[at_low], priced[at_typical], priced[at_high]
         if option.note:
             notes.append((SAID, (), (option.note,)))
+        if term is not None:  # a row of a lender's grid
+            months = kind.expand(option)[term]  # type: ignore[misc]
+            row = (f"{option_id}_{months}", option.kind, f"{option.name}: {months} months", low, typical, high)
+            return OptionEstimate(*row, tuple(notes), kind.conditional, None, option_id, months)
         # Fields by position: id, kind, name, the points, notes, conditional.
         return OptionEstimate(option_id, option.kind, option.name, low, typical, high, tuple(notes), kind.conditional)
 
-    def outcome(self, option: PaymentOption, total: Decimal, point: PricePointName) -> Outcome:
-        """This option for one course total, at one price point."""
+    def outcome(self, option: PaymentOption, total: Decimal, point: PricePointName, term: int | None = None) -> Outcome:
+        """This option (a grid's: at ``term``) for one course total, at one price point."""
         self.points = (point,)
-        outcome: Outcome = kinds.by_kind(option.kind).price(self, option, total, point)
+        price = kinds.by_kind(option.kind).price
+        outcome: Outcome = (
+            price(self, option, total, point) if term is None else price(self, option, total, point, term=term)
+        )
         return outcome
 
     def note(self, what: str, *values: Any) -> None:
@@ -318,12 +356,13 @@ class Pricer:
             return None
         best = min(financed, key=lambda o: o.typical.net_cost)
         longest = max(financed, key=lambda o: o.typical.months)
-        option = self.sheet.options[best.id]
+        option = self.sheet.options[best.offer or best.id]
         total = self.course.total.typical
 
         def installments_fit(down: Decimal) -> Outcome | None:
             pricer = Pricer(self.sheet, self.course, self.scenario._replace(down_payment=down))
-            outcome = pricer.outcome(option, total, "typical")
+            term = None if best.term_months is None else grid_rows(self.sheet)[best.id][1]
+            outcome = pricer.outcome(option, total, "typical", term)
             fits = outcome.available and max(outcome.installments, default=ZERO) <= amount
             return outcome if fits else None
 
@@ -344,6 +383,16 @@ class Pricer:
                 f"{fmt_grouped(longest.typical.monthly)} a month)."
             )
         return text
+
+
+def grid_rows(sheet: PriceList) -> dict[str, tuple[str, int]]:
+    """Each row id of a lender's grid (``cherry_12``) -> (the grid's option id, the term)."""
+    rows: dict[str, tuple[str, int]] = {}
+    for option_id, option in sheet.options.items():
+        expand = kinds.by_kind(option.kind).expand
+        for term, months in enumerate(expand(option) if expand is not None else ()):
+            rows[f"{option_id}_{months}"] = (option_id, term)
+    return rows
 
 
 def _cheapest(options: tuple[OptionEstimate, ...]) -> str | None:

@@ -82,6 +82,25 @@ class TaxYear(Record):
     default_marginal_rate: Decimal
 
 
+class Package(Record):
+    name: str
+    treatment: str
+    sessions: int
+    price: Decimal
+    includes: tuple[str, ...]
+    note: str
+
+
+class Discount(Record):
+    name: str
+    pct: Decimal | None
+    amount: Decimal | None
+    first_session_price: Decimal | None
+    income_max: Decimal | None
+    treatments: tuple[str, ...] | None
+    note: str
+
+
 # The payment options' records live with their kinds (ketacost.kinds): each is an Option.
 PaymentOption = Option
 
@@ -95,6 +114,8 @@ class PriceList(Record):
     tax: TaxYear
     treatments: Mapping[str, Treatment]
     options: Mapping[str, PaymentOption]
+    packages: Mapping[str, Package] = {}
+    discounts: Mapping[str, Discount] = {}
 
 
 def _copy(record: type[Any], source: object) -> Any:
@@ -102,11 +123,11 @@ def _copy(record: type[Any], source: object) -> Any:
     values = {}
     for name in record._fields:
         value = getattr(source, name)
-        if name in ("price", "course", "maintenance") and value is not None:
+        if name in ("price", "course", "maintenance") and value is not None and not isinstance(value, Decimal):
             value = _copy({"price": PriceRange, "course": Course, "maintenance": Maintenance}[name], value)
         elif name == "add_ons":
             value = {key: _copy(AddOn, add_on) for key, add_on in value.items()}
-        elif name == "treatments" and isinstance(value, list):
+        elif isinstance(value, list):  # a sheet's array (an option's treatments, a lender grid's terms)
             value = tuple(value)
         values[name] = value
     return record(**values)
@@ -137,4 +158,6 @@ def from_sheet(sheet: "Sheet") -> PriceList:
         tax=_copy(TaxYear, sheet.tax),
         treatments={key: _copy(Treatment, treatment) for key, treatment in sheet.treatments.items()},
         options={key: option_record(option) for key, option in sheet.options.items()},
+        packages={key: _copy(Package, package) for key, package in sheet.packages.items()},
+        discounts={key: _copy(Discount, discount) for key, discount in sheet.discounts.items()},
     )

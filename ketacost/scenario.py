@@ -39,6 +39,8 @@ class Scenario(Record):
     oop_max_left: Decimal | None = None
     options: tuple[str, ...] = ()  # only these payment options; empty: all
     add_ons: tuple[str, ...] = ()  # optional add-ons to include
+    package: str | None = None  # price the course as this package of the sheet (ketacost.offers)
+    discount: str | None = None  # a discount of the sheet the patient claims
 
 
 class Input(Record):
@@ -76,6 +78,14 @@ INPUTS: tuple[Input, ...] = (
         "oop_max_left", "--oop-max-left", "money", "AMOUNT", "Insurance: out-of-pocket maximum still left this year."
     ),
     Input("options", "--option", "ids", "ID", "Only this option (ketacost pricing show). Repeatable.", "-o"),
+    Input("package", "--package", "id", "ID", "Price every option on this package of the sheet (e.g. iv_six)."),
+    Input(
+        "discount",
+        "--discount",
+        "id",
+        "ID",
+        "Claim a discount from the sheet (e.g. veteran), before any way of paying.",
+    ),
 )
 BY_FIELD: Mapping[str, Input] = {each.field: each for each in INPUTS}
 MAX_IDS = 100  # ids in one list or cell: a sheet has a dozen

@@ -73,6 +73,31 @@ def test_every_note_with_money_paid_first_a_discount_fees_and_aprs() -> None:
             "50.00 copay per session, paid at each visit",
             NOTE["va"],
         ),
+        # Issue 11: the built-in sheet's lender grid (a row per term), membership and package.
+        "partner_6": (
+            "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
+            "25% down payment required",
+            "0% note rate over 6 months",
+            "Example terms: replace with the financing partner's own; approval depends on a soft credit check.",
+        ),
+        "partner_12": (
+            "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
+            "10% down payment required",
+            "35.00 fee added to the loan",
+            "At the low price: 9.99% note rate over 12 months; APR 12.50% (Regulation Z, counting fees)",
+            "At the typical price: 9.99% note rate over 12 months; APR 11.38% (Regulation Z, counting fees)",
+            "At the high price: 9.99% note rate over 12 months; APR 11.10% (Regulation Z, counting fees)",
+            "Example terms: replace with the financing partner's own; approval depends on a soft credit check.",
+        ),
+        "partner_24": (
+            "HSA 1,500.00, FSA 200.50, down payment 100.00 paid first; the rest is financed",
+            "35.00 fee added to the loan",
+            "At the low price: 24.99% note rate over 24 months; APR 26.26% (Regulation Z, counting fees)",
+            "At the typical price: 24.99% note rate over 24 months; APR 25.69% (Regulation Z, counting fees)",
+            "At the high price: 24.99% note rate over 24 months; APR 25.55% (Regulation Z, counting fees)",
+            "Example terms: replace with the financing partner's own; approval depends on a soft credit check.",
+        ),
+        "membership": ("Example membership: replace with the clinic's own.",),
     }
 
 
@@ -120,6 +145,35 @@ def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
             "50.00 copay per session, paid at each visit",
             NOTE["va"],
         ),
+        # Issue 11: the built-in sheet's lender grid (a row per term), membership and package.
+        "partner_6": (
+            "At the low price: HSA 1,200.00 paid first; the rest is financed",
+            "At the typical price: HSA 1,800.00 paid first; the rest is financed",
+            "At the high price: HSA 3,000.00 paid first; the rest is financed",
+            "Example terms: replace with the financing partner's own; approval depends on a soft credit check.",
+        ),
+        "partner_12": (
+            "At the low price: HSA 1,200.00 paid first; the rest is financed",
+            "At the typical price: HSA 1,800.00 paid first; the rest is financed",
+            "At the high price: HSA 3,000.00 paid first; the rest is financed",
+            "Example terms: replace with the financing partner's own; approval depends on a soft credit check.",
+        ),
+        "partner_24": (
+            "At the low price: HSA 1,200.00 paid first; the rest is financed",
+            "At the typical price: HSA 1,800.00 paid first; the rest is financed",
+            "At the high price: HSA 3,000.00 paid first; the rest is financed",
+            "Example terms: replace with the financing partner's own; approval depends on a soft credit check.",
+        ),
+        "membership": (
+            "250.00 a month for 12 months; 200.00 per infusion, paid at each visit",
+            "At the low price: Over 12 months with 6 boosters: 4,800.00 as a member, 3,600.00 at the per-session price",
+            "At the typical price: Over 12 months with 6 boosters: 4,800.00 as a member, "
+            "5,400.00 at the per-session price",
+            "At the high price: Over 12 months with 6 boosters: 4,800.00 as a member, "
+            "9,000.00 at the per-session price",
+            "Example membership: replace with the clinic's own.",
+        ),
+        "iv_six": ("Example package: replace with the clinic's own; paid before the series starts.",),
     }
 
 

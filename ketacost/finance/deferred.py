@@ -9,6 +9,10 @@ DOMAIN.md's example, 4,800 at 32.99% over a 12-month promotion: paying 380.00 a 
 charges 894.03 of deferred interest (accruing on the balance *after* each payment would give only 768.67);
 400.00 a month clears it with no interest.
 
+Cards differ in what the deferred interest accrues on (``PromoTerms.method``): ``declining_balance`` (CareCredit,
+as above) or ``original_amount`` (PatientFi, Alphaeon: every promotional month accrues on the whole purchase, so
+3,025 at 26.99% paying 200.00 a month charges 816.48 instead of 520.39 when 625.00 is left at month 12).
+
 Reg Z 12 CFR 1026.53(b)(1) (in the last two billing cycles of the promotion, payments above the minimum go to
 the deferred-interest balance first) changes nothing here: one promotional purchase is the whole balance. It
 matters only on a card that also carries other balances, which this model does not track.
@@ -39,6 +43,7 @@ class PromoTerms(Record):
     min_payment_pct: Decimal  # percent of the purchase, e.g. 3.00 (0 allowed)
     min_payment_floor: Decimal  # dollars, e.g. 30.00
     repay_months: int  # months to repay balance + deferred interest at standard_apr if the promotion fails
+    method: str = "declining_balance"  # what deferred interest accrues on: or "original_amount"
 
 
 def _check_purchase(purchase: Decimal) -> None:
@@ -52,6 +57,12 @@ def promo_payoff_payment(purchase: Decimal, promo_months: int) -> Decimal:
     if promo_months < 1:
         raise ValueError(f"promo_months must be at least 1, got {promo_months}")
     return cents_up(purchase / promo_months)
+
+
+def payoff_monthly(purchase: Decimal, terms: PromoTerms) -> Decimal:
+    """What to pay a month to clear the promotion in time: the greater of purchase / promo months (rounded up)
+    and the card's minimum payment (CareCredit's calculator: the greater of amount / months and 30.00)."""
+    return max(promo_payoff_payment(purchase, terms.promo_months), minimum_payment(purchase, terms))
 
 
 def minimum_payment(purchase: Decimal, terms: PromoTerms) -> Decimal:
@@ -70,25 +81,26 @@ def deferred_interest(purchase: Decimal, terms: PromoTerms, monthly_payment: Dec
         raise ValueError(f"monthly payment must not be negative, got {monthly_payment}")
     balance = cents(purchase)
     accrued = ZERO
+    on_original = terms.method == "original_amount"
     for _ in range(terms.promo_months):
         if not balance:
             break
-        accrued += cents(balance * terms.standard_apr / _PERCENT_MONTHS)
+        accrued += cents((purchase if on_original else balance) * terms.standard_apr / _PERCENT_MONTHS)
         balance -= min(monthly_payment, balance)
     return balance, (accrued if balance else ZERO)
 
 
 def paid_in_full_schedule(purchase: Decimal, terms: PromoTerms) -> Schedule:
-    """Clear the purchase within the promotion at promo_payoff_payment a month: no interest at all."""
+    """Clear the purchase within the promotion at :func:`payoff_monthly` a month: no interest at all."""
     _check_purchase(purchase)
-    payment = promo_payoff_payment(purchase, terms.promo_months)
+    payment = payoff_monthly(purchase, terms)
     return fixed_payments(cents(purchase), ZERO, terms.promo_months, payment)
 
 
 def paid_in_full_totals(purchase: Decimal, terms: PromoTerms) -> Totals:
     """:func:`paid_in_full_schedule`'s totals, without its rows."""
     _check_purchase(purchase)
-    payment = promo_payoff_payment(purchase, terms.promo_months)
+    payment = payoff_monthly(purchase, terms)
     return fixed_payments_totals(cents(purchase), ZERO, terms.promo_months, payment)
 
 

@@ -32,6 +32,12 @@ from ketacost.sheet.model import CLINIC, AddOn, LineItem, Sheet, Treatment
 MAX_SCOPE_DAYS = 365  # one GFE may cover a recurring course of at most 12 months
 
 
+# Rows that price something other than the charges itemized here (a package's price, member prices) are left
+# out: a GFE's payment options each pay for its total. So are a lender grid's rows, a row per term, unless the
+# quote names them with -o: the GFE must stay within two printed pages.
+_PRICED_APART = ("package", "clinic_membership")
+
+
 def build(
     sheet: Sheet,
     scenario: Scenario,
@@ -111,6 +117,8 @@ def build(
             )
             for option in result.options
             if all(option.at(point).available for point in POINTS)
+            and option.kind not in _PRICED_APART
+            and (option.offer is None or {option.id, option.offer} & set(scenario.options))
         ),
         typical_total=course.total.typical,
         intro=INTRO,

@@ -23,6 +23,9 @@ class ClinicPlan(Option):
     months: Months
     apr: Percent = Decimal(0)
     setup_fee: Money = Decimal(0)
+    # The least the plan takes a month (Ketamine Lounge: at least 375 on a stored card): fewer months when the
+    # installments would fall below it.
+    min_monthly: Money = Decimal(0)
 
 
 RECORD = ClinicPlan
@@ -41,7 +44,12 @@ def price(pricer: "Pricer", option: ClinicPlan, total: Decimal, point: "PricePoi
     else:
         down = cents(left * option.down_payment_pct / HUNDRED)
     left -= down
-    plan = amortize(left, option.apr, option.months) if option.apr else equal_installments(left, option.months)
+    months = option.months
+    if option.min_monthly and left:
+        months = max(1, min(months, int(left // option.min_monthly)))
+        if months < option.months:
+            pricer.note("minimum", option.min_monthly, months)
+    plan = amortize(left, option.apr, months) if option.apr else equal_installments(left, months)
     if option.setup_fee:
         pricer.note("fee", option.setup_fee)
     charge = plan.interest + option.setup_fee
@@ -56,10 +64,12 @@ def price(pricer: "Pricer", option: ClinicPlan, total: Decimal, point: "PricePoi
 def terms(option: ClinicPlan) -> list[str]:
     down = fmt_grouped(option.down_payment) if option.down_payment is not None else pct(option.down_payment_pct)
     parts = [f"{down} down", f"{option.months} months", f"{pct(option.apr)} APR"]
-    return parts + ([f"{fmt_grouped(option.setup_fee)} plan fee"] if option.setup_fee else [])
+    parts += [f"{fmt_grouped(option.setup_fee)} plan fee"] if option.setup_fee else []
+    return parts + ([f"at least {fmt_grouped(option.min_monthly)} a month"] if option.min_monthly else [])
 
 
 NOTES = {
     "fee": lambda fee: f"{fmt_grouped(fee)} plan fee paid with the down payment",
+    "minimum": lambda least, months: f"At least {fmt_grouped(least)} a month: {months} months",
     "apr": lambda apr: f"APR {apr}% counting the plan fee (Regulation Z)",
 }

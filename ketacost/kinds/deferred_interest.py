@@ -25,6 +25,9 @@ class DeferredInterest(Option):
     min_payment_floor: Money = Decimal(0)
     min_purchase: Money = Decimal(0)
     repay_months: Months
+    # What the deferred interest accrues on: the balance owed each month (CareCredit) or the whole original
+    # purchase every month (PatientFi, Alphaeon state this), which charges more on the same purchase.
+    method: Literal["declining_balance", "original_amount"] = "declining_balance"
 
 
 RECORD = DeferredInterest
@@ -38,6 +41,8 @@ def price(pricer: "Pricer", option: DeferredInterest, total: Decimal, point: "Pr
     terms = _promo_terms(option)
     plan = paid_in_full(left, terms)
     pricer.note("promotion", option.promo_months, option.standard_apr)
+    if plan.payments and plan.payments[0] * option.promo_months > left + plan.payments[0]:
+        pricer.note("minimum", plan.payments[0], len(plan.payments))
     return financed(
         first,
         plan,
@@ -63,6 +68,7 @@ def _promo_terms(option: DeferredInterest) -> PromoTerms:
         min_payment_pct=option.min_payment_pct,
         min_payment_floor=option.min_payment_floor,
         repay_months=option.repay_months,
+        method=option.method,
     )
     if len(_made) >= 64:
         _made.clear()
@@ -76,6 +82,7 @@ def terms(option: DeferredInterest) -> list[str]:
         "from the purchase date",
         f"{option.repay_months} months to repay",
         *([f"from {fmt_grouped(option.min_purchase)}"] if option.min_purchase else []),
+        *(["deferred interest on the original amount"] if option.method == "original_amount" else []),
     ]
 
 
@@ -86,4 +93,8 @@ def _promotion_note(months: int, rate: Decimal) -> str:
     )
 
 
-NOTES = {"promotion": _promotion_note}
+def _minimum_note(payment: Decimal, months: int) -> str:
+    return f"The card's minimum payment is {fmt_grouped(payment)}: paid off in {months} months"
+
+
+NOTES = {"promotion": _promotion_note, "minimum": _minimum_note}

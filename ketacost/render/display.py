@@ -4,6 +4,7 @@ Shared by the terminal table and Markdown so that both say the same thing. Every
 has passed through :func:`terminal_text`: sheet text cannot smuggle escape sequences onto a terminal.
 """
 
+from ketacost.course import Course
 from ketacost.estimator import POINTS, Estimate, OptionEstimate
 from ketacost.money import fmt_grouped
 from ketacost.record import Record
@@ -49,6 +50,18 @@ def heading(estimate: Estimate) -> list[str]:
     return [terminal_text(line) for line in lines]
 
 
+def offer_lines(course: Course) -> list[str]:
+    """The package and discount the course is priced with (ketacost.offers)."""
+    lines = []
+    for what, offer_id, name, amount in course.offers:
+        figures = " / ".join(fmt_grouped(value) for value in dict.fromkeys(amount))
+        if what == "package":
+            lines.append(f"Package {offer_id} ({name}, {figures}): every option is priced on the package")
+        else:
+            lines.append(f"Discount {offer_id} ({name}): less {figures}, before any way of paying")
+    return lines
+
+
 def source_line(estimate: Estimate) -> str:
     return terminal_text(
         f"Price sheet: {estimate.source}, effective {estimate.effective}. "
@@ -82,7 +95,7 @@ def rows(estimate: Estimate) -> list[Row]:
 
 
 def notes(estimate: Estimate) -> list[str]:
-    lines = []
+    lines = offer_lines(estimate.course)
     for option in estimate.options:
         outcome = option.typical
         missing = [

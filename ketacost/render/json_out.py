@@ -49,6 +49,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             "boosters": course.boosters,
             "horizon_months": course.horizon_months,
             "horizon_total": _range(course.horizon_total),
+            **({"offers": [_offer(offer) for offer in course.offers]} if course.offers else {}),
         },
         "assumptions": {"tax_rate": fmt(estimate.tax_rate)},
         "funding": [{"source": what, "amount": fmt(amount)} for what, amount in estimate.funding],
@@ -59,12 +60,19 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "id": option.id,
                 "kind": option.kind,
                 "name": option.name,
+                **({} if option.offer is None else {"offer": option.offer, "months": option.term_months}),
                 **{point: _point(option.at(point), option, point) for point in POINTS},
                 "notes": list(worded(option)),
             }
             for option in estimate.options
         ],
     }
+
+
+def _offer(offer: tuple[str, str, str, Range]) -> dict[str, Any]:
+    """A package (``price``) or discount (``less``) the course is priced with."""
+    what, offer_id, name, amount = offer
+    return {"kind": what, "id": offer_id, "name": name, "price" if what == "package" else "less": _range(amount)}
 
 
 def _budget(estimate: Estimate) -> dict[str, Any] | None:

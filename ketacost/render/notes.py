@@ -30,7 +30,10 @@ def label(points: Sequence[PricePointName]) -> str:
 
 def worded(option: OptionEstimate) -> tuple[str, ...]:
     """What to know about an option, each note once, in the order they came up."""
-    words = kinds.by_kind(option.kind).notes
+    try:
+        words = kinds.by_kind(option.kind).notes
+    except KeyError:  # a row that is no payment kind's (a package: ketacost.offers)
+        words = {}
     said: dict[str, dict[tuple[Any, ...], list[PricePointName]]] = {}
     for what, points, values in option.notes:
         said.setdefault(what, {}).setdefault(values, []).extend(points)

@@ -365,6 +365,40 @@ def _rule_of(check: Callable[[Any], None]) -> Any:
     return model_validator(mode="after")(run)
 
 
+class Package(Strict):
+    """A set number of sessions of one treatment for one price, perhaps with add-ons included; paid in full or
+    through any payment option (what is financed is the package price). Fewer sessions: not available; more:
+    the package plus the per-session price for the rest."""
+
+    name: Text
+    treatment: Id
+    sessions: Sessions
+    price: Money
+    includes: list[Id] = Field(default_factory=list)  # add-ons of the treatment included in the price
+    note: Note = ""
+
+
+class Discount(Strict):
+    """A discount a patient claims (``--discount ID``), applied to the course before any way of paying: a
+    percentage off the sessions' price, an amount off the course, or an introductory price for the first
+    session; exactly one of them."""
+
+    name: Text
+    pct: Percent | None = None
+    amount: Money | None = None
+    first_session_price: Money | None = None
+    income_max: Money | None = None  # a sliding-scale tier: for a household income up to this
+    treatments: list[Id] | None = None  # None: every treatment
+    note: Note = ""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "Discount":
+        given = [name for name in ("pct", "amount", "first_session_price") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise _rule("pct", "give exactly one of pct, amount or first_session_price")
+        return self
+
+
 class TaxYear(Strict):
     """The tax year's IRS limits for pre-tax accounts, and the default marginal rate for savings."""
 
@@ -390,6 +424,8 @@ class Sheet(Strict):
     options: Annotated[dict[Id, PaymentOption], Field(min_length=1)]
     clinic: Clinic | None = None
     providers: dict[Id, Provider] = Field(default_factory=dict)
+    packages: dict[Id, Package] = Field(default_factory=dict)
+    discounts: dict[Id, Discount] = Field(default_factory=dict)
 
     def provider(self, provider_id: str) -> Provider:
         """The provider a line item names (``clinic`` is the [clinic] table); the loader checked it exists."""
@@ -419,6 +455,9 @@ def reference_problems(data: object) -> list[tuple[tuple[str | int, ...], str]]:
             if isinstance(treatment_id, str) and known and treatment_id not in known:
                 problems.append((("options", option_id, "treatments", index), f"{treatment_id!r} is not a treatment"))
     problems.extend(_provider_problems(data))
+    from ketacost.offers import reference_problems as offer_problems
+
+    problems.extend(offer_problems(data))
     return problems
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,15 @@ import pytest
 from ketacost.batch import COLUMNS
 from tests.conftest import DEFAULT_SHEET, Run
 
-OPTIONS = list(tomllib.loads(DEFAULT_SHEET.read_text(encoding="utf-8"))["options"])  # in sheet order
+
+def rows_of(treatment: str = "iv") -> list[str]:
+    """The rows an estimate of the built-in sheet has, in order: an option each, but a lender grid's terms each
+    and the treatment's packages (issue 11)."""
+    import ketacost
+
+    return [
+        option.id for option in ketacost.estimate(ketacost.load_sheet(DEFAULT_SHEET), treatment=treatment).data.options
+    ]
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:
@@ -32,7 +39,9 @@ def test_csv_in_csv_out_one_row_per_scenario_and_option_tagged_with_its_line(run
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == ",".join(COLUMNS)
     rows = csv_rows(result.stdout)
-    assert [(r["line"], r["option"]) for r in rows] == [("2", o) for o in OPTIONS] + [("4", o) for o in OPTIONS]
+    assert [(r["line"], r["option"]) for r in rows] == [("2", o) for o in rows_of()] + [
+        ("4", o) for o in rows_of("spravato")
+    ]
     loan = rows[3]
     assert (loan["treatment"], loan["sessions"], loan["course_total"]) == ("iv", "6", "3600.00")
     assert (loan["months"], loan["monthly"], loan["final_payment"], loan["total_paid"]) == (
@@ -42,8 +51,8 @@ def test_csv_in_csv_out_one_row_per_scenario_and_option_tagged_with_its_line(run
         "4540.01",
     )
     assert (loan["net_cost_low"], loan["net_cost_high"], loan["error"]) == ("3026.70", "7566.71", "")
-    assert [r["option"] for r in rows[: len(OPTIONS)] if r["cheapest"] == "true"] == ["fsa"]
-    assert rows[len(OPTIONS)]["course_total"] == "2802.00"
+    assert [r["option"] for r in rows[: len(rows_of())] if r["cheapest"] == "true"] == ["fsa"]
+    assert rows[len(rows_of())]["course_total"] == "2802.00"
     assert result.stderr == ""
 
 
@@ -79,7 +88,7 @@ def test_a_bad_row_gets_an_error_record_and_the_others_go_on(run: Run, tmp_path:
         "8": "expected 4 cells, got 2",
     }
     assert all(r[c] == "" for r in rows if r["error"] for c in COLUMNS if c not in ("line", "error"))
-    assert [r["line"] for r in rows if not r["error"]] == ["2"] * len(OPTIONS) + ["7"] * len(OPTIONS)
+    assert [r["line"] for r in rows if not r["error"]] == ["2"] * len(rows_of()) + ["7"] * len(rows_of("im"))
 
 
 def test_jsonl_in_jsonl_out_with_error_records(run: Run, tmp_path: Path) -> None:
@@ -160,7 +169,7 @@ def test_several_ids_in_one_cell(run: Run, tmp_path: Path) -> None:
 def test_format_json_turns_csv_input_into_json_lines_and_other_formats_are_refused(run: Run, tmp_path: Path) -> None:
     (tmp_path / "s.csv").write_text("treatment\nim\n")
     records = jsonl(run("estimate", "--input", "s.csv", "--format", "json").stdout)
-    assert len(records) == len(OPTIONS) and records[0]["treatment"] == "im"
+    assert len(records) == len(rows_of("im")) and records[0]["treatment"] == "im"
     refused = run("estimate", "--input", "s.csv", "--format", "table")
     assert refused.exit_code == 2
     assert refused.stderr == "--format table: with --input, choose csv or json (JSON Lines)\n"
@@ -245,7 +254,7 @@ def test_a_progress_bar_goes_to_stderr_on_a_terminal_only(tmp_path: Path) -> Non
     batch(piped, "s.csv", None, Scenario())
     batch(on_terminal, "s.csv", None, Scenario())
     assert piped.stdout.getvalue() == on_terminal.stdout.getvalue()  # type: ignore[attr-defined]
-    assert len(csv_rows(piped.stdout.getvalue())) == 2500 * len(OPTIONS)  # type: ignore[attr-defined]
+    assert len(csv_rows(piped.stdout.getvalue())) == 2500 * len(rows_of())  # type: ignore[attr-defined]
     assert piped.stderr.getvalue() == ""  # type: ignore[attr-defined]
     assert "2,500 scenarios" in on_terminal.stderr.getvalue()  # type: ignore[attr-defined]
 

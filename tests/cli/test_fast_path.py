@@ -35,6 +35,8 @@ TAKEN = [
     ["--pricing", "missing.toml", "estimate"],
     ["--pricing", "missing.toml", "estimate", "--pricing", "also-missing.toml"],
     ["estimate", "--pricing", "missing.toml"],
+    ["estimate", "--package", "iv_six", "--discount", "veteran", "-f", "json"],  # issue 11: packages, discounts
+    ["estimate", "--package", "nope", "--discount", "nope"],
 ]
 
 LEFT_TO_TYPER = [
