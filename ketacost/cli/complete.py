@@ -66,6 +66,16 @@ def add_ons(ctx: typer.Context, incomplete: str) -> Completion:
     return _matching({i: a.name for i, a in treatment.add_ons.items()}, incomplete)
 
 
+def packages(ctx: typer.Context, incomplete: str) -> Completion:
+    prices = _prices(ctx)
+    return [] if prices is None else _matching({i: p.name for i, p in prices.packages.items()}, incomplete)
+
+
+def discounts(ctx: typer.Context, incomplete: str) -> Completion:
+    prices = _prices(ctx)
+    return [] if prices is None else _matching({i: d.name for i, d in prices.discounts.items()}, incomplete)
+
+
 def _walk(value: object, path: str) -> Iterator[str]:
     if isinstance(value, Mapping):
         for key, item in value.items():
@@ -105,4 +115,6 @@ BY_FIELD: dict[str, Callable[[typer.Context, str], Completion]] = {
     "treatment": treatments,
     "options": options,
     "add_ons": add_ons,
+    "package": packages,
+    "discount": discounts,
 }

@@ -43,6 +43,12 @@ def test_option_and_add_on_complete_from_the_sheet(tmp_path: Path) -> None:
     assert complete("ketacost estimate --add-on ", tmp_path) == ["consultation"]  # the default treatment's
 
 
+def test_package_and_discount_complete_from_the_sheet(tmp_path: Path) -> None:
+    assert complete("ketacost estimate --package iv", tmp_path) == ["iv_six"]
+    assert "veteran" in complete("ketacost estimate --discount ", tmp_path)
+    assert complete("ketacost estimate --discount zz", tmp_path) == []
+
+
 def test_completion_reads_the_sheet_the_command_line_names(
     tmp_path: Path, sheet_text: str, write_sheet: Callable[..., Path]
 ) -> None:
