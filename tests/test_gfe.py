@@ -156,6 +156,26 @@ def test_payment_options_come_from_the_estimate_and_skip_options_not_offered() -
     assert "va" not in {row.id for row in build(Scenario(treatment="kap")).payment_options}
 
 
+@pytest.mark.parametrize("treatment", ["iv", "im", "spravato", "kap", "oral"])
+def test_a_self_pay_gfe_lists_no_way_of_paying_through_coverage(treatment: str) -> None:
+    from ketacost import kinds
+
+    sheet_kinds = {option_id: option.kind for option_id, option in SHEET.options.items()}
+    assert {"insurance", "va"} <= set(sheet_kinds.values())  # the sheet offers them; the GFE leaves them out
+    listed = [sheet_kinds[row.id] for row in build(Scenario(treatment=treatment)).payment_options]
+    assert listed and not [kind for kind in listed if kinds.by_kind(kind).coverage]
+    assert {kind.name for kind in kinds.kinds() if kind.coverage} == {"insurance", "va"}
+
+
+def test_an_option_offered_at_the_typical_price_is_listed_even_if_not_at_the_low_price() -> None:
+    card = next(row for row in build().payment_options if row.id == "card_60")
+    assert card.unavailable_at == ("low",)
+    assert card.total_paid.low == card.total_paid.typical  # the range skips the point where it is not offered
+    from ketacost.render.gfe_view import payment_range
+
+    assert payment_range(card).endswith("(not offered at the low price)")
+
+
 def test_the_four_disclaimers_use_the_cms_wording() -> None:
     text = " ".join(p for d in build().disclaimers for p in d.paragraphs)
     assert "must be scheduled or requested separately and are not reflected in this Good Faith Estimate" in text

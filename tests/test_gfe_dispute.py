@@ -47,3 +47,19 @@ def test_under_faketime_a_bill_past_the_window_is_not_eligible_with_the_closing_
     early = at("2027-04-15", tmp_path, *args[:5], "--bill-date", "2026-11-01")
     assert early.returncode == 2
     assert early.stderr.startswith("--bill-date: 2026-11-01 is before quote")
+
+
+def test_the_installed_programs_spravato_gfe_has_no_payment_option_of_kind_insurance_or_va(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [installed_ketacost(), "quote", "--patient", "Ana Diaz", "--dob", "1984-03-02", "-t", "spravato"]
+        + ["--no-save", "--json", "F"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads((tmp_path / "F").read_text(encoding="utf-8"))["payment_options"]["options"]
+    kinds = {row["kind"] for row in rows}
+    assert kinds and not kinds & {"insurance", "va"}
+    assert "self_pay" in kinds

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 from ketacost.codes import format_tin
 from ketacost.errors import BadInput
-from ketacost.estimator import POINTS, Range, Scenario, estimate
+from ketacost import kinds
+from ketacost.estimator import POINTS, OptionEstimate, Range, Scenario, estimate
 from ketacost.gfe.model import (
     GoodFaithEstimate,
     Line,
@@ -98,7 +99,27 @@ def build(
         total=total,
         separately_scheduled=_separately_scheduled(treatment, scenario),
         disclaimers=disclaimers(clinic.name, clinic.contact),
-        payment_options=tuple(
+        payment_options=_payment_rows(result.options),
+        typical_total=course.total.typical,
+        intro=INTRO,
+        sheet=SheetInfo(source=source, effective=result.effective, sha256=sheet_sha256),
+    )
+
+
+def _payment_rows(options: Iterable[OptionEstimate]) -> tuple[PaymentRow, ...]:
+    """The ways of paying at the typical price, the price the GFE's payment table names.
+
+    A self-pay patient is not using coverage, so no kind marked ``COVERAGE`` (insurance, VA) is listed. An option
+    offered at the typical price but not at another (a card with a minimum amount) is listed; the points where it
+    is not offered are named, and its range spans only the points where it is (the typical figure stands in).
+    """
+    rows = []
+    for option in options:
+        if kinds.by_kind(option.kind).coverage or not option.typical.available:
+            continue
+        missing = tuple(point for point in POINTS if not option.at(point).available)
+        totals = (option.at(p).total_paid if p not in missing else option.typical.total_paid for p in POINTS)
+        rows.append(
             PaymentRow(
                 id=option.id,
                 name=option.name,
@@ -107,15 +128,12 @@ def build(
                 months=option.typical.months,
                 final_payment=option.typical.final_payment,
                 interest_and_fees=option.typical.interest + option.typical.fees,
-                total_paid=Range(*(option.at(point).total_paid for point in POINTS)),
+                total_paid=Range(*totals),
+                unavailable_at=missing,
+                kind=option.kind,
             )
-            for option in result.options
-            if all(option.at(point).available for point in POINTS)
-        ),
-        typical_total=course.total.typical,
-        intro=INTRO,
-        sheet=SheetInfo(source=source, effective=result.effective, sha256=sheet_sha256),
-    )
+        )
+    return tuple(rows)
 
 
 # --- the course -------------------------------------------------------------------------------------------------

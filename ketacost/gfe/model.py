@@ -107,6 +107,8 @@ class PaymentRow:
     final_payment: Money
     interest_and_fees: Money
     total_paid: MoneyRange
+    unavailable_at: tuple[str, ...] = ()  # price points (low, high) where it is not offered: the range skips them
+    kind: str = ""  # its payment kind (hsa, loan, ...); empty in documents written before it was kept
 
 
 @dataclass(frozen=True, slots=True)

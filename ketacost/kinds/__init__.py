@@ -6,7 +6,8 @@ are the sheet's keys: the sheet's model is made from it); ``price(pricer, option
 :class:`~ketacost.outcome.Outcome` for one course total; ``terms(option)``, its terms in a few words
 (``pricing show``); ``NOTES``, the words of the notes its pricing records. Optional: ``check(option)`` (a
 cross-field rule: raise :class:`~ketacost.kinds.base.Rule`), ``CONDITIONAL = True`` (only some patients
-qualify: never marked cheapest on its own), ``RANK`` (its place in lists; then by module name).
+qualify: never marked cheapest on its own), ``RANK`` (its place in lists; then by module name), ``COVERAGE = True``
+(a way of paying through health coverage: never listed on a self-pay Good Faith Estimate).
 
 Importing this package is cheap: the kind modules are imported on first use, and none imports pydantic.
 """
@@ -25,7 +26,19 @@ __all__ = ["Kind", "by_kind", "kinds", "on_change", "records", "register"]
 class Kind:
     """A payment kind as the rest of ketacost uses it, read from its module."""
 
-    __slots__ = ("check", "conditional", "module", "name", "names", "notes", "price", "rank", "record", "terms")
+    __slots__ = (
+        "check",
+        "conditional",
+        "coverage",
+        "module",
+        "name",
+        "names",
+        "notes",
+        "price",
+        "rank",
+        "record",
+        "terms",
+    )
 
     def __init__(self, module: ModuleType) -> None:
         self.module = module
@@ -38,6 +51,7 @@ class Kind:
         self.check: Callable[[Any], None] | None = getattr(module, "check", None)
         self.conditional: bool = getattr(module, "CONDITIONAL", False)
         self.rank: int = getattr(module, "RANK", 1000)
+        self.coverage: bool = getattr(module, "COVERAGE", False)
         if not self.names:
             raise TypeError(f"{module.__name__}.RECORD needs kind: Literal[...] naming its JSON kinds")
 

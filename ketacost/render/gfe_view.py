@@ -116,9 +116,17 @@ def monthly(row: PaymentRow) -> str:
     return text
 
 
+def payment_range(row: PaymentRow) -> str:
+    """The total paid across the estimate's range, naming the price points where the option is not offered."""
+    text = money(row.total_paid)
+    if row.unavailable_at:
+        text += f" (not offered at the {' or '.join(row.unavailable_at)} price)"
+    return text
+
+
 def payment_rows(gfe: GoodFaithEstimate) -> list[tuple[str, ...]]:
     return [
-        (row.name, fmt_grouped(row.upfront), monthly(row), fmt_grouped(row.total_paid.typical), money(row.total_paid))
+        (row.name, fmt_grouped(row.upfront), monthly(row), fmt_grouped(row.total_paid.typical), payment_range(row))
         for row in gfe.payment_options
     ]
 
