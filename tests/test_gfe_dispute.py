@@ -49,10 +49,12 @@ def test_under_faketime_a_bill_past_the_window_is_not_eligible_with_the_closing_
     assert early.stderr.startswith("--bill-date: 2026-11-01 is before quote")
 
 
+SPRAVATO_TO_F = ("-t", "spravato", "--no-save", "--json", "F")
+
+
 def test_the_installed_programs_spravato_gfe_has_no_payment_option_of_kind_insurance_or_va(tmp_path: Path) -> None:
     result = subprocess.run(
-        [installed_ketacost(), "quote", "--patient", "Ana Diaz", "--dob", "1984-03-02", "-t", "spravato"]
-        + ["--no-save", "--json", "F"],
+        [installed_ketacost(), "quote", "--patient", "Ana Diaz", "--dob", "1984-03-02", *SPRAVATO_TO_F],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from ketacost import kinds
 from ketacost.codes import format_tin
 from ketacost.errors import BadInput
-from ketacost import kinds
 from ketacost.estimator import POINTS, OptionEstimate, Range, Scenario, estimate
 from ketacost.gfe.model import (
     GoodFaithEstimate,

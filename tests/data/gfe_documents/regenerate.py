@@ -15,7 +15,7 @@ HERE = Path(__file__).parent
 SHEET = parse_sheet((HERE.parents[2] / "ketacost" / "pricing.toml").read_text(encoding="utf-8"), "pricing.toml")
 ANA = gfe.Request(gfe.Patient("Ana Diaz", dt.date(1984, 3, 2)), scheduled=dt.date(2026, 12, 1))
 ODD = gfe.Request(
-    gfe.Patient('Zoë O’Brien-Nguyễn "Zo" \\ <b>&</b>\t\xa0', dt.date(1990, 1, 31)),
+    gfe.Patient('Zoë O\u2019Brien-Nguyễn "Zo" \\ <b>&</b>\t\xa0', dt.date(1990, 1, 31)),
     diagnosis_codes=("F32.2", "Z63.79"),
 )
 ISSUED = dt.date(2026, 11, 27)
