@@ -26,7 +26,8 @@ from ketacost.gfe.model import (
     Scope,
     SheetInfo,
 )
-from ketacost.gfe.wording import INTRO, disclaimers
+from ketacost.gfe.timing import due
+from ketacost.gfe.wording import INTRO, disclaimers, separately_scheduled_note
 from ketacost.money import ZERO, allocate
 from ketacost.sheet.model import CLINIC, AddOn, LineItem, Sheet, Treatment
 
@@ -84,6 +85,7 @@ def build(
         raise AssertionError(f"GFE lines add up to {total}, the estimate says {course.total}")
 
     clinic = sheet.clinic
+    names = sheet.diagnosis_names
     return GoodFaithEstimate(
         quote_id=quote_id,
         issued=issued,
@@ -103,6 +105,10 @@ def build(
         typical_total=course.total.typical,
         intro=INTRO,
         sheet=SheetInfo(source=source, effective=result.effective, sha256=sheet_sha256),
+        timing=due(request.asked or issued, request.scheduled).sentence(),
+        supersedes=request.supersedes,
+        diagnosis_names=tuple((code, names[code]) for code in diagnosis if code in names),
+        separately_scheduled_note=separately_scheduled_note(clinic.name, clinic.contact),
     )
 
 

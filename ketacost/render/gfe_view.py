@@ -9,8 +9,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ketacost.dispute import DISPUTE_THRESHOLD, EXPECTED_POINT
+from ketacost.dispute import dollars as dispute_dollars
 from ketacost.estimator import Range
-from ketacost.gfe import GoodFaithEstimate, PaymentRow, ProviderEstimate, span_text
+from ketacost.gfe import GoodFaithEstimate, PaymentRow, ProviderEstimate
 from ketacost.money import fmt_grouped
 
 TITLE = "Good Faith Estimate for Health Care Items and Services"
@@ -39,12 +41,39 @@ def long_date(day: dt.date) -> str:
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
+def dollars(amount: Decimal) -> str:
+    """A charge as the GFE prints it: ``$2,400.00``."""
+    return f"${fmt_grouped(amount)}"
+
+
 def money(value: Range) -> str:
-    return span_text(value)
+    """A charge or a range of charges: ``$2,400.00 - $6,000.00``, or one amount when low and high agree."""
+    return dollars(value.low) if value.low == value.high else f"{dollars(value.low)} - {dollars(value.high)}"
 
 
-def diagnosis(codes: tuple[str, ...]) -> str:
-    return ", ".join(codes) if codes else "To be confirmed by your provider"
+def diagnosis(codes: tuple[str, ...], names: tuple[tuple[str, str], ...] = ()) -> str:
+    """The diagnosis codes, each with its description where the sheet gives one."""
+    described = dict(names)
+    if not codes:
+        return "To be confirmed by your provider"
+    return "; ".join(f"{code} ({described[code]})" if code in described else code for code in codes)
+
+
+def dispute_basis(gfe: GoodFaithEstimate) -> str:
+    """Which figure of each provider's expected charges the dispute test counts from, stated on the document."""
+    figures = "; ".join(f"{g.provider.name}: {dollars(g.subtotal.at(EXPECTED_POINT))}" for g in gfe.providers)
+    return (
+        f"Where a charge is a range, the expected charges that count for a dispute (billed at least "
+        f"{dispute_dollars(DISPUTE_THRESHOLD)} more, for any one provider or facility) are the {EXPECTED_POINT} end "
+        f"of the range: {figures}."
+    )
+
+
+def separately_scheduled_note(gfe: GoodFaithEstimate) -> str:
+    return gfe.separately_scheduled_note or (  # documents issued before the note was kept
+        "Expected before or after this period of care, not included in the charges above; each gets its own "
+        "Good Faith Estimate."
+    )
 
 
 def scheduled(gfe: GoodFaithEstimate) -> str:
@@ -78,8 +107,10 @@ def scope_sentence(gfe: GoodFaithEstimate) -> str:
 
 def provider_heading(group: ProviderEstimate) -> str:
     provider = group.provider
-    return f"NPI {provider.npi} · TIN {provider.tin} · {provider.address}" + (
-        f" · {provider.state}" if not _mentions_state(provider.address, provider.state) else ""
+    return (
+        f"NPI {provider.npi} · TIN {provider.tin} · {provider.address}"
+        + (f" · {provider.state}" if not _mentions_state(provider.address, provider.state) else "")
+        + (f" · {provider.phone}" if provider.phone else "")
     )
 
 
@@ -110,9 +141,9 @@ def summary_rows(gfe: GoodFaithEstimate) -> list[tuple[str, ...]]:
 def monthly(row: PaymentRow) -> str:
     if not row.months:
         return "-"
-    text = f"{fmt_grouped(row.monthly)} x {row.months}"
+    text = f"{dollars(row.monthly)} x {row.months}"
     if row.final_payment != row.monthly:
-        text += f" (last {fmt_grouped(row.final_payment)})"
+        text += f" (last {dollars(row.final_payment)})"
     return text
 
 
@@ -126,14 +157,14 @@ def payment_range(row: PaymentRow) -> str:
 
 def payment_rows(gfe: GoodFaithEstimate) -> list[tuple[str, ...]]:
     return [
-        (row.name, fmt_grouped(row.upfront), monthly(row), fmt_grouped(row.total_paid.typical), payment_range(row))
+        (row.name, dollars(row.upfront), monthly(row), dollars(row.total_paid.typical), payment_range(row))
         for row in gfe.payment_options
     ]
 
 
 def payment_note(gfe: GoodFaithEstimate) -> str:
     return (
-        f"At the typical price of {fmt_grouped(gfe.typical_total)} for the whole estimate; the last column spans "
+        f"At the typical price of {dollars(gfe.typical_total)} for the whole estimate; the last column spans "
         "the estimate's low-high range. Loans and plans are subject to the lender's or the clinic's terms and "
         "approval."
     )
@@ -185,7 +216,7 @@ def chart(gfe: GoodFaithEstimate, width: int = 680, label_width: int = 210, row:
     bars = tuple(
         Bar(
             label=r.name,
-            value=fmt_grouped(r.total_paid.typical),
+            value=dollars(r.total_paid.typical),
             range_text=money(r.total_paid),
             y=8 + index * row,
             low_x=x(r.total_paid.low),

@@ -61,7 +61,7 @@ def test_quote_writes_all_three_documents_and_saves_the_quote(run: Run, tmp_path
     assert quote_id.startswith("Q-20261127-")
     assert "Good Faith Estimate for Health Care Items and Services (preview)" in out
     assert "Patient: Ana Diaz, born March 2, 1984" in out
-    assert "Total expected charges: 2,400.00 - 6,000.00" in out
+    assert "Total expected charges: $2,400.00 - $6,000.00" in out
     assert f"Quote {quote_id} saved in {register_path}." in err
     for name in ("gfe.html", "gfe.md", "gfe.json"):
         assert f"Wrote {name}" in err
@@ -94,9 +94,9 @@ def test_the_html_page_carries_every_gfe_element(run: Run, tmp_path: Path) -> No
         "96365",
         "J3490",
         "99204",
-        "1,500.00 - 3,600.00",
+        "$1,500.00 - $3,600.00",
         "Provider subtotal",
-        "Total expected charges 2,400.00 - 6,350.00",
+        "Total expected charges $2,400.00 - $6,350.00",
         # 5. each provider's name, NPI, TIN and location
         "Example Ketamine Clinic",
         "1234567893",
@@ -132,7 +132,13 @@ def test_the_html_page_carries_every_gfe_element(run: Run, tmp_path: Path) -> No
 def test_the_page_is_self_contained(run: Run, tmp_path: Path) -> None:
     quote_ok(run, "--html", "gfe.html")
     page = (tmp_path / "gfe.html").read_text()
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
+    # Nothing is loaded from elsewhere; the only links are anchors a reader may follow (CMS's site and phone).
+    assert not re.search(r"""src\s*=\s*["']?(https?:|//)""", page)
+    assert set(re.findall(r"""href\s*=\s*["']?([^"' >]+)""", page)) == {
+        "https://www.cms.gov/nosurprises",
+        "tel:+18009853059",
+    }
+    assert not re.search(r"<link\b", page)
     assert "@page" in page and "break-inside: avoid" in page
 
 
