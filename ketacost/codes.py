@@ -82,8 +82,8 @@ def check_billable_icd10(text: str) -> str:
     code = check_icd10(text)
     if is_category(code):
         raise ValueError(
-            f"{text!r} is an ICD-10-CM category, not a billable code: give the full code (e.g. {code}.2 for "
-            f"{code}.2), or list a code billable as it stands in the sheet's [diagnoses]"
+            f"{text!r} is an ICD-10-CM category, not a billable code: give one of its full codes (such as "
+            f"{code}.1), or list a code billable as it stands in the sheet's [diagnoses]"
         )
     return code
 
