@@ -67,7 +67,7 @@ def render_html(gfe: GoodFaithEstimate) -> str:
         summary=view.summary_rows(gfe),
         total=view.money(gfe.total),
         line_columns=view.LINE_COLUMNS,
-        groups=[(group, view.line_rows(group)) for group in gfe.providers],
+        groups=[(group, view.line_rows(group), view.shows_line_address(group)) for group in gfe.providers],
         headings=[view.provider_heading(group) for group in gfe.providers],
         subtotals=[view.money(group.subtotal) for group in gfe.providers],
         payment_columns=view.PAYMENT_COLUMNS,

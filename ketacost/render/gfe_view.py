@@ -118,6 +118,12 @@ def _mentions_state(address: str, state: str) -> bool:
     return f" {state} " in f" {address.replace(',', ' ')} "
 
 
+def shows_line_address(group: ProviderEstimate) -> bool:
+    """Whether the line table needs its address column: only when a line is given somewhere other than the
+    provider's own address, which its heading already states (a shorter table prints and reads better)."""
+    return any(line.location != group.provider.address for line in group.lines)
+
+
 def line_rows(group: ProviderEstimate) -> list[tuple[str, ...]]:
     return [
         (
@@ -191,6 +197,12 @@ class Bar:
     value_x: str
 
 
+# The chart's colours: the range marks lie on the bar and on the white page, so each pair differs by at least
+# 3:1 (WCAG 2.1, 1.4.11 non-text contrast): bar/white 4.3:1, marks/bar 4.4:1, marks/white 18.9:1 (tests check).
+BAR_COLOUR = "#4a7fa8"
+RANGE_COLOUR = "#111111"
+
+
 @dataclass(frozen=True, slots=True)
 class Chart:
     width: int
@@ -199,6 +211,8 @@ class Chart:
     bar_height: int
     bars: tuple[Bar, ...]
     axis_x: int
+    bar_colour: str = BAR_COLOUR
+    range_colour: str = RANGE_COLOUR
 
 
 def chart(gfe: GoodFaithEstimate, width: int = 680, label_width: int = 210, row: int = 17) -> Chart:
