@@ -124,3 +124,11 @@ def test_every_built_in_document_round_trips_its_new_fields() -> None:
     assert gfe.from_document(gfe.to_document(g)) == g
     assert g.separately_scheduled_note and g.timing and g.diagnosis_names
     assert SHEET.diagnosis_names["F33.2"].startswith("Major depressive disorder")
+
+
+def test_the_python_api_refuses_a_category_code_as_the_command_does() -> None:
+    from ketacost import api
+    from ketacost.errors import BadInput
+
+    with pytest.raises(BadInput, match="'F33' is an ICD-10-CM category"):
+        api.quote(api.load_sheet(), patient="Ana Diaz", dob="1984-03-02", diagnosis=["F33"])
