@@ -149,14 +149,15 @@ def quote(
     name = values.person_name("patient", patient)
     born = values.birth_date("dob", _iso(dob), day)
     first = values.iso_date("scheduled", _iso(scheduled) if scheduled is not None else None)
+    parsed = parse_sheet(sheet.text, sheet.source)
     request = gfe.Request(
         patient=gfe.Patient(name, born),
         scheduled=first,
-        diagnosis_codes=values.diagnosis_codes("diagnosis", [*diagnosis]),
+        diagnosis_codes=values.diagnosis_codes("diagnosis", [*diagnosis], frozenset(parsed.diagnosis_names)),
     )
     with naming_ids():
         built = gfe.build(
-            parse_sheet(sheet.text, sheet.source),
+            parsed,
             scenario(**inputs),
             request,
             quote_id=quote_id or gfe.new_quote_id(day),

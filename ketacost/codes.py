@@ -75,6 +75,24 @@ def check_icd10(text: str) -> str:
     return core if len(core) == 3 else f"{core[:3]}.{core[3:]}"
 
 
+def check_billable_icd10(text: str) -> str:
+    """An ICD-10-CM code a claim or a GFE can carry: a 3-character category such as ``F33`` is refused (its
+    subcodes are the billable ones, e.g. F33.2). The few 3-character codes that are billable as they stand are
+    accepted where the sheet's ``[diagnoses]`` table lists them (see :func:`ketacost.values.diagnosis_codes`)."""
+    code = check_icd10(text)
+    if is_category(code):
+        raise ValueError(
+            f"{text!r} is an ICD-10-CM category, not a billable code: give one of its full codes (such as "
+            f"{code}.1), or list a code billable as it stands in the sheet's [diagnoses]"
+        )
+    return code
+
+
+def is_category(code: str) -> bool:
+    """Whether a canonical ICD-10-CM code is 3 characters only (a category, in most chapters not billable)."""
+    return "." not in code
+
+
 def check_service_code(text: str) -> str:
     """A CPT or HCPCS code (``96365``, ``J3490``, ``0591T``); alternatives joined by ``/`` (``G2082/G2083``)."""
     parts = [part.strip().upper() for part in text.split("/")]

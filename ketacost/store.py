@@ -31,7 +31,8 @@ from ketacost.errors import BadInput, Conflict, SystemRefused
 
 ENV_VAR = "KETACOST_STORE"
 FILE_NAME = "quotes.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, SCHEMA_VERSION)  # a version-1 register reads as is; writing upgrades it (_MIGRATIONS)
 BUSY_TIMEOUT_SECONDS = 30.0
 MAX_ID_ATTEMPTS = 20
 
@@ -63,6 +64,19 @@ CREATE INDEX quotes_listed ON quotes (
 CREATE TRIGGER quotes_never_updated BEFORE UPDATE ON quotes
 BEGIN SELECT RAISE(ABORT, 'saved quotes are never changed'); END;
 CREATE TRIGGER quotes_never_deleted BEFORE DELETE ON quotes
+BEGIN SELECT RAISE(ABORT, 'saved quotes are never deleted'); END;
+"""
+
+# Version 2: which quote replaced which (``quote --supersedes``); append-only like the quotes. A quote is replaced
+# at most once (a later change of scope replaces the newest GFE, so the links form one chain).
+_SUPERSESSIONS = """
+CREATE TABLE supersessions (
+    quote_id   TEXT NOT NULL UNIQUE REFERENCES quotes (id),  -- the new GFE
+    supersedes TEXT NOT NULL UNIQUE REFERENCES quotes (id)   -- the GFE it replaces
+);
+CREATE TRIGGER supersessions_never_updated BEFORE UPDATE ON supersessions
+BEGIN SELECT RAISE(ABORT, 'saved quotes are never changed'); END;
+CREATE TRIGGER supersessions_never_deleted BEFORE DELETE ON supersessions
 BEGIN SELECT RAISE(ABORT, 'saved quotes are never deleted'); END;
 """
 
@@ -181,21 +195,56 @@ class Register:
         self.path = path
         self._db = connection
 
-    def issue(self, make: Callable[[str], Quote], new_id: Callable[[], str]) -> Quote:
-        """Save the quote ``make(id)`` builds, in one transaction, retrying with a new id if the id is taken."""
+    def issue(self, make: Callable[[str], Quote], new_id: Callable[[], str], *, supersedes: str = "") -> Quote:
+        """Save the quote ``make(id)`` builds, in one transaction, retrying with a new id if the id is taken. With
+        ``supersedes``, the new quote replaces that one (same patient, not replaced before), in the same
+        transaction."""
         for _ in range(MAX_ID_ATTEMPTS):
             quote = make(new_id())
             try:
                 with self._transaction():
+                    if supersedes:
+                        self._check_replaceable(supersedes, quote)
                     placeholders = ", ".join("?" * len(_COLUMNS))
                     values = tuple(getattr(quote, name) for name in _COLUMNS)
                     self._db.execute(f"INSERT INTO quotes ({', '.join(_COLUMNS)}) VALUES ({placeholders})", values)
+                    if supersedes:
+                        self._db.execute(
+                            "INSERT INTO supersessions (quote_id, supersedes) VALUES (?, ?)", (quote.id, supersedes)
+                        )
             except sqlite3.IntegrityError as error:
+                if "supersessions.supersedes" in str(error):  # another process replaced it just now
+                    raise Conflict(f"--supersedes: quote {supersedes} was already replaced") from None
                 if "quotes.id" not in str(error):
                     raise
                 continue  # an id issued before (or just now by another process): draw another
             return quote
         raise Conflict(f"{self.path}: could not find an unused quote ID after {MAX_ID_ATTEMPTS} attempts")
+
+    def _check_replaceable(self, old_id: str, new: Quote) -> None:
+        row = self._db.execute("SELECT patient_name, patient_dob FROM quotes WHERE id = ?", (old_id,)).fetchone()
+        if row is None:
+            raise BadInput(f"--supersedes: no quote {old_id} in the register {self.path}")
+        if tuple(row) != (new.patient_name, new.patient_dob):
+            raise BadInput(
+                f"--supersedes: quote {old_id} is for {row[0]} (born {row[1]}), not {new.patient_name} "
+                f"(born {new.patient_dob}): a new estimate replaces one for the same patient"
+            )
+        newer = self.replaced_by(old_id)
+        if newer is not None:
+            raise Conflict(f"--supersedes: quote {old_id} was already replaced by {newer}; replace {newer} instead")
+
+    def replaced_by(self, quote_id: str) -> str | None:
+        """The quote that replaced this one, if any (None also in a version-1 register, which has no links)."""
+        if not self._has_supersessions():
+            return None
+        sql = "SELECT quote_id FROM supersessions WHERE supersedes = ?"
+        row = _patiently(lambda: self._db.execute(sql, (quote_id,)).fetchone())
+        return None if row is None else str(row[0])
+
+    def _has_supersessions(self) -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'supersessions'"
+        return _patiently(lambda: self._db.execute(sql).fetchone()) is not None
 
     def get(self, quote_id: str) -> Quote | None:
         if not _storable(quote_id):
@@ -367,7 +416,7 @@ def _readable(path: Path, db: sqlite3.Connection) -> bool:
     """Whether a register opened for reading has its schema (False: an empty file, nothing saved)."""
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version == SCHEMA_VERSION:
+    if version in READABLE_VERSIONS:
         return True
     if version == 0:
         if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
@@ -500,6 +549,11 @@ def _prepare(path: Path, db: sqlite3.Connection) -> None:
                 raise BadInput(f"{path}: is an SQLite database but not a ketacost quote register")
             for statement in _statements(_SCHEMA):
                 db.execute(statement)
+            version = 1
+        if 0 < version < SCHEMA_VERSION:
+            _add_listing_index(db)
+            for step in _MIGRATIONS[version - 1 :]:  # each step takes the register up one version
+                step(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION:
             raise BadInput(
@@ -510,6 +564,16 @@ def _prepare(path: Path, db: sqlite3.Connection) -> None:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _add_supersessions(db: sqlite3.Connection) -> None:
+    """Version 1 -> 2: the table of which quote replaced which (``quote --supersedes``), append-only."""
+    for statement in _statements(_SUPERSESSIONS):
+        db.execute(statement)
+
+
+# The steps from each version to the next, in order: _MIGRATIONS[n - 1] takes a version-n register to n + 1.
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_add_supersessions,)
 
 
 def _add_listing_index(db: sqlite3.Connection) -> None:

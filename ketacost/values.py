@@ -155,14 +155,18 @@ def person_name(flag: str, text: str) -> str:
     return name
 
 
-def diagnosis_codes(flag: str, texts: list[str] | None) -> tuple[str, ...]:
-    """ICD-10-CM codes, each checked and put in canonical form (``f332`` -> ``F33.2``), duplicates dropped."""
+def diagnosis_codes(flag: str, texts: list[str] | None, billable: frozenset[str] | None = None) -> tuple[str, ...]:
+    """ICD-10-CM codes, each checked and put in canonical form (``f332`` -> ``F33.2``), duplicates dropped. With
+    ``billable`` (the codes the sheet lists), a 3-character category such as F33 is refused unless listed there."""
     from ketacost import codes
 
     codes_seen: dict[str, None] = {}
     for text in texts or ():
         try:
-            codes_seen[codes.check_icd10(text)] = None
+            code = codes.check_icd10(text)
+            if billable is not None and code not in billable:
+                code = codes.check_billable_icd10(text)
+            codes_seen[code] = None
         except ValueError as error:
             raise BadInput(f"{flag}: {error}") from None
     return tuple(codes_seen)

@@ -25,6 +25,7 @@ from tests.conftest import DEFAULT_SHEET
 
 D = Decimal
 ISSUED = dt.date(2026, 11, 27)
+CHECKED = dt.date(2027, 1, 15)  # the day a bill is checked
 SHEET = parse_sheet(DEFAULT_SHEET.read_text(encoding="utf-8"), "pricing.toml")
 ANA = gfe.Request(gfe.Patient("Ana Diaz", dt.date(1984, 3, 2)), scheduled=dt.date(2026, 12, 1))
 
@@ -155,6 +156,26 @@ def test_payment_options_come_from_the_estimate_and_skip_options_not_offered() -
     assert "va" not in {row.id for row in build(Scenario(treatment="kap")).payment_options}
 
 
+@pytest.mark.parametrize("treatment", ["iv", "im", "spravato", "kap", "oral"])
+def test_a_self_pay_gfe_lists_no_way_of_paying_through_coverage(treatment: str) -> None:
+    from ketacost import kinds
+
+    sheet_kinds = {option_id: option.kind for option_id, option in SHEET.options.items()}
+    assert {"insurance", "va"} <= set(sheet_kinds.values())  # the sheet offers them; the GFE leaves them out
+    listed = [sheet_kinds[row.id] for row in build(Scenario(treatment=treatment)).payment_options]
+    assert listed and not [kind for kind in listed if kinds.by_kind(kind).coverage]
+    assert {kind.name for kind in kinds.kinds() if kind.coverage} == {"insurance", "va"}
+
+
+def test_an_option_offered_at_the_typical_price_is_listed_even_if_not_at_the_low_price() -> None:
+    card = next(row for row in build().payment_options if row.id == "card_60")
+    assert card.unavailable_at == ("low",)
+    assert card.total_paid.low == card.total_paid.typical  # the range skips the point where it is not offered
+    from ketacost.render.gfe_view import payment_range
+
+    assert payment_range(card).endswith("(not offered at the low price)")
+
+
 def test_the_four_disclaimers_use_the_cms_wording() -> None:
     text = " ".join(p for d in build().disclaimers for p in d.paragraphs)
     assert "must be scheduled or requested separately and are not reflected in this Good Faith Estimate" in text
@@ -218,36 +239,70 @@ def test_quote_ids_are_short_dated_and_unambiguous() -> None:
     [("6399.99", False), ("6400.00", True), ("6400.01", True), ("5000.00", False), ("6000.00", False)],
 )
 def test_dispute_boundary_is_400_over_the_high_end(billed: str, eligible: bool) -> None:
-    result = dispute.check(build(), {"clinic": D(billed)})
+    result = dispute.check(build(), {"clinic": D(billed)}, today=CHECKED)
     (clinic,) = result.providers
     assert clinic.estimate == D("6000.00")
     assert clinic.over == D(billed) - D("6000.00")
-    assert clinic.eligible is eligible
+    assert clinic.over_threshold is eligible
     assert result.eligible is eligible
 
 
 def test_dispute_is_per_provider_not_the_grand_total() -> None:
     g = build(Scenario(add_ons=("consultation",)))
     # 300 over at the clinic and 300 over at the physician: 600 over in all, but neither provider is 400 over.
-    result = dispute.check(g, {"clinic": D("6300.00"), "1987654328": D("650.00")})
-    assert [c.eligible for c in result.providers] == [False, False]
-    result = dispute.check(g, {"physician": D("750.00")})
-    assert [(c.provider_id, c.billed, c.eligible) for c in result.providers] == [
+    result = dispute.check(g, {"clinic": D("6300.00"), "1987654328": D("650.00")}, today=CHECKED)
+    assert [result.provider_eligible(c) for c in result.providers] == [False, False]
+    result = dispute.check(g, {"physician": D("750.00")}, today=CHECKED)
+    assert [(c.provider_id, c.billed, result.provider_eligible(c)) for c in result.providers] == [
         ("clinic", None, False),
         ("physician", D("750.00"), True),
     ]
 
 
 def test_dispute_deadline_is_120_days_after_the_bill() -> None:
-    result = dispute.check(build(), {"clinic": D("7000")}, bill_date=dt.date(2027, 1, 10))
+    result = dispute.check(build(), {"clinic": D("7000")}, bill_date=dt.date(2027, 1, 10), today=CHECKED)
     assert result.deadline == dt.date(2027, 5, 10)
 
 
 def test_dispute_refuses_unknown_or_doubled_providers() -> None:
     with pytest.raises(BadInput, match=r"--billed: 'lab' is not a provider on quote Q-20261127-ABCD \(choose from: "):
-        dispute.check(build(), {"lab": D("1")})
+        dispute.check(build(), {"lab": D("1")}, today=CHECKED)
     with pytest.raises(BadInput, match="clinic is billed twice"):
-        dispute.check(build(), {"clinic": D("1"), "1234567893": D("2")})
+        dispute.check(build(), {"clinic": D("1"), "1234567893": D("2")}, today=CHECKED)
+
+
+# The window is 120 calendar days from the date on the bill; the day after the last one, no bill is eligible.
+@pytest.mark.parametrize(
+    ("today", "eligible"),
+    [(dt.date(2027, 4, 14), True), (dt.date(2027, 4, 15), False), (dt.date(2028, 1, 1), False)],
+)
+def test_a_bill_past_the_120_day_window_is_not_eligible_and_says_when_it_closed(today: dt.date, eligible: bool) -> None:
+    from ketacost.render.quotes_out import check_document
+
+    result = dispute.check(build(), {"clinic": D("7000")}, bill_date=dt.date(2026, 12, 15), today=today)
+    assert result.deadline == dt.date(2027, 4, 14)
+    assert result.window_closed is not eligible
+    assert result.eligible is eligible
+    document = check_document(result, today)
+    assert document["eligible"] is eligible and document["providers"][0]["eligible"] is eligible
+    if not eligible:
+        assert "closed on 2027-04-14" in document["notes"][0]
+
+
+def test_a_bill_dated_before_the_estimate_was_issued_is_refused() -> None:
+    with pytest.raises(BadInput, match=r"--bill-date: 2026-11-26 is before quote Q-20261127-ABCD was issued"):
+        dispute.check(build(), {"clinic": D("7000")}, bill_date=dt.date(2026, 11, 26), today=CHECKED)
+    same_day = dispute.check(build(), {"clinic": D("7000")}, bill_date=ISSUED, today=CHECKED)
+    assert same_day.eligible
+
+
+@pytest.mark.parametrize(("billed", "eligible"), [("399.99", False), ("400.00", True)])
+def test_a_provider_not_on_the_estimate_is_compared_with_no_expected_charges(billed: str, eligible: bool) -> None:
+    result = dispute.check(build(), {"1987654328": D(billed)}, today=CHECKED)
+    clinic, other = result.providers
+    assert clinic.billed is None
+    assert (other.listed, other.npi, other.estimate, other.over) == (False, "1987654328", D("0.00"), D(billed))
+    assert result.eligible is eligible
 
 
 # --- rendering escapes what people typed ------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from ketacost.scenario import Scenario
 from ketacost.sheet.load import parse_sheet
 from tests.conftest import DEFAULT_SHEET
 
-# Written by ketacost/gfe.py before the codec became a pydantic TypeAdapter (commit 80a5028): never regenerate them.
+# Written by tests/data/gfe_documents/regenerate.py; regenerated only when the content of a GFE changes on purpose.
 DOCUMENTS = Path(__file__).parent / "data" / "gfe_documents"
 SHEET = parse_sheet(DEFAULT_SHEET.read_text(encoding="utf-8"), "pricing.toml")
 ANA = gfe.Request(gfe.Patient("Ana Diaz", dt.date(1984, 3, 2)), scheduled=dt.date(2026, 12, 1))
@@ -125,3 +125,12 @@ def test_the_sheet_keeps_its_mode_and_a_gfe_file_becomes_private_through_the_sam
     output.write_atomic(html, "<p>new</p>\n")
     assert (stat.S_IMODE(sheet.stat().st_mode), sheet.read_bytes()) == (0o644, b"a = 1\n")
     assert (stat.S_IMODE(html.stat().st_mode), html.read_text()) == (0o600, "<p>new</p>\n")
+
+
+def test_a_document_from_before_payment_kinds_were_kept_still_reads() -> None:
+    document = json.loads((DOCUMENTS / "iv.json").read_text(encoding="utf-8"))
+    for row in document["payment_options"]["options"]:
+        del row["kind"], row["unavailable_at"]
+    read = gfe.from_document(document)
+    assert {row.kind for row in read.payment_options} == {""}
+    assert all(row.unavailable_at == () for row in read.payment_options)

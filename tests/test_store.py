@@ -162,9 +162,9 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "quotes.sqlite3"
     issue(path, "Q-20261127-AAAA")
     db = sqlite3.connect(path)
-    db.execute("PRAGMA user_version = 2")
+    db.execute("PRAGMA user_version = 3")
     db.close()
-    expected = "schema version 2; this ketacost reads version 1"
+    expected = "schema version 3; this ketacost reads version 2"
     with pytest.raises(BadInput, match=expected), store.open_register(path, create=False):
         pass
 

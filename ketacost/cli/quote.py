@@ -65,6 +65,22 @@ def quote_command(
         str | None,
         typer.Option("--scheduled", metavar="YYYY-MM-DD", help="Date of the first session, if scheduled."),
     ] = None,
+    scheduled_on: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduled-on",
+            metavar="YYYY-MM-DD",
+            help="The day the care was scheduled or the estimate requested (default: today): when the GFE is due.",
+        ),
+    ] = None,
+    supersedes: Annotated[
+        str | None,
+        typer.Option(
+            "--supersedes",
+            metavar="ID",
+            help="Re-issue: this GFE replaces quote ID (a changed scope); both are kept, linked in the register.",
+        ),
+    ] = None,
     diagnosis: Annotated[
         list[str] | None,
         typer.Option(
@@ -93,6 +109,7 @@ def quote_command(
     """
     from ketacost import gfe, output
     from ketacost import store as register_store
+    from ketacost.gfe import timing as gfe_timing
     from ketacost.sheet.load import discover, parse_sheet, read_text
 
     env = env_of(ctx, pricing)
@@ -103,6 +120,12 @@ def quote_command(
     first = problems.check(lambda: values.iso_date("--scheduled", scheduled))
     if first is not None and first < issued:
         problems.lines.append(f"--scheduled: {first.isoformat()} is in the past (today is {issued.isoformat()})")
+    asked = problems.check(lambda: values.iso_date("--scheduled-on", scheduled_on))
+    if asked is not None and asked > issued:
+        problems.lines.append(f"--scheduled-on: {asked.isoformat()} is in the future (today is {issued.isoformat()})")
+    replaces = gfe.normalize_quote_id(supersedes) if supersedes is not None else ""
+    if supersedes is not None and no_save:
+        problems.lines.append("--supersedes: a draft (--no-save) replaces nothing; save the new quote")
     codes = problems.check(lambda: values.diagnosis_codes("--diagnosis", diagnosis))
     course = problems.check(scenario.parse)
     targets = {"--html": html, "--markdown": markdown, "--json": json_file}
@@ -115,7 +138,15 @@ def quote_command(
 
     text = read_text(source)
     sheet = parse_sheet(text, source.label)
-    request = gfe.Request(patient=gfe.Patient(name, born), scheduled=first, diagnosis_codes=codes)
+    codes = values.diagnosis_codes("--diagnosis", diagnosis, billable=frozenset(sheet.diagnosis_names))
+    if sheet.effective > issued:
+        env.error(
+            f"warning: {source.label}: the price sheet takes effect on {sheet.effective.isoformat()}, after this "
+            f"estimate's issue date ({issued.isoformat()}): its prices may not be the ones in force today"
+        )
+    request = gfe.Request(
+        patient=gfe.Patient(name, born), scheduled=first, diagnosis_codes=codes, asked=asked, supersedes=replaces
+    )
     sheet_sha256 = register_store.sha256(text)
     inputs = {
         "patient": name,
@@ -129,6 +160,8 @@ def quote_command(
         "diagnosis": list(diagnosis or ()),
         "pricing": source.label,
     }
+    if scheduled_on is not None or supersedes is not None:  # only when given: earlier inputs keep their form
+        inputs.update(scheduled_on=scheduled_on, supersedes=replaces or None)
     # Built once before the register is opened, so a course the sheet cannot quote leaves no trace.
     with naming_flags():
         draft = gfe.build(
@@ -165,12 +198,15 @@ def quote_command(
     else:
         with register_store.open_register(register_path, create=True) as opened:
             assert opened is not None
-            quote = opened.issue(make, lambda: gfe.new_quote_id(issued))
+            quote = opened.issue(make, lambda: gfe.new_quote_id(issued), supersedes=replaces)
         where = f"saved in {register_path}"
 
     # Files first, then the preview: once the quote is saved, what a script most needs is every file written,
     # and a preview that cannot be printed (a closed pipe, an ASCII terminal) must not cost one of them.
     failed = write_outputs(env, rendered, targets)
+    late = gfe_timing.due(asked or issued, first)
+    if issued > late.by:
+        env.error(f"warning: this Good Faith Estimate is late: {late.sentence()}")
     try:
         show_preview(env, rendered["gfe"])
     finally:  # even when the preview's reader went away: which quote was saved, and what was not written

@@ -45,6 +45,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _load(store: str | None, quote_id: str) -> "tuple[Quote, Path]":
+    found, path, _ = _load_linked(store, quote_id)
+    return found, path
+
+
+def _load_linked(store: str | None, quote_id: str) -> "tuple[Quote, Path, str | None]":
+    """The quote, the register it is in, and the quote that replaced it (if one did)."""
     from ketacost import store as register_store
     from ketacost.gfe import normalize_quote_id
 
@@ -52,9 +58,10 @@ def _load(store: str | None, quote_id: str) -> "tuple[Quote, Path]":
     path = register_store.discover(store)
     with register_store.open_register(path, create=False) as opened:
         found = opened.get(wanted) if opened is not None else None
+        replaced_by = opened.replaced_by(wanted) if opened is not None and found is not None else None
     if found is None:
         raise BadInput(f"no quote {wanted} in the register {path}")
-    return found, path
+    return found, path, replaced_by
 
 
 @quotes_app.command("list")
@@ -128,10 +135,12 @@ def show_command(
     problems = files.check_targets(targets, protected)
     if problems:
         raise BadInput(*problems)
-    found, _ = _load(store, quote_id)
+    found, _, replaced_by = _load_linked(store, quote_id)
     rendered = render_all(found.document, html=html is not None, markdown=markdown is not None)
     failed = write_outputs(env, rendered, targets)  # files before the preview, as `quote` does
     show_preview(env, rendered["gfe"])
+    if replaced_by is not None:  # the document stays as issued; the register knows what came after it
+        env.stdout.write(f"\nReplaced by quote {replaced_by} (a new Good Faith Estimate for a changed scope).\n")
     if failed:
         raise files.combined([error for _, error in failed])
 
@@ -151,14 +160,18 @@ def check_command(
     ],
     bill_date: Annotated[
         str | None,
-        typer.Option("--bill-date", metavar="YYYY-MM-DD", help="Date on the bill: shows the 120-day deadline."),
+        typer.Option(
+            "--bill-date", metavar="YYYY-MM-DD", help="Date on the bill: the 120-day window to dispute runs from it."
+        ),
     ] = None,
     output: FormatOption = OutputFormat.table,
     store: StoreOption = None,
 ) -> None:
     """Check a bill against a saved quote: may the patient start dispute resolution (400.00 or more over)?
 
-    Compares each provider's bill with its expected charges on the estimate (the high end of the range).
+    Compares each provider's bill with its expected charges on the estimate (the high end of the range); a
+    provider not on the estimate (given by its NPI) is compared with 0.00. Past the 120-day window from the bill
+    date, no bill is eligible.
     """
     check_format(ctx, output, CHECK_RENDERERS)
     import json
@@ -190,13 +203,11 @@ def check_command(
     except BadInput as error:
         problems.extend(error.lines)
         day = None
-    if day is not None and day > now:
-        problems.append(f"--bill-date: {day.isoformat()} is in the future (today is {now.isoformat()})")
     if problems:
         raise BadInput(*problems)
     found, _ = _load(store, quote_id)
     estimate = gfe.from_document(json.loads(found.document))
-    result = dispute.check(estimate, amounts, day)
+    result = dispute.check(estimate, amounts, day, today=now)
     heading = (
         f"Quote {estimate.quote_id} for {estimate.patient.name} (born {estimate.patient.dob.isoformat()}), "
         f"issued {estimate.issued.isoformat()}"

@@ -117,6 +117,10 @@ class _Document:
     intro: str
     disclaimers: tuple[Disclaimer, ...]
     pricing: SheetInfo
+    timing: str = ""  # added later: earlier documents have none
+    supersedes: str = ""
+    diagnosis_names: tuple[tuple[str, str], ...] = ()
+    separately_scheduled_note: str = ""
 
 
 _ADAPTER = TypeAdapter(_Document)
@@ -140,6 +144,10 @@ def to_document(gfe: GoodFaithEstimate) -> dict[str, Any]:
         intro=gfe.intro,
         disclaimers=gfe.disclaimers,
         pricing=gfe.sheet,
+        timing=gfe.timing,
+        supersedes=gfe.supersedes,
+        diagnosis_names=gfe.diagnosis_names,
+        separately_scheduled_note=gfe.separately_scheduled_note,
     )
     data: dict[str, Any] = _ADAPTER.dump_python(document, mode="json")
     return data
@@ -187,6 +195,10 @@ def from_document(document: Mapping[str, Any]) -> GoodFaithEstimate:
         typical_total=read.payment_options.typical_total,
         intro=read.intro,
         sheet=read.pricing,
+        timing=read.timing,
+        supersedes=read.supersedes,
+        diagnosis_names=read.diagnosis_names,
+        separately_scheduled_note=read.separately_scheduled_note,
     )
 
 

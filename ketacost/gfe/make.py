@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from ketacost import kinds
 from ketacost.codes import format_tin
 from ketacost.errors import BadInput
-from ketacost.estimator import POINTS, Range, Scenario, estimate
+from ketacost.estimator import POINTS, OptionEstimate, Range, Scenario, estimate
 from ketacost.gfe.model import (
     GoodFaithEstimate,
     Line,
@@ -25,7 +26,8 @@ from ketacost.gfe.model import (
     Scope,
     SheetInfo,
 )
-from ketacost.gfe.wording import INTRO, disclaimers
+from ketacost.gfe.timing import due
+from ketacost.gfe.wording import INTRO, disclaimers, separately_scheduled_note
 from ketacost.money import ZERO, allocate
 from ketacost.sheet.model import CLINIC, AddOn, LineItem, Sheet, Treatment
 
@@ -89,6 +91,7 @@ def build(
         raise AssertionError(f"GFE lines add up to {total}, the estimate says {course.total}")
 
     clinic = sheet.clinic
+    names = sheet.diagnosis_names
     return GoodFaithEstimate(
         quote_id=quote_id,
         issued=issued,
@@ -104,7 +107,36 @@ def build(
         total=total,
         separately_scheduled=_separately_scheduled(treatment, scenario),
         disclaimers=disclaimers(clinic.name, clinic.contact),
-        payment_options=tuple(
+        payment_options=_payment_rows(result.options, scenario.options),
+        typical_total=course.total.typical,
+        intro=INTRO,
+        sheet=SheetInfo(source=source, effective=result.effective, sha256=sheet_sha256),
+        timing=due(request.asked or issued, request.scheduled).sentence(),
+        supersedes=request.supersedes,
+        diagnosis_names=tuple((code, names[code]) for code in diagnosis if code in names),
+        separately_scheduled_note=separately_scheduled_note(clinic.name, clinic.contact),
+    )
+
+
+def _payment_rows(options: Iterable[OptionEstimate], chosen: Iterable[str]) -> tuple[PaymentRow, ...]:
+    """The ways of paying at the typical price, the price the GFE's payment table names.
+
+    A self-pay patient is not using coverage, so no kind marked ``COVERAGE`` (insurance, VA) is listed. An option
+    offered at the typical price but not at another (a card with a minimum amount) is listed; the points where it
+    is not offered are named, and its range spans only the points where it is (the typical figure stands in).
+    Packages and memberships price something other than the itemized charges, so they are left out; a lender
+    grid's terms are listed only when ``-o`` names them (``chosen``), or four rows would crowd the page.
+    """
+    named = set(chosen)
+    rows = []
+    for option in options:
+        if option.kind in _PRICED_APART or (option.offer is not None and not {option.id, option.offer} & named):
+            continue
+        if kinds.by_kind(option.kind).coverage or not option.typical.available:
+            continue
+        missing = tuple(point for point in POINTS if not option.at(point).available)
+        totals = (option.at(p).total_paid if p not in missing else option.typical.total_paid for p in POINTS)
+        rows.append(
             PaymentRow(
                 id=option.id,
                 name=option.name,
@@ -113,17 +145,12 @@ def build(
                 months=option.typical.months,
                 final_payment=option.typical.final_payment,
                 interest_and_fees=option.typical.interest + option.typical.fees,
-                total_paid=Range(*(option.at(point).total_paid for point in POINTS)),
+                total_paid=Range(*totals),
+                unavailable_at=missing,
+                kind=option.kind,
             )
-            for option in result.options
-            if all(option.at(point).available for point in POINTS)
-            and option.kind not in _PRICED_APART
-            and (option.offer is None or {option.id, option.offer} & set(scenario.options))
-        ),
-        typical_total=course.total.typical,
-        intro=INTRO,
-        sheet=SheetInfo(source=source, effective=result.effective, sha256=sheet_sha256),
-    )
+        )
+    return tuple(rows)
 
 
 # --- the course -------------------------------------------------------------------------------------------------

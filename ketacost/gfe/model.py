@@ -107,6 +107,8 @@ class PaymentRow:
     final_payment: Money
     interest_and_fees: Money
     total_paid: MoneyRange
+    unavailable_at: tuple[str, ...] = ()  # price points (low, high) where it is not offered: the range skips them
+    kind: str = ""  # its payment kind (hsa, loan, ...); empty in documents written before it was kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,10 @@ class GoodFaithEstimate:
     typical_total: Money
     intro: str
     sheet: SheetInfo
+    timing: str = ""  # when the GFE was due under the rule (ketacost.gfe.timing); empty in earlier documents
+    supersedes: str = ""  # the quote ID this GFE replaces (a changed scope), or empty
+    diagnosis_names: tuple[tuple[str, str], ...] = ()  # (code, description) for the codes the sheet describes
+    separately_scheduled_note: str = ""  # the disclaimer directly above that list (empty in earlier documents)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +159,8 @@ class Request:
     patient: Patient
     scheduled: dt.date | None = None
     diagnosis_codes: tuple[str, ...] = ()  # empty: the treatment's expected codes from the sheet
+    asked: dt.date | None = None  # the day the care was scheduled or the GFE requested (default: the issue date)
+    supersedes: str = ""  # the quote ID of the GFE this one replaces
 
 
 def span_text(value: Range) -> str:

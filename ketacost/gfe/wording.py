@@ -3,7 +3,15 @@ the figures of the federal dispute resolution process from :mod:`ketacost.disput
 
 from __future__ import annotations
 
-from ketacost.dispute import CMS_PHONE, CMS_WEBSITE, DISPUTE_FEE, DISPUTE_THRESHOLD, DISPUTE_WINDOW_DAYS, dollars
+from ketacost.dispute import (
+    CMS_PHONE,
+    CMS_WEBSITE,
+    DISPUTE_FEE,
+    DISPUTE_THRESHOLD,
+    DISPUTE_WINDOW_DAYS,
+    EXPECTED_POINT,
+    dollars,
+)
 from ketacost.gfe.model import Disclaimer
 
 INTRO = (
@@ -12,6 +20,18 @@ INTRO = (
     "certain types of health care coverage or who are not using certain types of health care coverage an "
     "estimate of their bill for health care items and services before those items or services are provided."
 )
+
+
+def separately_scheduled_note(clinic: str, contact: str) -> str:
+    """The disclaimer 45 CFR 149.610(c)(1)(vii) puts directly above the list of items that need separate
+    scheduling: separate GFEs upon scheduling or upon request, their codes and charges not included here, and how
+    to get them (86 FR 56136)."""
+    return (
+        "Separate Good Faith Estimates will be issued to you upon scheduling or upon request of the items or "
+        "services listed below. Their diagnosis codes, service codes, expected charges and providers are not "
+        "included in this Good Faith Estimate; they will be given in those separate estimates. To get one, "
+        f"contact {clinic}: {contact}."
+    )
 
 
 def disclaimers(clinic: str, contact: str) -> tuple[Disclaimer, ...]:
@@ -52,7 +72,9 @@ def disclaimers(clinic: str, contact: str) -> tuple[Disclaimer, ...]:
                 f"{DISPUTE_WINDOW_DAYS // 30} months) of the date on the original bill. There is a "
                 f"{dollars(DISPUTE_FEE)} fee to use the dispute process. If the agency reviewing your dispute "
                 "agrees with you, "
-                "you will have to pay the price on this Good Faith Estimate. If the agency disagrees with you and "
+                "you will have to pay the price on this Good Faith Estimate: for each provider or facility, its "
+                f"expected charges as the summary states them (the {EXPECTED_POINT} end of a range; this is also the "
+                f"figure the {dollars(DISPUTE_THRESHOLD)} is counted from). If the agency disagrees with you and "
                 "agrees with the health care provider or facility, you will have to pay the higher amount. "
                 "Starting a dispute will not adversely affect the quality of the care you receive.",
                 f"To learn more and get a form to start the process, go to {CMS_WEBSITE} or call {CMS_PHONE}. "

@@ -7,7 +7,8 @@ are the sheet's keys: the sheet's model is made from it); ``price(pricer, option
 (``pricing show``); ``NOTES``, the words of the notes its pricing records. Optional: ``check(option)`` (a
 cross-field rule: raise :class:`~ketacost.kinds.base.Rule`), ``CONDITIONAL = True`` (only some patients
 qualify: never marked cheapest on its own), ``RANK`` (its place in lists; then by module name), ``expand(option)``
-(an option that is several rows, one per term: each row's months; ``price`` then takes ``term=`` its index).
+(an option that is several rows, one per term: each row's months; ``price`` then takes ``term=`` its index),
+``COVERAGE = True`` (a way of paying through health coverage: never listed on a self-pay Good Faith Estimate).
 
 Importing this package is cheap: the kind modules are imported on first use, and none imports pydantic.
 """
@@ -29,6 +30,7 @@ class Kind:
     __slots__ = (
         "check",
         "conditional",
+        "coverage",
         "expand",
         "module",
         "name",
@@ -52,6 +54,7 @@ class Kind:
         self.conditional: bool = getattr(module, "CONDITIONAL", False)
         self.rank: int = getattr(module, "RANK", 1000)
         self.expand: Callable[[Any], tuple[int, ...]] | None = getattr(module, "expand", None)
+        self.coverage: bool = getattr(module, "COVERAGE", False)
         if not self.names:
             raise TypeError(f"{module.__name__}.RECORD needs kind: Literal[...] naming its JSON kinds")
 

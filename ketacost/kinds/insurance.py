@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ketacost.prices import PricePointName
 
 RANK = 70
+COVERAGE = True  # paid through a health plan: a self-pay GFE (45 CFR 149.610) never lists it
 
 
 class Insurance(Option):

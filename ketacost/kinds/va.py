@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ketacost.prices import PricePointName
 
 RANK = 80
+COVERAGE = True  # VA health coverage: a self-pay GFE (45 CFR 149.610) never lists it
 CONDITIONAL = True  # only eligible veterans qualify: never the cheapest on its own
 
 

@@ -23,6 +23,18 @@ def _css_string(value: object) -> str:
     return re.sub(r"[^A-Za-z0-9 -]", "", str(value))
 
 
+def _cms_links(text: str) -> object:
+    """Escaped text in which the CMS web address and phone number are links (a tap calls or opens them)."""
+    import markupsafe
+
+    from ketacost.dispute import CMS_PHONE, CMS_PHONE_URI, CMS_URL, CMS_WEBSITE
+
+    escaped = str(markupsafe.escape(text))
+    escaped = escaped.replace(CMS_WEBSITE, f'<a href="{CMS_URL}">{CMS_WEBSITE}</a>')
+    escaped = escaped.replace(CMS_PHONE, f'<a href="{CMS_PHONE_URI}">{CMS_PHONE}</a>')
+    return markupsafe.Markup(escaped)
+
+
 @cache
 def _template() -> jinja2.Template:
     import jinja2
@@ -35,6 +47,7 @@ def _template() -> jinja2.Template:
         keep_trailing_newline=True,
     )
     environment.filters["css_string"] = _css_string
+    environment.filters["cms_links"] = _cms_links
     text = resources.files("ketacost").joinpath("templates", "gfe.html.j2").read_text(encoding="utf-8")
     return environment.from_string(text)
 
@@ -46,13 +59,15 @@ def render_html(gfe: GoodFaithEstimate) -> str:
         issued=view.long_date(gfe.issued),
         dob=view.long_date(gfe.patient.dob),
         scheduled=view.scheduled(gfe),
-        diagnosis=view.diagnosis(gfe.diagnosis_codes),
+        diagnosis=view.diagnosis(gfe.diagnosis_codes, gfe.diagnosis_names),
+        dispute_basis=view.dispute_basis(gfe),
+        separately_note=view.separately_scheduled_note(gfe),
         scope=view.scope_facts(gfe),
         summary_columns=view.SUMMARY_COLUMNS,
         summary=view.summary_rows(gfe),
         total=view.money(gfe.total),
         line_columns=view.LINE_COLUMNS,
-        groups=[(group, view.line_rows(group)) for group in gfe.providers],
+        groups=[(group, view.line_rows(group), view.shows_line_address(group)) for group in gfe.providers],
         headings=[view.provider_heading(group) for group in gfe.providers],
         subtotals=[view.money(group.subtotal) for group in gfe.providers],
         payment_columns=view.PAYMENT_COLUMNS,

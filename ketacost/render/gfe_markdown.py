@@ -36,7 +36,9 @@ def render_gfe_markdown(gfe: GoodFaithEstimate) -> str:
         out.append(f"- What it is: {md_cell(gfe.service_description)}")
     out += [
         f"- Scheduled date: {md_cell(view.scheduled(gfe))}",
-        f"- Diagnosis codes: {md_cell(view.diagnosis(gfe.diagnosis_codes))}",
+        f"- Diagnosis codes: {md_cell(view.diagnosis(gfe.diagnosis_codes, gfe.diagnosis_names))}",
+        *([f"- Estimate timing: {md_cell(gfe.timing)}"] if gfe.timing else []),
+        *([f"- Replaces: Good Faith Estimate {md_cell(gfe.supersedes)}"] if gfe.supersedes else []),
         "",
         f"## Scope of this estimate: {'a recurring course of treatment' if gfe.scope.recurring else 'one session'}",
         "",
@@ -46,6 +48,8 @@ def render_gfe_markdown(gfe: GoodFaithEstimate) -> str:
         "",
         *_table(view.SUMMARY_COLUMNS, view.summary_rows(gfe), 4),
         f"| **Total expected charges** | | | | **{view.money(gfe.total)}** |",
+        "",
+        md_cell(view.dispute_basis(gfe)),
         "",
         "## Itemized estimate by provider or facility",
         "",
@@ -63,8 +67,7 @@ def render_gfe_markdown(gfe: GoodFaithEstimate) -> str:
     out += ["## Items or services that need separate scheduling", ""]
     if gfe.separately_scheduled:
         out += [
-            "Expected before or after this period of care, not included in the charges above; each gets its own "
-            "Good Faith Estimate.",
+            md_cell(view.separately_scheduled_note(gfe)),
             "",
             *(f"- {md_cell(item)}" for item in gfe.separately_scheduled),
         ]

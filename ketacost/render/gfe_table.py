@@ -11,7 +11,6 @@ from rich.table import Table
 from rich.text import Text
 
 from ketacost.gfe import GoodFaithEstimate
-from ketacost.money import fmt_grouped
 from ketacost.render import gfe_view as view
 from ketacost.render.rich_table import rich_table
 from ketacost.render.safe import terminal_text
@@ -40,8 +39,12 @@ def render_gfe_table(gfe: GoodFaithEstimate, console: Console) -> None:
     line("Patient", f"{gfe.patient.name}, born {view.long_date(gfe.patient.dob)}", "bold")
     line("Service", gfe.service)
     line("Scheduled", view.scheduled(gfe))
-    line("Diagnosis codes", view.diagnosis(gfe.diagnosis_codes))
+    line("Diagnosis codes", view.diagnosis(gfe.diagnosis_codes, gfe.diagnosis_names))
     line("Scope", view.scope_sentence(gfe))
+    if gfe.timing:
+        line("Timing", gfe.timing)
+    if gfe.supersedes:
+        line("Replaces", f"Good Faith Estimate {gfe.supersedes}")
     console.print()
 
     for group in gfe.providers:
@@ -54,10 +57,11 @@ def render_gfe_table(gfe: GoodFaithEstimate, console: Console) -> None:
         console.print(table)
         console.print()
     line("Total expected charges", view.money(gfe.total), "bold")
+    console.print(_text(view.dispute_basis(gfe), style="dim"))
     console.print()
 
     if gfe.payment_options:
-        console.print(Text(f"Payment options at the typical price ({fmt_grouped(gfe.typical_total)})", style="bold"))
+        console.print(Text(f"Payment options at the typical price ({view.dollars(gfe.typical_total)})", style="bold"))
         table = _table("Option", "Upfront", "Monthly", "Total paid", numeric_from=1)
         for row in view.payment_rows(gfe):
             table.add_row(*(_text(cell) for cell in row[:4]))

@@ -9,8 +9,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ketacost.dispute import DISPUTE_THRESHOLD, EXPECTED_POINT
+from ketacost.dispute import dollars as dispute_dollars
 from ketacost.estimator import Range
-from ketacost.gfe import GoodFaithEstimate, PaymentRow, ProviderEstimate, span_text
+from ketacost.gfe import GoodFaithEstimate, PaymentRow, ProviderEstimate
 from ketacost.money import fmt_grouped
 
 TITLE = "Good Faith Estimate for Health Care Items and Services"
@@ -39,12 +41,39 @@ def long_date(day: dt.date) -> str:
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
+def dollars(amount: Decimal) -> str:
+    """A charge as the GFE prints it: ``$2,400.00``."""
+    return f"${fmt_grouped(amount)}"
+
+
 def money(value: Range) -> str:
-    return span_text(value)
+    """A charge or a range of charges: ``$2,400.00 - $6,000.00``, or one amount when low and high agree."""
+    return dollars(value.low) if value.low == value.high else f"{dollars(value.low)} - {dollars(value.high)}"
 
 
-def diagnosis(codes: tuple[str, ...]) -> str:
-    return ", ".join(codes) if codes else "To be confirmed by your provider"
+def diagnosis(codes: tuple[str, ...], names: tuple[tuple[str, str], ...] = ()) -> str:
+    """The diagnosis codes, each with its description where the sheet gives one."""
+    described = dict(names)
+    if not codes:
+        return "To be confirmed by your provider"
+    return "; ".join(f"{code} ({described[code]})" if code in described else code for code in codes)
+
+
+def dispute_basis(gfe: GoodFaithEstimate) -> str:
+    """Which figure of each provider's expected charges the dispute test counts from, stated on the document."""
+    figures = "; ".join(f"{g.provider.name}: {dollars(g.subtotal.at(EXPECTED_POINT))}" for g in gfe.providers)
+    return (
+        f"Where a charge is a range, the expected charges that count for a dispute (billed at least "
+        f"{dispute_dollars(DISPUTE_THRESHOLD)} more, for any one provider or facility) are the {EXPECTED_POINT} end "
+        f"of the range: {figures}."
+    )
+
+
+def separately_scheduled_note(gfe: GoodFaithEstimate) -> str:
+    return gfe.separately_scheduled_note or (  # documents issued before the note was kept
+        "Expected before or after this period of care, not included in the charges above; each gets its own "
+        "Good Faith Estimate."
+    )
 
 
 def scheduled(gfe: GoodFaithEstimate) -> str:
@@ -78,13 +107,21 @@ def scope_sentence(gfe: GoodFaithEstimate) -> str:
 
 def provider_heading(group: ProviderEstimate) -> str:
     provider = group.provider
-    return f"NPI {provider.npi} · TIN {provider.tin} · {provider.address}" + (
-        f" · {provider.state}" if not _mentions_state(provider.address, provider.state) else ""
+    return (
+        f"NPI {provider.npi} · TIN {provider.tin} · {provider.address}"
+        + (f" · {provider.state}" if not _mentions_state(provider.address, provider.state) else "")
+        + (f" · {provider.phone}" if provider.phone else "")
     )
 
 
 def _mentions_state(address: str, state: str) -> bool:
     return f" {state} " in f" {address.replace(',', ' ')} "
+
+
+def shows_line_address(group: ProviderEstimate) -> bool:
+    """Whether the line table needs its address column: only when a line is given somewhere other than the
+    provider's own address, which its heading already states (a shorter table prints and reads better)."""
+    return any(line.location != group.provider.address for line in group.lines)
 
 
 def line_rows(group: ProviderEstimate) -> list[tuple[str, ...]]:
@@ -110,22 +147,30 @@ def summary_rows(gfe: GoodFaithEstimate) -> list[tuple[str, ...]]:
 def monthly(row: PaymentRow) -> str:
     if not row.months:
         return "-"
-    text = f"{fmt_grouped(row.monthly)} x {row.months}"
+    text = f"{dollars(row.monthly)} x {row.months}"
     if row.final_payment != row.monthly:
-        text += f" (last {fmt_grouped(row.final_payment)})"
+        text += f" (last {dollars(row.final_payment)})"
+    return text
+
+
+def payment_range(row: PaymentRow) -> str:
+    """The total paid across the estimate's range, naming the price points where the option is not offered."""
+    text = money(row.total_paid)
+    if row.unavailable_at:
+        text += f" (not offered at the {' or '.join(row.unavailable_at)} price)"
     return text
 
 
 def payment_rows(gfe: GoodFaithEstimate) -> list[tuple[str, ...]]:
     return [
-        (row.name, fmt_grouped(row.upfront), monthly(row), fmt_grouped(row.total_paid.typical), money(row.total_paid))
+        (row.name, dollars(row.upfront), monthly(row), dollars(row.total_paid.typical), payment_range(row))
         for row in gfe.payment_options
     ]
 
 
 def payment_note(gfe: GoodFaithEstimate) -> str:
     return (
-        f"At the typical price of {fmt_grouped(gfe.typical_total)} for the whole estimate; the last column spans "
+        f"At the typical price of {dollars(gfe.typical_total)} for the whole estimate; the last column spans "
         "the estimate's low-high range. Loans and plans are subject to the lender's or the clinic's terms and "
         "approval."
     )
@@ -152,6 +197,12 @@ class Bar:
     value_x: str
 
 
+# The chart's colours: the range marks lie on the bar and on the white page, so each pair differs by at least
+# 3:1 (WCAG 2.1, 1.4.11 non-text contrast): bar/white 4.3:1, marks/bar 4.4:1, marks/white 18.9:1 (tests check).
+BAR_COLOUR = "#4a7fa8"
+RANGE_COLOUR = "#111111"
+
+
 @dataclass(frozen=True, slots=True)
 class Chart:
     width: int
@@ -160,6 +211,8 @@ class Chart:
     bar_height: int
     bars: tuple[Bar, ...]
     axis_x: int
+    bar_colour: str = BAR_COLOUR
+    range_colour: str = RANGE_COLOUR
 
 
 def chart(gfe: GoodFaithEstimate, width: int = 680, label_width: int = 210, row: int = 17) -> Chart:
@@ -177,7 +230,7 @@ def chart(gfe: GoodFaithEstimate, width: int = 680, label_width: int = 210, row:
     bars = tuple(
         Bar(
             label=r.name,
-            value=fmt_grouped(r.total_paid.typical),
+            value=dollars(r.total_paid.typical),
             range_text=money(r.total_paid),
             y=8 + index * row,
             low_x=x(r.total_paid.low),

@@ -187,13 +187,15 @@ def render_list_markdown(quotes: Iterable[Listed]) -> str:
 # --- dispute check ------------------------------------------------------------------------------------------------
 
 
-def _status(check: ProviderCheck) -> str:
+def _status(result: DisputeCheck, check: ProviderCheck) -> str:
     if check.billed is None:
         return "no bill given"
-    return "eligible" if check.eligible else "not eligible"
+    if check.over_threshold and result.window_closed:
+        return "not eligible (window closed)"
+    return "eligible" if result.provider_eligible(check) else "not eligible"
 
 
-def _check_row(check: ProviderCheck) -> tuple[str, ...]:
+def _check_row(result: DisputeCheck, check: ProviderCheck) -> tuple[str, ...]:
     over = check.over
     return (
         check.name,
@@ -201,7 +203,7 @@ def _check_row(check: ProviderCheck) -> tuple[str, ...]:
         fmt_grouped(check.estimate),
         "-" if check.billed is None else fmt_grouped(check.billed),
         "-" if over is None else fmt_grouped(over),
-        _status(check),
+        _status(result, check),
     )
 
 
@@ -210,23 +212,34 @@ def explain(result: DisputeCheck, today: dt.date) -> list[str]:
     when = f"within {DISPUTE_WINDOW_DAYS} calendar days of the date on the bill"
     deadline = result.deadline
     if deadline is not None:
-        when += (
-            f" (by {deadline.isoformat()})"
-            if deadline >= today
-            else f"; for this bill that window ended on {deadline.isoformat()}"
-        )
+        when += f" (by {deadline.isoformat()})"
     lines = []
+    if deadline is not None and result.window_closed:
+        lines.append(
+            f"The {DISPUTE_WINDOW_DAYS}-day window to start dispute resolution for the bill dated "
+            f"{result.bill_date} closed on {deadline.isoformat()} (today is {today.isoformat()}): not eligible. "
+            "The patient can still ask the provider to update the bill to match the estimate, negotiate it, or "
+            "ask about financial assistance."
+        )
     for check in result.providers:
         over = check.over
         if check.billed is None or over is None:
             continue
-        numbers = f"{check.name}: billed {fmt_grouped(check.billed)}, estimate {fmt_grouped(check.estimate)}"
-        if check.eligible:
+        if check.listed:
+            numbers = f"{check.name}: billed {fmt_grouped(check.billed)}, estimate {fmt_grouped(check.estimate)}"
+        else:  # 45 CFR 149.620(a)(2)(ii): the expected charges listed on the GFE for it are none
+            numbers = (
+                f"NPI {check.npi}, not on the estimate: billed {fmt_grouped(check.billed)}; the estimate lists no "
+                f"charges for it ({fmt_grouped(check.estimate)})"
+            )
+        if result.provider_eligible(check):
             lines.append(
                 f"{numbers}: {fmt_grouped(over)} over, at least {fmt_grouped(DISPUTE_THRESHOLD)}. The patient may "
                 f"start patient-provider dispute resolution {when}: {CMS_WEBSITE} or {CMS_PHONE} "
                 f"(fee {fmt_grouped(DISPUTE_FEE)})."
             )
+        elif check.over_threshold:
+            lines.append(f"{numbers}: {fmt_grouped(over)} over, but the window to dispute has closed.")
         elif over > 0:
             lines.append(
                 f"{numbers}: {fmt_grouped(over)} over, less than {fmt_grouped(DISPUTE_THRESHOLD)}: not eligible for "
@@ -244,8 +257,8 @@ def render_check_table(result: DisputeCheck, heading: str, console: Console, tod
     for index, name in enumerate(CHECK_COLUMNS):
         table.add_column(name, justify="right" if 2 <= index <= 4 else "left", no_wrap=index > 0)
     for check in result.providers:
-        style = "bold red" if check.eligible else ""
-        table.add_row(*(Text(terminal_text(cell)) for cell in _check_row(check)), style=style)
+        style = "bold red" if result.provider_eligible(check) else ""
+        table.add_row(*(Text(terminal_text(cell)) for cell in _check_row(result, check)), style=style)
     console.print(table)
     for line in explain(result, today):
         console.print(Text(terminal_text(f"- {line}")))
@@ -258,6 +271,7 @@ def check_document(result: DisputeCheck, today: dt.date) -> dict[str, Any]:
         "threshold": fmt(DISPUTE_THRESHOLD),
         "bill_date": result.bill_date.isoformat() if result.bill_date else None,
         "deadline": deadline.isoformat() if deadline else None,
+        "window_closed": result.window_closed,
         "eligible": result.eligible,
         "providers": [
             {
@@ -267,7 +281,8 @@ def check_document(result: DisputeCheck, today: dt.date) -> dict[str, Any]:
                 "estimate_high": fmt(c.estimate),
                 "billed": None if c.billed is None else fmt(c.billed),
                 "over": None if c.over is None else fmt(c.over),
-                "eligible": c.eligible,
+                "eligible": result.provider_eligible(c),
+                "listed": c.listed,
             }
             for c in result.providers
         ],
@@ -293,7 +308,7 @@ def render_check_csv(result: DisputeCheck) -> str:
                 fmt(c.estimate),
                 "" if c.billed is None else fmt(c.billed),
                 "" if c.over is None else fmt(c.over),
-                "true" if c.eligible else "false",
+                "true" if result.provider_eligible(c) else "false",
             ]
         )
     return buffer.getvalue()
@@ -301,7 +316,9 @@ def render_check_csv(result: DisputeCheck) -> str:
 
 def render_check_markdown(result: DisputeCheck, heading: str, today: dt.date) -> str:
     lines = [f"**{md_cell(heading)}**", ""]
-    lines += md_table(CHECK_COLUMNS, ([md_cell(cell) for cell in _check_row(c)] for c in result.providers), "llrrrl")
+    lines += md_table(
+        CHECK_COLUMNS, ([md_cell(cell) for cell in _check_row(result, c)] for c in result.providers), "llrrrl"
+    )
     lines += ["", *(f"- {md_cell(line)}" for line in explain(result, today))]
     return "\n".join(lines) + "\n"
 

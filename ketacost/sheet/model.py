@@ -122,7 +122,8 @@ Npi = Annotated[str, _checked(codes.check_npi)]
 Tin = Annotated[str, _checked(codes.check_tin)]
 State = Annotated[str, _checked(codes.check_state)]
 ServiceCode = Annotated[str, _checked(codes.check_service_code)]
-DiagnosisCode = Annotated[str, _checked(codes.check_icd10)]
+DiagnosisCode = Annotated[str, _checked(codes.check_billable_icd10)]  # where a GFE needs a billable code
+AnyDiagnosisCode = Annotated[str, _checked(codes.check_icd10)]
 Quantity = Annotated[int, Field(ge=1, le=100, strict=True)]
 CLINIC = "clinic"  # the provider id of the [clinic] table itself
 
@@ -411,6 +412,14 @@ class TaxYear(Strict):
     default_marginal_rate: Percent
 
 
+class Diagnosis(Strict):
+    """A diagnosis code and the description a GFE prints beside it. A 3-character code listed here is billable as
+    it stands (most are categories, refused where a billable code is needed)."""
+
+    code: AnyDiagnosisCode
+    description: Text
+
+
 class Sheet(Strict):
     """A whole price sheet."""
 
@@ -426,6 +435,12 @@ class Sheet(Strict):
     providers: dict[Id, Provider] = Field(default_factory=dict)
     packages: dict[Id, Package] = Field(default_factory=dict)
     discounts: dict[Id, Discount] = Field(default_factory=dict)
+    diagnoses: list[Diagnosis] = Field(default_factory=list)
+
+    @property
+    def diagnosis_names(self) -> dict[str, str]:
+        """ICD-10-CM code -> its description, from ``[[diagnoses]]``."""
+        return {entry.code: entry.description for entry in self.diagnoses}
 
     def provider(self, provider_id: str) -> Provider:
         """The provider a line item names (``clinic`` is the [clinic] table); the loader checked it exists."""

@@ -61,7 +61,7 @@ def test_quote_writes_all_three_documents_and_saves_the_quote(run: Run, tmp_path
     assert quote_id.startswith("Q-20261127-")
     assert "Good Faith Estimate for Health Care Items and Services (preview)" in out
     assert "Patient: Ana Diaz, born March 2, 1984" in out
-    assert "Total expected charges: 2,400.00 - 6,000.00" in out
+    assert "Total expected charges: $2,400.00 - $6,000.00" in out
     assert f"Quote {quote_id} saved in {register_path}." in err
     for name in ("gfe.html", "gfe.md", "gfe.json"):
         assert f"Wrote {name}" in err
@@ -94,9 +94,9 @@ def test_the_html_page_carries_every_gfe_element(run: Run, tmp_path: Path) -> No
         "96365",
         "J3490",
         "99204",
-        "1,500.00 - 3,600.00",
+        "$1,500.00 - $3,600.00",
         "Provider subtotal",
-        "Total expected charges 2,400.00 - 6,350.00",
+        "Total expected charges $2,400.00 - $6,350.00",
         # 5. each provider's name, NPI, TIN and location
         "Example Ketamine Clinic",
         "1234567893",
@@ -132,7 +132,13 @@ def test_the_html_page_carries_every_gfe_element(run: Run, tmp_path: Path) -> No
 def test_the_page_is_self_contained(run: Run, tmp_path: Path) -> None:
     quote_ok(run, "--html", "gfe.html")
     page = (tmp_path / "gfe.html").read_text()
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
+    # Nothing is loaded from elsewhere; the only links are anchors a reader may follow (CMS's site and phone).
+    assert not re.search(r"""src\s*=\s*["']?(https?:|//)""", page)
+    assert set(re.findall(r"""href\s*=\s*["']?([^"' >]+)""", page)) == {
+        "https://www.cms.gov/nosurprises",
+        "tel:+18009853059",
+    }
+    assert not re.search(r"<link\b", page)
     assert "@page" in page and "break-inside: avoid" in page
 
 
@@ -401,6 +407,7 @@ def test_dispute_check_at_399_99_and_400_00(run: Run) -> None:
         "billed": "6399.99",
         "over": "399.99",
         "eligible": False,
+        "listed": True,
     }
     at = check_json(run, quote_id, "--billed", "clinic=6400.00")
     assert at["eligible"] is True and at["providers"][0]["over"] == "400.00"
@@ -417,11 +424,36 @@ def test_dispute_check_at_399_99_and_400_00(run: Run) -> None:
 
 def test_dispute_deadline_from_the_bill_date(run: Run) -> None:
     quote_id, _, _ = quote_ok(run)
-    doc = check_json(run, quote_id, "--billed", "clinic=7000", "--bill-date", "2026-11-20")
-    assert (doc["bill_date"], doc["deadline"]) == ("2026-11-20", "2027-03-20")
-    assert "(by 2027-03-20)" in doc["notes"][0]
-    old = check_json(run, quote_id, "--billed", "clinic=7000", "--bill-date", "2026-01-02")
-    assert "that window ended on 2026-05-02" in old["notes"][0]
+    doc = check_json(run, quote_id, "--billed", "clinic=7000", "--bill-date", "2026-11-27")
+    assert (doc["bill_date"], doc["deadline"]) == ("2026-11-27", "2027-03-27")
+    assert "(by 2027-03-27)" in doc["notes"][0]
+
+
+def test_dispute_check_after_the_window_closed_is_not_eligible(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    quote_id, _, _ = quote_ok(run)
+    monkeypatch.setattr("ketacost.cli.quote.today", lambda: dt.date(2027, 4, 15))
+    late = check_json(run, quote_id, "--billed", "clinic=7000", "--bill-date", "2026-12-15")
+    assert (late["eligible"], late["window_closed"], late["deadline"]) == (False, True, "2027-04-14")
+    assert "closed on 2027-04-14" in late["notes"][0]
+    table = run("quotes", "check", quote_id, "--billed", "clinic=7000", "--bill-date", "2026-12-15")
+    assert "not eligible (window closed)" in table.stdout
+
+
+def test_dispute_check_of_a_provider_not_on_the_estimate_gives_the_rules_answer(run: Run) -> None:
+    quote_id, _, _ = quote_ok(run)
+    doc = check_json(run, quote_id, "--billed", "1987654328=450")
+    assert doc["eligible"] is True
+    assert doc["providers"][1] == {
+        "id": "1987654328",
+        "name": "Provider not on this estimate",
+        "npi": "1987654328",
+        "estimate_high": "0.00",
+        "billed": "450.00",
+        "over": "450.00",
+        "eligible": True,
+        "listed": False,
+    }
+    assert "NPI 1987654328, not on the estimate" in doc["notes"][0]
 
 
 def test_dispute_check_csv_and_markdown(run: Run) -> None:
@@ -444,6 +476,7 @@ def test_dispute_check_csv_and_markdown(run: Run) -> None:
         (("--billed", "lab=5"), "--billed: 'lab' is not a provider on quote"),
         (("--billed", "clinic=5", "--billed", "clinic=6"), "--billed: clinic is given twice"),
         (("--billed", "clinic=5", "--bill-date", "2026-11-28"), "--bill-date: 2026-11-28 is in the future"),
+        (("--billed", "clinic=5", "--bill-date", "2026-01-02"), "--bill-date: 2026-01-02 is before quote"),
         (("--billed", "clinic=5", "--bill-date", "soon"), "--bill-date: 'soon' is not a date"),
     ],
 )
