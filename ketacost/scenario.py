@@ -39,6 +39,10 @@ class Scenario(Record):
     oop_max_left: Decimal | None = None
     options: tuple[str, ...] = ()  # only these payment options; empty: all
     add_ons: tuple[str, ...] = ()  # optional add-ons to include
+    allowed: Decimal | None = None  # out-of-network: the plan's allowed amount per session
+    oon_deductible_left: Decimal | None = None
+    oon_coinsurance: Decimal | None = None
+    oon_oop_max_left: Decimal | None = None
 
 
 class Input(Record):
@@ -76,6 +80,12 @@ INPUTS: tuple[Input, ...] = (
         "oop_max_left", "--oop-max-left", "money", "AMOUNT", "Insurance: out-of-pocket maximum still left this year."
     ),
     Input("options", "--option", "ids", "ID", "Only this payment option. Repeatable. Default: all.", "-o"),
+    Input("allowed", "--allowed", "money", "AMOUNT", "Out-of-network: the plan's allowed amount per session."),
+    Input(
+        "oon_deductible_left", "--oon-deductible-left", "money", "AMOUNT", "Out-of-network deductible still to meet."
+    ),
+    Input("oon_coinsurance", "--oon-coinsurance", "percent", "PCT", "Out-of-network coinsurance: your share, percent."),
+    Input("oon_oop_max_left", "--oon-oop-max-left", "money", "AMOUNT", "Out-of-network out-of-pocket maximum left."),
 )
 BY_FIELD: Mapping[str, Input] = {each.field: each for each in INPUTS}
 MAX_IDS = 100  # ids in one list or cell: a sheet has a dozen
