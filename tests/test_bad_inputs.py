@@ -67,7 +67,7 @@ def raw(data: bytes) -> Callable[[str], bytes]:
 
 PATIENT = ("--patient", "Ana Diaz", "--dob", "1984-03-02")
 DOCUMENTS = ("--html", "gfe.html", "--markdown", "gfe.md", "--json", "gfe.json")
-OPTIONS = "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va"
+OPTIONS = "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va, out_of_network, carepath"
 MISSING = ("schema_version", "effective", "default_treatment", "tax", "treatments", "options")
 VALIDATE = ("pricing", "validate", "{sheet}")
 
@@ -233,7 +233,7 @@ CASES = [
         (
             "{sheet}:<<medical_loan]>>: options.medical_loan: "
             "kind must be one of 'self_pay', 'hsa', 'fsa', 'loan', 'clinic_plan', 'deferred_interest', "
-            "'reduced_apr', 'insurance', 'va' (got 'lone')",
+            "'reduced_apr', 'insurance', 'copay_program', 'out_of_network', 'va' (got 'lone')",
         ),
         sub('kind = "loan"', 'kind = "lone"'),
     ),
