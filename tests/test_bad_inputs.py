@@ -67,7 +67,10 @@ def raw(data: bytes) -> Callable[[str], bytes]:
 
 PATIENT = ("--patient", "Ana Diaz", "--dob", "1984-03-02")
 DOCUMENTS = ("--html", "gfe.html", "--markdown", "gfe.md", "--json", "gfe.json")
-OPTIONS = "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va, out_of_network, carepath"
+OPTIONS = (
+    "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va, out_of_network, "
+    "carepath"
+)
 MISSING = ("schema_version", "effective", "default_treatment", "tax", "treatments", "options")
 VALIDATE = ("pricing", "validate", "{sheet}")
 

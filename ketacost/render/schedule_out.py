@@ -65,7 +65,7 @@ def render_csv(plan: Repayment) -> str:
     writer.writerow(["month", "date", *FIELDS, *back])
     for index, (row, date) in enumerate(zip(plan.rows, plan.dates, strict=True)):
         cells = [row.month, date.isoformat() if date else "", *(fmt(getattr(row, n)) for n in FIELDS)]
-        writer.writerow(cells + ([fmt(plan.received[index])] if back else []))
+        writer.writerow([*cells, *([fmt(plan.received[index])] if back else [])])
     return buffer.getvalue()
 
 
@@ -122,7 +122,7 @@ def _claims_body(plan: Repayment) -> tuple[list[str], list[list[str]]]:
     body = []
     for row, date, back in zip(plan.rows, plan.dates, plan.received, strict=True):
         cells = [str(row.month), *([date.isoformat() if date else ""] if dated else [])]
-        body.append(cells + [fmt_grouped(row.payment), fmt_grouped(back), fmt_grouped(row.payment - back)])
+        body.append([*cells, fmt_grouped(row.payment), fmt_grouped(back), fmt_grouped(row.payment - back)])
     paid, back = plan.total("payment"), plan.reimbursed
     body.append(["Total", *([""] if dated else []), fmt_grouped(paid), fmt_grouped(back), fmt_grouped(paid - back)])
     return columns, body

@@ -259,7 +259,10 @@ def test_every_bad_flag_is_reported_at_once_each_line_naming_its_flag(run: Run) 
 def test_ids_the_sheet_lacks_are_reported_at_once_with_the_flag_that_named_them(run: Run) -> None:
     result = run("estimate", "-t", "iv", "--option", "loan", "--add-on", "massage", "--option", "card")
     assert result.exit_code == 2
-    options = "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va, out_of_network, carepath"
+    options = (
+        "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va, "
+        "out_of_network, carepath"
+    )
     assert result.stderr.splitlines() == [
         f"--option: unknown payment option 'loan' (choose from: {options})",
         f"--option: unknown payment option 'card' (choose from: {options})",
