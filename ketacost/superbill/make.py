@@ -18,7 +18,7 @@ from decimal import Decimal
 from ketacost.codes import check_icd10, format_tin
 from ketacost.errors import BadInput
 from ketacost.gfe.model import SheetInfo
-from ketacost.money import ZERO, allocate
+from ketacost.money import ZERO, allocate, fmt
 from ketacost.sheet.model import CLINIC, Sheet
 from ketacost.superbill.model import Diagnosis, Patient, Provider, Service, Session, Superbill
 
@@ -165,7 +165,9 @@ def build(
         charged = sum((item.charge for item in lines), ZERO)
         paid = charged if session.paid is None else session.paid
         if paid > charged:
-            problems.append(f"session {session.date.isoformat()}: paid {paid} is more than its charge {charged}")
+            problems.append(
+                f"session {session.date.isoformat()}: paid {fmt(paid)} is more than its charge {fmt(charged)}"
+            )
             continue
         where = session.place or place
         for item, part in zip(lines, allocate(paid, [item.charge for item in lines]), strict=True):
