@@ -147,16 +147,7 @@ def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
             "50.00 copay per session, paid at each visit",
             NOTE["va"],
         ),
-        "out_of_network": (
-            OON_TERMS,
-            *(
-                f"At the {point} price: The plan pays back {back}, each claim about 6 weeks after the visit; "
-                f"net cost {net}"
-                for point, back, net in (("low", "0.00", "1,200.00"), ("typical", "0.00", "1,800.00"))
-            ),
-            "At the high price: The plan pays back 60.00, each claim about 6 weeks after the visit; net cost 2,940.00",
-            NOTE["out_of_network"],
-        ),
+        "out_of_network": (NOTE["out_of_network"],),  # not offered for IV in the built-in sheet
         "carepath": (NOTE["carepath"],),
     }
 

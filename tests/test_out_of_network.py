@@ -9,7 +9,8 @@ from typing import Any
 from ketacost.finance.insurance import CostSharing, patient_shares
 from ketacost.kinds.out_of_network import allowed_amounts
 
-OON = ("estimate", "--treatment", "iv", "--option", "out_of_network")
+# Spravato: no add-ons, so --price is the whole session's charge; 6 sessions over 4 weeks unless told.
+OON = ("estimate", "--treatment", "spravato", "--sessions", "6", "--option", "out_of_network")
 
 
 def _typical(run_json: Callable[..., Any], *args: str) -> dict[str, Any]:
@@ -34,7 +35,7 @@ def test_800_deductible_left_30_percent_nothing_back_for_5_sessions_then_70_then
 ) -> None:
     typical = _typical(
         run_json,
-        *("--price", "220", "--allowed", "150", "--sessions", "8"),
+        *("--price", "220", "--allowed", "150", "--sessions", "8"),  # (the last --sessions wins)
         *("--oon-deductible-left", "800", "--oon-coinsurance", "30"),
     )
     amounts = [claim["amount"] for claim in typical["reimbursements"]]
@@ -45,8 +46,8 @@ def test_800_deductible_left_30_percent_nothing_back_for_5_sessions_then_70_then
 
 def test_claims_arrive_weeks_after_each_visit(run_json: Callable[..., Any]) -> None:
     typical = _typical(run_json, "--price", "100", "--allowed", "100", "--oon-deductible-left", "0")
-    # IV: 6 sessions over 3 weeks (weeks 0,0,1,1,2,2), each claim paid 6 weeks later (the sheet's claim_weeks).
-    assert [claim["week"] for claim in typical["reimbursements"]] == [6, 6, 7, 7, 8, 8]
+    # 6 sessions over 4 weeks (weeks 0,0,1,2,2,3), each claim paid 6 weeks later (the sheet's claim_weeks).
+    assert [claim["week"] for claim in typical["reimbursements"]] == [6, 6, 7, 8, 8, 9]
 
 
 def test_the_out_of_pocket_maximum_stops_what_the_patient_keeps_paying(run_json: Callable[..., Any]) -> None:
@@ -74,12 +75,13 @@ def test_reimbursement_is_the_allowed_amount_less_the_patients_share() -> None:
 
 def test_schedule_shows_payments_out_and_reimbursements_in_by_month(run_json: Callable[..., Any]) -> None:
     plan = run_json(
-        "schedule", "-o", "out_of_network", "-t", "iv", "--price", "180", "--allowed", "160",
+        "schedule", "-o", "out_of_network", "-t", "spravato", "-n", "6", "--price", "180", "--allowed", "160",
         "--oon-deductible-left", "0", "--oon-coinsurance", "20",
     )  # fmt: skip
     months = [(row["month"], row["payment"], row["reimbursed"]) for row in plan["rows"]]
-    # All 6 infusions in month 1 (weeks 0-2); the claims come back in weeks 6-8: month 2.
-    assert months == [(1, "1080.00", "0.00"), (2, "0.00", "768.00")]
+    # All 6 sessions in month 1 (weeks 0-3); the claims come back in weeks 6, 6, 7, 8, 8 (month 2: weeks 5-8,
+    # as week x 12 // 52) and 9 (month 3).
+    assert months == [(1, "1080.00", "0.00"), (2, "0.00", "640.00"), (3, "0.00", "128.00")]
     assert plan["totals"]["reimbursed"] == "768.00"
     assert plan["net_cost"] == "312.00"
 
@@ -88,6 +90,11 @@ def test_schedule_table_has_paid_back_and_net_columns(run: Callable[..., Any]) -
     result = run("schedule", "-o", "out_of_network", "-t", "kap", "--format", "table")
     assert result.exit_code == 0, result.stderr
     assert "Paid back" in result.stdout and "net cost" in result.stdout
+
+
+def test_not_offered_for_iv_in_the_built_in_sheet(run_json: Callable[..., Any]) -> None:
+    (option,) = run_json("estimate", "-t", "iv", "-o", "out_of_network")["options"]
+    assert option["typical"]["available"] is False
 
 
 def test_the_estimate_notes_say_what_comes_back_and_when(run_json: Callable[..., Any]) -> None:
