@@ -75,11 +75,24 @@ def test_two_sessions_give_every_field_in_json(run: Run, tmp_path: Path, monkeyp
     assert document["totals"] == {"charged": "1200.00", "paid": "1050.00", "balance": "150.00"}
 
 
+def with_licenses(sheet_text: str) -> str:
+    """The built-in sheet with the physician's credentials and license, and the therapist's credentials."""
+    physician = 'tin = "12-3456789"                # EXAMPLE: the clinic\'s TIN when the physician is employed by it\n'
+    therapist = 'tin = "98-7654321"                # EXAMPLE\n'
+    assert physician in sheet_text and therapist in sheet_text
+    return sheet_text.replace(physician, physician + 'credentials = "MD"\nlicense = "IL 036-000000"\n').replace(
+        therapist, therapist + 'credentials = "LCSW"\n'
+    )
+
+
 def test_html_and_markdown_carry_every_field_and_a_signature_line(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sheet_text: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    superbill_id = superbill_ok(run, "-t", "kap", *TWO, "--place", "10", "--modifier", "90837=95", *FILES)
+    (tmp_path / "licensed.toml").write_text(with_licenses(sheet_text), encoding="utf-8")
+    superbill_id = superbill_ok(
+        run, "--pricing", "licensed.toml", "-t", "kap", *TWO, "--place", "10", "--modifier", "90837=95", *FILES
+    )
     page = visible((tmp_path / "sb.html").read_text(encoding="utf-8"))
     markdown = (tmp_path / "sb.md").read_text(encoding="utf-8")
     for text in (page, markdown):
@@ -108,6 +121,9 @@ def test_html_and_markdown_carry_every_field_and_a_signature_line(
         ):
             assert phrase in text.replace("\\", ""), (phrase, text[:200])
     assert "MD (psychiatry), MD" not in page  # credentials not repeated when the name has them
+    document = json.loads((tmp_path / "sb.json").read_text(encoding="utf-8"))
+    physician = document["provider"]["rendering"][0]
+    assert (physician["credentials"], physician["license"], physician["npi"]) == ("MD", "IL 036-000000", "1987654328")
 
 
 def test_reprinted_byte_for_byte_from_the_register(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
