@@ -126,6 +126,9 @@ class Outcome(Record):
     visits: tuple[Decimal, ...] = ()  # paid at each visit (copays, insurance shares): what each session costs
     available: bool = True
     reason: str = ""
+    # Paid back later (out-of-network claims): (week it arrives, counted from the first session, amount), one per
+    # session; what comes back lowers the net cost, not what is paid.
+    reimbursements: tuple[tuple[int, Decimal], ...] = ()
 
     # Written out rather than Record's generic constructor, which takes a few times as long: a batch builds
     # millions. tests/test_record.py checks it takes every field, in order, with its default.
@@ -144,6 +147,7 @@ class Outcome(Record):
         visits: tuple[Decimal, ...] = (),
         available: bool = True,
         reason: str = "",
+        reimbursements: tuple[tuple[int, Decimal], ...] = (),
     ) -> None:
         values = self.__dict__
         values["upfront"] = upfront
@@ -159,6 +163,7 @@ class Outcome(Record):
         values["visits"] = visits
         values["available"] = available
         values["reason"] = reason
+        values["reimbursements"] = reimbursements
 
     @property
     def schedule(self) -> Schedule | None:
@@ -191,8 +196,13 @@ class Outcome(Record):
         return self.upfront + (sum(self.installments, ZERO) if self.plan is None else self.plan.total)
 
     @property
+    def reimbursed(self) -> Decimal:
+        """Everything paid back (out-of-network claims)."""
+        return sum((amount for _, amount in self.reimbursements), ZERO)
+
+    @property
     def net_cost(self) -> Decimal:
-        return self.total_paid - self.tax_savings
+        return self.total_paid - self.tax_savings - (self.reimbursed if self.reimbursements else ZERO)
 
     @property
     def largest_payment(self) -> Decimal:

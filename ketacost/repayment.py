@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ketacost.course import Course
+from ketacost.course import WEEKS_PER_YEAR, Course
 from ketacost.errors import BadInput
 from ketacost.estimator import OptionEstimate, PricePointName
 from ketacost.finance.schedule import Installment
@@ -30,6 +30,11 @@ class Repayment:
     dates: tuple[dt.date | None, ...]
     minimum_only: bool
     per_visit: bool = False  # rows are what is paid at the visits of each month, not installments
+    received: tuple[Decimal, ...] = ()  # out-of-network: what the plan pays back in each row's month
+
+    @property
+    def reimbursed(self) -> Decimal:
+        return sum(self.received, ZERO)
 
     def total(self, field: str) -> Decimal:
         return sum((getattr(row, field) for row in self.rows), ZERO)
@@ -60,6 +65,20 @@ def by_visit_month(visits: tuple[Decimal, ...], months: list[int]) -> tuple[Inst
     return tuple(rows)
 
 
+def by_claim_month(
+    rows: tuple[Installment, ...], reimbursements: tuple[tuple[int, Decimal], ...]
+) -> tuple[tuple[Installment, ...], tuple[Decimal, ...]]:
+    """Visit rows lengthened to the month the last claim is paid, and what comes back in each month."""
+    back: dict[int, Decimal] = {}
+    for week, amount in reimbursements:
+        month = week * 12 // WEEKS_PER_YEAR + 1
+        back[month] = back.get(month, ZERO) + amount
+    last = max(len(rows), max(back, default=0))
+    balance = rows[-1].balance if rows else ZERO
+    rows += tuple(Installment(month, ZERO, ZERO, ZERO, ZERO, balance) for month in range(len(rows) + 1, last + 1))
+    return rows, tuple(back.get(month, ZERO) for month in range(1, last + 1))
+
+
 def repayment(
     option: OptionEstimate,
     point: PricePointName,
@@ -82,6 +101,9 @@ def repayment(
     if outcome.visits and not minimum_only:  # paid at each visit: follow the sessions month by month
         rows = by_visit_month(outcome.visits, course.session_months())
         upfront = ZERO
+    received: tuple[Decimal, ...] = ()
+    if outcome.reimbursements and not minimum_only:
+        rows, received = by_claim_month(rows, outcome.reimbursements)
     # Payments fall at the end of each month from the start date (Regulation Z's regular monthly periods).
     dates = tuple(add_months(start, row.month) if start else None for row in rows)
     return Repayment(
@@ -97,4 +119,5 @@ def repayment(
         dates=dates,
         minimum_only=minimum_only,
         per_visit=bool(outcome.visits) and not minimum_only,
+        received=received,
     )

@@ -41,6 +41,11 @@ class Scenario(Record):
     add_ons: tuple[str, ...] = ()  # optional add-ons to include
     package: str | None = None  # price the course as this package of the sheet (ketacost.offers)
     discount: str | None = None  # a discount of the sheet the patient claims
+    allowed: Decimal | None = None  # out-of-network: the plan's allowed amount per session
+    oon_deductible_left: Decimal | None = None
+    oon_coinsurance: Decimal | None = None
+    oon_oop_max_left: Decimal | None = None
+    plan_type: str | None = None  # the patient's health plan: one of PLAN_TYPES (None: commercial)
 
 
 class Input(Record):
@@ -86,7 +91,22 @@ INPUTS: tuple[Input, ...] = (
         "ID",
         "Claim a discount from the sheet (e.g. veteran), before any way of paying.",
     ),
+    Input("allowed", "--allowed", "money", "AMOUNT", "Out-of-network: the plan's allowed amount per session."),
+    Input(
+        "oon_deductible_left", "--oon-deductible-left", "money", "AMOUNT", "Out-of-network deductible still to meet."
+    ),
+    Input("oon_coinsurance", "--oon-coinsurance", "percent", "PCT", "Out-of-network coinsurance: your share, percent."),
+    Input("oon_oop_max_left", "--oon-oop-max-left", "money", "AMOUNT", "Out-of-network out-of-pocket maximum left."),
+    Input(
+        "plan_type",
+        "--plan-type",
+        "id",
+        "TYPE",
+        "Your health plan: commercial (default), medicare, medicaid, tricare or other_government. "
+        "Manufacturer copay programs are for commercial plans only.",
+    ),
 )
+PLAN_TYPES = ("commercial", "medicare", "medicaid", "tricare", "other_government")
 BY_FIELD: Mapping[str, Input] = {each.field: each for each in INPUTS}
 MAX_IDS = 100  # ids in one list or cell: a sheet has a dozen
 
@@ -129,7 +149,10 @@ def read(each: Input, raw: Any, label: str) -> Any:
         return _count(each, count, label)
     text = _text(label, raw)
     if each.reading == "id":
-        return text.strip().lower()
+        ident = text.strip().lower()  # ids are read in any case (`-t IV`)
+        if each.field == "plan_type" and ident not in PLAN_TYPES:
+            raise BadInput(f"{label}: unknown plan type {text.strip()!r} (choose from: {', '.join(PLAN_TYPES)})")
+        return ident
     if each.reading == "money":
         return values.money(label, text)
     return values.percent(label, text)
@@ -150,6 +173,8 @@ def check(scenario: Scenario) -> Scenario:
             elif each.reading == "id":
                 if not isinstance(value, str):
                     raise BadInput(f"{each.field}: expected an id, got {value!r}")
+                if each.field == "plan_type" and value not in PLAN_TYPES:
+                    raise BadInput(f"{each.field}: unknown plan type {value!r} (choose from: {', '.join(PLAN_TYPES)})")
             elif each.reading in ("sessions", "count"):
                 if isinstance(value, bool) or not isinstance(value, int):
                     raise BadInput(f"{each.field}: expected a whole number, got {value!r}")

@@ -539,6 +539,7 @@ def _prepare(path: Path, db: sqlite3.Connection) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version == SCHEMA_VERSION:
         _add_listing_index(db)
+        _add_superbills(db)
         return
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -564,6 +565,7 @@ def _prepare(path: Path, db: sqlite3.Connection) -> None:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+    _add_superbills(db)
 
 
 def _add_supersessions(db: sqlite3.Connection) -> None:
@@ -593,3 +595,122 @@ def _statements(script: str) -> list[str]:
             statements.append(current.strip())
             current = ""
     return statements
+
+
+# --- superbills (issue 14): a second append-only table, beside the quotes -------------------------------------
+
+_SUPERBILLS = """
+CREATE TABLE IF NOT EXISTS superbills (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    patient_name    TEXT NOT NULL,
+    patient_dob     TEXT NOT NULL,
+    issued_at       TEXT NOT NULL,
+    issued_on       TEXT NOT NULL,
+    service         TEXT NOT NULL,
+    first_date      TEXT NOT NULL,  -- the first and last dates of service
+    last_date       TEXT NOT NULL,
+    total_charged   TEXT NOT NULL,
+    total_paid      TEXT NOT NULL,
+    inputs          TEXT NOT NULL,
+    document        TEXT NOT NULL,  -- the canonical JSON document, byte for byte as issued
+    document_sha256 TEXT NOT NULL,
+    sheet_sha256    TEXT NOT NULL,
+    sheet_effective TEXT NOT NULL,
+    sheet_source    TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS superbills_never_updated BEFORE UPDATE ON superbills
+BEGIN SELECT RAISE(ABORT, 'saved superbills are never changed'); END;
+CREATE TRIGGER IF NOT EXISTS superbills_never_deleted BEFORE DELETE ON superbills
+BEGIN SELECT RAISE(ABORT, 'saved superbills are never deleted'); END;
+"""
+
+
+def _add_superbills(db: sqlite3.Connection) -> None:
+    """Migration step: a register gets the superbills table and its guards (once, in one transaction). Additive,
+    so the schema version stays: a ketacost without superbills still reads the quotes of a register that has them."""
+    if db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'superbills_never_deleted'"
+    ).fetchone():
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _statements(_SUPERBILLS):
+            db.execute(statement)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+@dataclass(frozen=True, slots=True)
+class SuperbillRow:
+    """One superbill in the register."""
+
+    id: str
+    patient_name: str
+    patient_dob: str
+    issued_at: str
+    issued_on: str
+    service: str
+    first_date: str
+    last_date: str
+    total_charged: str
+    total_paid: str
+    inputs: str
+    document: str
+    document_sha256: str
+    sheet_sha256: str
+    sheet_effective: str
+    sheet_source: str
+
+
+_SUPERBILL_COLUMNS = tuple(field.name for field in dataclasses.fields(SuperbillRow))
+
+
+def issue_superbill(register: Register, make: Callable[[str], SuperbillRow], new_id: Callable[[], str]) -> SuperbillRow:
+    """Save the superbill ``make(id)`` builds, in one transaction, retrying with a new id if the id is taken."""
+    db = register._db
+    for _ in range(MAX_ID_ATTEMPTS):
+        row = make(new_id())
+        try:
+            with register._transaction():
+                placeholders = ", ".join("?" * len(_SUPERBILL_COLUMNS))
+                values = tuple(getattr(row, name) for name in _SUPERBILL_COLUMNS)
+                db.execute(f"INSERT INTO superbills ({', '.join(_SUPERBILL_COLUMNS)}) VALUES ({placeholders})", values)
+        except sqlite3.IntegrityError as error:
+            if "superbills.id" not in str(error):
+                raise
+            continue
+        return row
+    raise Conflict(f"{register.path}: could not find an unused superbill ID after {MAX_ID_ATTEMPTS} attempts")
+
+
+def superbills(register: Register, patient: str | None = None, wanted: str | None = None) -> list[SuperbillRow]:
+    """Superbills in the order issued (``patient``: any part of the name, ignoring case; ``wanted``: one id), each
+    checked against its SHA-256. A register made before superbills has none."""
+    db = register._db
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'superbills'").fetchone():
+        return []
+    where, args = [], []
+    for text in (patient, wanted):
+        if text and not _storable(text):
+            return []
+    if patient:
+        where.append("instr(casefold(patient_name), ?) > 0")
+        args.append(patient.casefold())
+    if wanted is not None:
+        where.append("id = ?")
+        args.append(wanted)
+    sql = f"SELECT {', '.join(_SUPERBILL_COLUMNS)} FROM superbills"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = _patiently(lambda: db.execute(sql + " ORDER BY seq", args).fetchall())
+    found = [SuperbillRow(*row) for row in rows]
+    for row in found:
+        if sha256(row.document) != row.document_sha256:
+            raise BadInput(
+                f"{register.path}: superbill {row.id}: the stored document does not match its SHA-256: "
+                "the register was changed outside ketacost"
+            )
+    return found

@@ -68,7 +68,8 @@ def raw(data: bytes) -> Callable[[str], bytes]:
 PATIENT = ("--patient", "Ana Diaz", "--dob", "1984-03-02")
 DOCUMENTS = ("--html", "gfe.html", "--markdown", "gfe.md", "--json", "gfe.json")
 OPTIONS = (
-    "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va, partner, membership"
+    "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va, partner, "
+    "membership, out_of_network, carepath"
 )
 MISSING = ("schema_version", "effective", "default_treatment", "tax", "treatments", "options")
 VALIDATE = ("pricing", "validate", "{sheet}")
@@ -235,7 +236,7 @@ CASES = [
         (
             "{sheet}:<<medical_loan]>>: options.medical_loan: "
             "kind must be one of 'self_pay', 'hsa', 'fsa', 'loan', 'lender_grid', 'clinic_plan', 'deferred_interest', "
-            "'reduced_apr', 'insurance', 'va', 'clinic_membership' (got 'lone')",
+            "'reduced_apr', 'insurance', 'copay_program', 'out_of_network', 'va', 'clinic_membership' (got 'lone')",
         ),
         sub('kind = "loan"', 'kind = "lone"'),
     ),

@@ -48,7 +48,10 @@ def test_every_option_adds_up_exactly_and_never_goes_negative(scenario: Scenario
             if not outcome.available:
                 continue
             assert outcome.upfront + sum(outcome.installments, Decimal(0)) == outcome.total_paid
-            assert outcome.net_cost == outcome.total_paid - outcome.tax_savings
+            assert outcome.net_cost == outcome.total_paid - outcome.tax_savings - outcome.reimbursed
+            if outcome.reimbursements:  # out-of-network: each claim pays back at most what its session cost
+                claims = zip(outcome.reimbursements, outcome.visits, strict=True)
+                assert all(Decimal(0) <= back <= paid for (_, back), paid in claims)
             figures = (outcome.upfront, outcome.interest, outcome.fees, outcome.tax_savings, *outcome.installments)
             assert all(value >= 0 for value in figures)
             assert all(value == value.quantize(Decimal("0.01")) for value in figures)

@@ -171,7 +171,8 @@ def check_estimate(document: dict[str, Any]) -> None:
             upfront, monthly, final = Decimal(p["upfront"]), Decimal(p["monthly"]), Decimal(p["final_payment"])
             total, savings = Decimal(p["total_paid"]), Decimal(p["tax_savings"])
             assert upfront + monthly * (p["months"] - 1) + final == total, (option["id"], point, p)
-            assert Decimal(p["net_cost"]) == total - savings, (option["id"], point, p)
+            back = Decimal(p.get("reimbursed", "0"))  # out-of-network: what the plan pays back
+            assert Decimal(p["net_cost"]) == total - savings - back, (option["id"], point, p)
             assert p["months"] >= 0
 
 

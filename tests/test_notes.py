@@ -98,7 +98,34 @@ def test_every_note_with_money_paid_first_a_discount_fees_and_aprs() -> None:
             "Example terms: replace with the financing partner's own; approval depends on a soft credit check.",
         ),
         "membership": ("Example membership: replace with the clinic's own.",),
+        "out_of_network": (
+            OON_TERMS,
+            "At the low price: The plan pays back 782.40, each claim about 6 weeks after the visit; net cost 3,937.60",
+            "At the typical price: The plan pays back 1,773.60, each claim about 6 weeks after the visit; "
+            "net cost 5,306.40",
+            "At the high price: The plan pays back 2,328.00, each claim about 6 weeks after the visit; "
+            "net cost 6,072.00",
+            NOTE["out_of_network"],
+        ),
+        "carepath": (
+            *(
+                f"At the {point} price: The program pays {paid} of the {share} insurance leaves you (you pay 10.00 "
+                "per treatment for the drug, plus administration and monitoring)"
+                for point, paid, share in (
+                    ("low", "1,402.40", "1,744.00"),
+                    ("typical", "1,803.60", "2,216.00"),
+                    ("high", "2,028.00", "2,480.00"),
+                )
+            ),
+            NOTE["carepath"],
+        ),
     }
+
+
+OON_TERMS = (
+    "Out-of-network: deductible left 2,000.00, coinsurance 40%, out-of-pocket maximum left 8,000.00; "
+    "you pay the clinic and file a superbill"
+)
 
 
 PAID_FIRST = (  # the HSA pays a different amount at each price point: one line each, labelled
@@ -174,6 +201,8 @@ def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
             "Example membership: replace with the clinic's own.",
         ),
         "iv_six": ("Example package: replace with the clinic's own; paid before the series starts.",),
+        "out_of_network": (NOTE["out_of_network"],),  # not offered for IV in the built-in sheet
+        "carepath": (NOTE["carepath"],),
     }
 
 

@@ -27,6 +27,8 @@ COMMANDS = {
     "quote": "ketacost.cli.quote",
     "quotes": "ketacost.cli.quotes",
     "pricing": "ketacost.cli.pricing",
+    "superbill": "ketacost.cli.superbill",
+    "superbills": "ketacost.cli.superbills",
 }
 
 

@@ -14,6 +14,7 @@ from ketacost.outcome import Outcome, unavailable
 if TYPE_CHECKING:
     from ketacost.estimator import Pricer
     from ketacost.prices import PricePointName
+    from ketacost.scenario import Scenario
 
 RANK = 70
 COVERAGE = True  # paid through a health plan: a self-pay GFE (45 CFR 149.610) never lists it
@@ -36,17 +37,21 @@ def price(pricer: "Pricer", option: Insurance, total: Decimal, point: "PricePoin
     course = pricer.course
     if not course.insurable:
         return unavailable(f"{course.treatment} is rarely covered by insurance (not insurable in the sheet)")
-    s = pricer.scenario
-    plan = CostSharing(
-        deductible_left=option.deductible_left if s.deductible_left is None else s.deductible_left,
-        coinsurance_pct=option.coinsurance_pct if s.coinsurance is None else s.coinsurance,
-        copay=option.copay if s.copay is None else s.copay,
-        oop_max_left=option.oop_max_left if s.oop_max_left is None else s.oop_max_left,
-    )
+    plan = cost_sharing(option, pricer.scenario)
     shares = patient_shares(list(course.session_charges(point)), plan)
     pricer.note("sharing", plan.deductible_left, plan.coinsurance_pct, plan.copay, plan.oop_max_left)
     return Outcome(
         upfront=sum(shares, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=shares
+    )
+
+
+def cost_sharing(option: Insurance, s: "Scenario") -> CostSharing:
+    """The sheet's cost-sharing terms, with what the scenario gives instead."""
+    return CostSharing(
+        deductible_left=option.deductible_left if s.deductible_left is None else s.deductible_left,
+        coinsurance_pct=option.coinsurance_pct if s.coinsurance is None else s.coinsurance,
+        copay=option.copay if s.copay is None else s.copay,
+        oop_max_left=option.oop_max_left if s.oop_max_left is None else s.oop_max_left,
     )
 
 

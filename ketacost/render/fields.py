@@ -43,7 +43,7 @@ def point_values(outcome: Outcome) -> tuple[str | int | None, ...]:
         fmt(outcome.interest),
         fmt(outcome.fees),
         fmt(savings),
-        fmt(paid - savings),
+        fmt(paid - savings - outcome.reimbursed if outcome.reimbursements else paid - savings),
         None if outcome.plan is None else fmt(outcome.financed),
         rate(outcome.apr),
         None if risk is None else fmt(risk),

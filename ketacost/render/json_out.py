@@ -27,6 +27,12 @@ def _point(outcome: Outcome, option: OptionEstimate, point: str) -> dict[str, An
     for name in ("upfront", "monthly", "months", *MONEY_FIELDS[2:], *EXTRA_FIELDS):
         if name != "interest_at_risk" or outcome.risk is not None:  # only a plan with a risk has one
             ordered[name] = figures[name]
+    if outcome.reimbursements:  # out-of-network: what comes back from each session's claim, and when
+        ordered["reimbursed"] = fmt(outcome.reimbursed)
+        ordered["reimbursements"] = [
+            {"session": number, "week": week, "amount": fmt(amount)}
+            for number, (week, amount) in enumerate(outcome.reimbursements, start=1)
+        ]
     if option.fits_budget is not None and point == "typical":
         ordered["fits_budget"] = option.fits_budget
     return ordered

@@ -24,7 +24,7 @@ FIELDS = ("payment", "interest", "principal", "fees", "balance")
 
 
 def document(plan: Repayment) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "option": plan.option,
         "kind": plan.kind,
         "name": plan.name,
@@ -46,6 +46,12 @@ def document(plan: Repayment) -> dict[str, Any]:
         ],
         "totals": {name: fmt(plan.total(name)) for name in FIELDS[:-1]},
     }
+    if plan.received:  # out-of-network: what the plan pays back, month by month
+        for row, back in zip(data["rows"], plan.received, strict=True):
+            row["reimbursed"] = fmt(back)
+        data["totals"]["reimbursed"] = fmt(plan.reimbursed)
+        data["net_cost"] = fmt(plan.total_paid - plan.reimbursed)
+    return data
 
 
 def render_json(plan: Repayment) -> str:
@@ -55,9 +61,11 @@ def render_json(plan: Repayment) -> str:
 def render_csv(plan: Repayment) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["month", "date", *FIELDS])
-    for row, date in zip(plan.rows, plan.dates, strict=True):
-        writer.writerow([row.month, date.isoformat() if date else "", *(fmt(getattr(row, n)) for n in FIELDS)])
+    back = ["reimbursed"] if plan.received else []
+    writer.writerow(["month", "date", *FIELDS, *back])
+    for index, (row, date) in enumerate(zip(plan.rows, plan.dates, strict=True)):
+        cells = [row.month, date.isoformat() if date else "", *(fmt(getattr(row, n)) for n in FIELDS)]
+        writer.writerow([*cells, *([fmt(plan.received[index])] if back else [])])
     return buffer.getvalue()
 
 
@@ -68,10 +76,16 @@ def _heading(plan: Repayment) -> list[str]:
 
 def _heading_lines(plan: Repayment) -> list[str]:
     if plan.per_visit:
-        return [
+        lines = [
             f"{plan.name}: paid at each visit, by month (the {plan.point} price)",
             f"Total paid: {fmt_grouped(plan.total_paid)}",
         ]
+        if plan.received:
+            lines[0] = f"{plan.name}: paid at each visit, paid back after each claim, by month (the {plan.point} price)"
+            lines.append(
+                f"Paid back: {fmt_grouped(plan.reimbursed)}; net cost {fmt_grouped(plan.total_paid - plan.reimbursed)}"
+            )
+        return lines
     what = "only minimum payments" if plan.minimum_only else f"the {plan.point} price"
     lines = [f"{plan.name}: repayment at {what}"]
     rates = []
@@ -88,6 +102,8 @@ def _heading_lines(plan: Repayment) -> list[str]:
 
 
 def _body(plan: Repayment) -> tuple[list[str], list[list[str]]]:
+    if plan.received:
+        return _claims_body(plan)
     dated = any(plan.dates)
     columns = ["Month", *(["Date"] if dated else []), "Payment", "Interest", "Principal", "Fees", "Balance"]
     body = []
@@ -96,6 +112,19 @@ def _body(plan: Repayment) -> tuple[list[str], list[list[str]]]:
         body.append(cells + [fmt_grouped(getattr(row, name)) for name in FIELDS])
     totals = ["Total", *([""] if dated else []), *(fmt_grouped(plan.total(n)) for n in FIELDS[:-1]), ""]
     body.append(totals)
+    return columns, body
+
+
+def _claims_body(plan: Repayment) -> tuple[list[str], list[list[str]]]:
+    """Out-of-network: paid out at the visits, paid back by the plan, and the difference, month by month."""
+    dated = any(plan.dates)
+    columns = ["Month", *(["Date"] if dated else []), "Paid", "Paid back", "Net"]
+    body = []
+    for row, date, back in zip(plan.rows, plan.dates, plan.received, strict=True):
+        cells = [str(row.month), *([date.isoformat() if date else ""] if dated else [])]
+        body.append([*cells, fmt_grouped(row.payment), fmt_grouped(back), fmt_grouped(row.payment - back)])
+    paid, back = plan.total("payment"), plan.reimbursed
+    body.append(["Total", *([""] if dated else []), fmt_grouped(paid), fmt_grouped(back), fmt_grouped(paid - back)])
     return columns, body
 
 

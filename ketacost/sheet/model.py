@@ -184,6 +184,8 @@ class Provider(Strict):
     address: Text
     state: State
     phone: Text | None = None
+    credentials: Text | None = None  # e.g. MD, LCSW (superbills)
+    license: Text | None = None  # state license number (superbills)
 
 
 class Clinic(Provider):

@@ -87,6 +87,8 @@ def test_json_contract_for_the_default_sheet(run_json: Callable[..., Any]) -> No
         "partner_24": "lender_grid",
         "membership": "clinic_membership",  # its membership
         "iv_six": "package",  # and its package
+        "out_of_network": "out_of_network",
+        "carepath": "copay_program",
     }
     money = re.compile(r"^\d+\.\d\d$")
     for option in doc["options"]:
@@ -99,7 +101,8 @@ def test_json_contract_for_the_default_sheet(run_json: Callable[..., Any]) -> No
                 assert money.match(point[field]), (option["id"], field, point[field])
             assert isinstance(point["months"], int)
             assert installments_add_up(point), (option["id"], point_name, point)
-            assert D(point["net_cost"]) == D(point["total_paid"]) - D(point["tax_savings"])
+            back = D(point.get("reimbursed", "0"))  # out-of-network: what the plan pays back
+            assert D(point["net_cost"]) == D(point["total_paid"]) - D(point["tax_savings"]) - back
 
 
 def test_loan_grosses_up_a_deducted_origination_fee(run_json: Callable[..., Any]) -> None:
@@ -173,7 +176,8 @@ def test_add_ons_per_course_and_per_session(run_json: Callable[..., Any]) -> Non
 def test_csv_has_a_row_per_option_and_price_point(run: Run) -> None:
     result = run("estimate", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 15 * 3  # 10 options, a lender grid's 3 terms, a membership and a package (issue 11)
+    # 12 options, a lender grid's 3 terms, a membership and a package (issue 11)
+    assert len(rows) == 17 * 3
     first = rows[0]
     assert (first["option"], first["price_point"], first["total_paid"]) == ("self_pay", "low", "2400.00")
 
@@ -262,7 +266,8 @@ def test_ids_the_sheet_lacks_are_reported_at_once_with_the_flag_that_named_them(
     result = run("estimate", "-t", "iv", "--option", "loan", "--add-on", "massage", "--option", "card")
     assert result.exit_code == 2
     options = (
-        "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va, partner, membership"
+        "self_pay, hsa, fsa, medical_loan, clinic_plan, care_card, card_24, card_60, insurance, va, partner, "
+        "membership, out_of_network, carepath"
     )
     assert result.stderr.splitlines() == [
         f"--option: unknown payment option 'loan' (choose from: {options})",

@@ -23,6 +23,18 @@ TAKEN = [
     ["estimate", "-n", "8", "--boosters", "2", "-t", "im", "--price", "450", "--hsa-balance", "1500"],
     ["estimate", "--tax-rate", "24", "--budget", "300", "--down-payment", "500", "--fsa-balance", "100"],
     ["estimate", "--coinsurance", "20", "--copay", "30", "--deductible-left", "500", "--oop-max-left", "2000"],
+    [
+        "estimate",
+        "--allowed",
+        "150",
+        "--oon-deductible-left",
+        "800",
+        "--oon-coinsurance",
+        "30",
+        "--plan-type",
+        "tricare",
+    ],
+    ["estimate", "-t", "spravato", "--oon-oop-max-left", "900", "--plan-type", "nope"],
     ["estimate", "--option", "self_pay", "-o", "hsa", "--add-on", "consultation", "-f", "json"],
     ["estimate", "--option=self_pay", "--sessions=4", "--treatment=iv"],
     ["estimate", "-n", "3", "-n", "4", "--format", "csv", "--format", "json"],  # the last one wins, as in Typer

@@ -1,0 +1,121 @@
+"""Out-of-network reimbursement: the patient pays the clinic at each visit, files a superbill, and the plan pays
+back part of its allowed amount, weeks later: the out-of-network deductible first, then (1 - coinsurance).
+
+Per session, in order: the plan's allowed amount (a fixed amount, never more than the charge, or a percentage of
+the charge) is shared as in-network insurance is (:func:`ketacost.finance.insurance.patient_shares`, no copay);
+what the plan pays back is the allowed amount less the patient's share. The scenario's ``--allowed`` and
+``--oon-*`` flags replace the sheet's terms.
+"""
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from ketacost.finance.insurance import CostSharing, patient_shares
+from ketacost.kinds.base import Money, Option, Percent, Rule, SheetType, pct
+from ketacost.money import HUNDRED, ZERO, cents, fmt_grouped
+from ketacost.outcome import Outcome
+
+if TYPE_CHECKING:
+    from ketacost.estimator import Pricer
+    from ketacost.prices import PricePointName
+
+RANK = 75
+CONDITIONAL = True  # only patients whose plan has out-of-network benefits: never the cheapest on its own
+COVERAGE = True  # a claim on a health plan: a self-pay GFE (45 CFR 149.610) never lists it
+
+Weeks = Annotated[int, SheetType(ge=0, le=52, strict=True)]
+
+
+class OutOfNetwork(Option):
+    """Out-of-network benefits: the patient pays the clinic, then the plan reimburses its allowed amount less the
+    out-of-network deductible and coinsurance, up to the out-of-pocket maximum, weeks after each claim."""
+
+    kind: Literal["out_of_network"]
+    allowed: Money | None = None  # the plan's allowed amount per session (never more than the charge)
+    allowed_pct: Percent | None = None  # or: the allowed amount as a percentage of the charge (neither: 100%)
+    deductible_left: Money
+    coinsurance_pct: Percent
+    oop_max_left: Money
+    claim_weeks: Weeks = 6  # from the visit to the reimbursement
+
+
+RECORD = OutOfNetwork
+
+
+def check(option: OutOfNetwork) -> None:
+    if option.allowed is not None and option.allowed_pct is not None:
+        raise Rule("allowed", "give allowed or allowed_pct, not both")
+
+
+def allowed_amounts(charges: list[Decimal], allowed: Decimal | None, allowed_pct: Decimal | None) -> list[Decimal]:
+    """The plan's allowed amount for each session's charge."""
+    if allowed is not None:
+        return [min(charge, cents(allowed)) for charge in charges]
+    share = HUNDRED if allowed_pct is None else allowed_pct
+    return [cents(charge * share / HUNDRED) for charge in charges]
+
+
+def price(pricer: "Pricer", option: OutOfNetwork, total: Decimal, point: "PricePointName") -> Outcome:
+    s = pricer.scenario
+    course = pricer.course
+    charges = list(course.session_charges(point))
+    if s.allowed is not None:
+        allowed = allowed_amounts(charges, s.allowed, None)
+    else:
+        allowed = allowed_amounts(charges, option.allowed, option.allowed_pct)
+    plan = CostSharing(
+        deductible_left=option.deductible_left if s.oon_deductible_left is None else s.oon_deductible_left,
+        coinsurance_pct=option.coinsurance_pct if s.oon_coinsurance is None else s.oon_coinsurance,
+        copay=ZERO,
+        oop_max_left=option.oop_max_left if s.oon_oop_max_left is None else s.oon_oop_max_left,
+    )
+    shares = patient_shares(allowed, plan)
+    series_weeks = course.weeks[1]
+    back = tuple(
+        (index * series_weeks // course.sessions + option.claim_weeks, amount - share)
+        for index, (amount, share) in enumerate(zip(allowed, shares, strict=True))
+    )
+    returned = sum((amount for _, amount in back), ZERO)
+    paid = sum(charges, ZERO)
+    pricer.note("terms", plan.deductible_left, plan.coinsurance_pct, plan.oop_max_left)
+    pricer.note("back", returned, option.claim_weeks, paid - returned)
+    return Outcome(
+        upfront=paid,
+        installments=(),
+        interest=ZERO,
+        fees=ZERO,
+        tax_savings=ZERO,
+        visits=tuple(charges),
+        reimbursements=back,
+    )
+
+
+def terms(option: OutOfNetwork) -> list[str]:
+    if option.allowed is not None:
+        allowed = f"allowed {fmt_grouped(option.allowed)} a session"
+    else:
+        allowed = f"allowed {pct(HUNDRED if option.allowed_pct is None else option.allowed_pct)} of the charge"
+    return [
+        allowed,
+        f"{fmt_grouped(option.deductible_left)} deductible left",
+        f"{pct(option.coinsurance_pct)} coinsurance",
+        f"{fmt_grouped(option.oop_max_left)} out-of-pocket maximum left",
+        f"paid back about {option.claim_weeks} weeks after each visit",
+    ]
+
+
+def _terms_note(deductible_left: Decimal, coinsurance_pct: Decimal, oop_max_left: Decimal) -> str:
+    return (
+        f"Out-of-network: deductible left {fmt_grouped(deductible_left)}, coinsurance {pct(coinsurance_pct)}, "
+        f"out-of-pocket maximum left {fmt_grouped(oop_max_left)}; you pay the clinic and file a superbill"
+    )
+
+
+def _back_note(returned: Decimal, weeks: int, net: Decimal) -> str:
+    return (
+        f"The plan pays back {fmt_grouped(returned)}, each claim about {weeks} weeks after the visit; "
+        f"net cost {fmt_grouped(net)}"
+    )
+
+
+NOTES = {"terms": _terms_note, "back": _back_note}
