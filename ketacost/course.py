@@ -1,7 +1,8 @@
 """A course of treatment priced: the initial series, its add-ons, boosters, and month-by-month spending.
 
 Booster timing: the series takes ``weeks_max`` weeks; booster k falls ``k x interval_weeks`` after it. The
-12-month total counts every session that falls within the horizon (52 weeks for 12 months).
+12-month total counts every session that falls within the horizon (52 weeks for 12 months); boosters asked for
+that fall after it are counted in ``boosters_asked`` and said (never dropped silently).
 """
 
 from collections.abc import Iterator
@@ -36,6 +37,8 @@ class Course(Record):
     booster_weeks: tuple[int, ...]  # week of each booster within the horizon, counted from the start
     horizon_months: int
     horizon_total: Range  # series + boosters within the horizon
+    boosters_asked: int = 0  # boosters asked for (--boosters, else the sheet's); those after the horizon are not priced
+    booster_interval_weeks: int = DEFAULT_BOOSTER_INTERVAL_WEEKS
 
     @property
     def boosters(self) -> int:
@@ -123,4 +126,6 @@ def price_course(treatment_id: str, treatment: Treatment, scenario: Scenario) ->
         booster_weeks=booster_weeks,
         horizon_months=horizon,
         horizon_total=Range(*(total.at(p) + per.at(p) * len(booster_weeks) for p in POINTS)),
+        boosters_asked=count,
+        booster_interval_weeks=interval,
     )

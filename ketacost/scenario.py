@@ -39,6 +39,9 @@ class Scenario(Record):
     oop_max_left: Decimal | None = None
     options: tuple[str, ...] = ()  # only these payment options; empty: all
     add_ons: tuple[str, ...] = ()  # optional add-ons to include
+    have: tuple[str, ...] = ()  # what the patient has that some options need (HAVE): an HSA, an FSA, VA eligibility
+    state: str | None = None  # two-letter state, for state tax on HSA money
+    state_tax_rate: Decimal | None = None  # state marginal income tax rate in percent
 
 
 class Input(Record):
@@ -76,8 +79,32 @@ INPUTS: tuple[Input, ...] = (
         "oop_max_left", "--oop-max-left", "money", "AMOUNT", "Insurance: out-of-pocket maximum still left this year."
     ),
     Input("options", "--option", "ids", "ID", "Only this payment option. Repeatable. Default: all.", "-o"),
+    Input(
+        "have",
+        "--have",
+        "ids",
+        "WHAT",
+        "What you have: hsa, hsa-payroll (an HSA funded through payroll), fsa, va (VA eligibility), insurance "
+        "(a plan that covers it). Repeatable. The cheapest is chosen among what you can use.",
+    ),
+    Input("state", "--state", "id", "XX", "Your state (two letters): CA and NJ tax HSA contributions."),
+    Input("state_tax_rate", "--state-tax-rate", "percent", "PCT", "Your state income tax rate, for HSA/FSA savings."),
 )
 BY_FIELD: Mapping[str, Input] = {each.field: each for each in INPUTS}
+HAVE: tuple[str, ...] = ("hsa", "hsa-payroll", "fsa", "va", "insurance", "eligibility")  # --have's words
+_INSURANCE = ("deductible_left", "coinsurance", "copay", "oop_max_left")  # flags that say a plan covers it
+
+
+def held(scenario: Scenario) -> frozenset[str]:
+    """What the patient said they have: ``--have``, and what a balance or an insurance flag implies."""
+    have = set(scenario.have)
+    if "hsa-payroll" in have or scenario.hsa_balance is not None:
+        have.add("hsa")
+    if scenario.fsa_balance is not None:
+        have.add("fsa")
+    if any(getattr(scenario, field) is not None for field in _INSURANCE):
+        have.add("insurance")
+    return frozenset(have)
 MAX_IDS = 100  # ids in one list or cell: a sheet has a dozen
 
 _SEPARATORS = r"[\s,;]+"  # ids in one text: spaces, commas or semicolons (compiled by re on first use)

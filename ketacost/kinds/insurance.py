@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ketacost.prices import PricePointName
 
 RANK = 70
+REQUIRES = "insurance"  # a plan that covers the treatment: cheapest only for those who say they have one
 
 
 class Insurance(Option):
@@ -35,18 +36,30 @@ def price(pricer: "Pricer", option: Insurance, total: Decimal, point: "PricePoin
     course = pricer.course
     if not course.insurable:
         return unavailable(f"{course.treatment} is rarely covered by insurance (not insurable in the sheet)")
-    s = pricer.scenario
-    plan = CostSharing(
-        deductible_left=option.deductible_left if s.deductible_left is None else s.deductible_left,
-        coinsurance_pct=option.coinsurance_pct if s.coinsurance is None else s.coinsurance,
-        copay=option.copay if s.copay is None else s.copay,
-        oop_max_left=option.oop_max_left if s.oop_max_left is None else s.oop_max_left,
-    )
+    plan = _plan(pricer, option)
     shares = patient_shares(list(course.session_charges(point)), plan)
     pricer.note("sharing", plan.deductible_left, plan.coinsurance_pct, plan.copay, plan.oop_max_left)
     return Outcome(
         upfront=sum(shares, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=shares
     )
+
+
+def _plan(pricer: "Pricer", option: Insurance) -> CostSharing:
+    """The plan's cost-sharing left: the patient's own where they gave it, else the sheet's."""
+    s = pricer.scenario
+    return CostSharing(
+        deductible_left=option.deductible_left if s.deductible_left is None else s.deductible_left,
+        coinsurance_pct=option.coinsurance_pct if s.coinsurance is None else s.coinsurance,
+        copay=option.copay if s.copay is None else s.copay,
+        oop_max_left=option.oop_max_left if s.oop_max_left is None else s.oop_max_left,
+    )
+
+
+def year(pricer: "Pricer", option: Insurance, outcome: Outcome, point: "PricePointName") -> Decimal:
+    """The cost-sharing over every visit of the year: the series', then each booster's."""
+    course = pricer.course
+    charges = [*course.session_charges(point), *(course.per_session.at(point),) * course.boosters]
+    return sum(patient_shares(charges, _plan(pricer, option)), ZERO)
 
 
 def terms(option: Insurance) -> list[str]:

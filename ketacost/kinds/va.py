@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ketacost.prices import PricePointName
 
 RANK = 80
-CONDITIONAL = True  # only eligible veterans qualify: never the cheapest on its own
+REQUIRES = "va"  # only eligible veterans with VA authorization: cheapest only for those who say so
 
 
 class VaCoverage(Option):
@@ -31,6 +31,11 @@ def price(pricer: "Pricer", option: VaCoverage, total: Decimal, point: "PricePoi
     return Outcome(
         upfront=sum(visits, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=visits
     )
+
+
+def year(pricer: "Pricer", option: VaCoverage, outcome: Outcome, point: "PricePointName") -> Decimal:
+    """A copay at every visit of the year: the series' and each booster's."""
+    return cents(option.copay_per_session) * (pricer.course.sessions + pricer.course.boosters)
 
 
 def terms(option: VaCoverage) -> list[str]:

@@ -27,6 +27,8 @@ def _point(outcome: Outcome, option: OptionEstimate, point: str) -> dict[str, An
     for name in ("upfront", "monthly", "months", *MONEY_FIELDS[2:], *EXTRA_FIELDS):
         if name != "interest_at_risk" or outcome.risk is not None:  # only a plan with a risk has one
             ordered[name] = figures[name]
+    year = option.year_at(point)  # type: ignore[arg-type]
+    ordered["year_net_cost"] = None if year is None else fmt(year)
     if option.fits_budget is not None and point == "typical":
         ordered["fits_budget"] = option.fits_budget
     return ordered
@@ -47,18 +49,23 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             "per_session": _range(course.per_session),
             "total": _range(course.total),
             "boosters": course.boosters,
+            "boosters_asked": course.boosters_asked,
+            "booster_interval_weeks": course.booster_interval_weeks,
             "horizon_months": course.horizon_months,
             "horizon_total": _range(course.horizon_total),
         },
         "assumptions": {"tax_rate": fmt(estimate.tax_rate)},
         "funding": [{"source": what, "amount": fmt(amount)} for what, amount in estimate.funding],
+        "have": list(estimate.have),
         "cheapest": estimate.cheapest,
+        "cheaper_with": [{"requires": need, "option": option_id} for need, option_id in estimate.cheaper_with],
         "budget": _budget(estimate),
         "options": [
             {
                 "id": option.id,
                 "kind": option.kind,
                 "name": option.name,
+                "requires": list(option.requires),
                 **{point: _point(option.at(point), option, point) for point in POINTS},
                 "notes": list(worded(option)),
             }
@@ -76,6 +83,9 @@ def _budget(estimate: Estimate) -> dict[str, Any] | None:
         "fits": list(budget.fitting),
         "cheapest_that_fits": budget.cheapest,
         "suggestion": budget.suggestion,
+        "suggested": None
+        if budget.suggested_option is None or budget.suggested_down is None
+        else {"option": budget.suggested_option, "down_payment": fmt(budget.suggested_down)},
     }
 
 

@@ -149,7 +149,8 @@ def test_va_is_copay_per_session_and_only_where_offered(run_json: Callable[..., 
 
 def test_cheapest_is_never_a_conditional_option_alone(run_json: Callable[..., Any]) -> None:
     doc = run_json("estimate")
-    assert doc["cheapest"] == "fsa"  # VA is cheaper but only for eligible veterans
+    # VA and the FSA are cheaper, but only for those who have them (issue 12, item 1: it was "fsa").
+    assert doc["cheapest"] == "self_pay"
 
 
 def test_treatment_sessions_and_single_price(run_json: Callable[..., Any]) -> None:

@@ -25,6 +25,7 @@ TAKEN = [
     ["estimate", "--coinsurance", "20", "--copay", "30", "--deductible-left", "500", "--oop-max-left", "2000"],
     ["estimate", "--option", "self_pay", "-o", "hsa", "--add-on", "consultation", "-f", "json"],
     ["estimate", "--option=self_pay", "--sessions=4", "--treatment=iv"],
+    ["estimate", "--have", "fsa", "--have", "va", "--state", "ny", "--state-tax-rate", "6.85", "-f", "json"],
     ["estimate", "-n", "3", "-n", "4", "--format", "csv", "--format", "json"],  # the last one wins, as in Typer
     ["estimate", "--sessions", "0"],  # the scenario's own errors (exit 2), from the library either way
     ["estimate", "--sessions", "999", "--boosters", "201", "--price", "abc", "--tax-rate", "101"],
