@@ -57,6 +57,10 @@ class Course(Record):
             _month_of(index * series_weeks // self.sessions, self.horizon_months) + 1 for index in range(self.sessions)
         ]
 
+    def visit_days(self) -> list[int]:
+        """The day (0-based, from the course's first day) of each session of the series, spread evenly."""
+        return [index * self.weeks[1] * 7 // self.sessions for index in range(self.sessions)]
+
     def spending_by_month(self, point: PricePointName = "typical") -> list[Decimal]:
         """What the care costs in each month of the horizon, paying per session (sessions x price)."""
         months = [ZERO] * self.horizon_months

@@ -48,6 +48,7 @@ POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
 Note = tuple[str, tuple[PricePointName, ...], tuple[Any, ...]]
 SAID = "said"  # the sheet's own note on an option
 FUNDING = "funding"  # what is paid before financing
+SHORTENED = "shortened"  # a plan paid off before its term
 
 
 class OptionEstimate(Record):
@@ -253,12 +254,15 @@ class Pricer:
                 priced.append(price(self, option, total, points[0]))
             at_low, at_typical, at_high = self._shared
             low, typical, high = priced[at_low], priced[at_typical], priced[at_high]
-        year = tuple(self._year(kind, option, outcome, point) for point, outcome in zip(POINTS, (low, typical, high)))
+        at_points = zip(POINTS, (low, typical, high), strict=True)
+        year = tuple(self._year(kind, option, outcome, point) for point, outcome in at_points)
         if option.note:
             notes.append((SAID, (), (option.note,)))
         # Fields by position: id, kind, name, the points, notes, requires, fits_budget, year.
         requires = kind.requires(option.kind)
-        return OptionEstimate(option_id, option.kind, option.name, low, typical, high, tuple(notes), requires, None, year)
+        return OptionEstimate(
+            option_id, option.kind, option.name, low, typical, high, tuple(notes), requires, None, year
+        )
 
     def _year(self, kind: Any, option: PaymentOption, outcome: Outcome, point: PricePointName) -> Decimal | None:
         """The option's net cost over the horizon: its kind's ``year``, else the series' net cost plus the boosters
@@ -279,6 +283,12 @@ class Pricer:
         self.points = (point,)
         outcome: Outcome = kinds.by_kind(option.kind).price(self, option, total, point)
         return outcome
+
+    def term(self, plan: Any, months: int) -> None:
+        """Say when a plan ends before its term: installments never round to 0.00, so a tiny amount is paid off
+        sooner (1.00 over 60 months is 50 payments of 0.02)."""
+        if plan.payments and len(plan.payments) < months:
+            self.note(SHORTENED, len(plan.payments), months, plan.payments[0])
 
     def note(self, what: str, *values: Any) -> None:
         """Record a note at the price points being priced; its kind's ``NOTES[what]`` words it when shown."""
@@ -396,7 +406,9 @@ class Pricer:
         """Available, and in no month more than ``amount`` to pay (:meth:`outlays`), at the typical price."""
         return outcome.available and max(self.outlays(outcome, self.course.total.typical), default=ZERO) <= amount
 
-    def budget(self, options: tuple[OptionEstimate, ...], amount: Decimal, have: frozenset[str] = frozenset()) -> Budget:
+    def budget(
+        self, options: tuple[OptionEstimate, ...], amount: Decimal, have: frozenset[str] = frozenset()
+    ) -> Budget:
         fitting = tuple(o.id for o in options if self.fits(o.typical, amount))
         cheapest = _cheapest(tuple(o for o in options if o.id in fitting), have, fallback=False)
         if cheapest is not None:

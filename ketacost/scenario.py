@@ -105,6 +105,8 @@ def held(scenario: Scenario) -> frozenset[str]:
     if any(getattr(scenario, field) is not None for field in _INSURANCE):
         have.add("insurance")
     return frozenset(have)
+
+
 MAX_IDS = 100  # ids in one list or cell: a sheet has a dozen
 
 _SEPARATORS = r"[\s,;]+"  # ids in one text: spaces, commas or semicolons (compiled by re on first use)

@@ -31,8 +31,8 @@ def test_every_note_with_money_paid_first_a_discount_fees_and_aprs() -> None:
     assert notes == {
         "self_pay": ("5.5% prepay discount",),
         "hsa": (
-            "Pays up to 1,500.00 from the HSA (its balance: not capped by the yearly contribution limit); savings at 24% "
-            "on the pre-tax part (income tax only: direct contributions)",
+            "Pays up to 1,500.00 from the HSA (its balance: not capped by the yearly contribution limit); "
+            "savings at 24% on the pre-tax part (income tax only: direct contributions)",
             NOTE["hsa"],
         ),
         "fsa": (

@@ -42,6 +42,7 @@ def price(pricer: "Pricer", option: ClinicPlan, total: Decimal, point: "PricePoi
         down = cents(left * option.down_payment_pct / HUNDRED)
     left -= down
     plan = amortize(left, option.apr, option.months) if option.apr else equal_installments(left, option.months)
+    pricer.term(plan, option.months)
     if option.setup_fee:
         pricer.note("fee", option.setup_fee)
     charge = plan.interest + option.setup_fee

@@ -97,9 +97,10 @@ def rows(estimate: Estimate) -> list[Row]:
             fmt_grouped(outcome.net_cost),
         )
         year = option.year_at("typical")
-        range_cells = tuple(
-            fmt_grouped(o.net_cost) if o.available else "-" for o in (option.low, option.typical, option.high)
-        ) + ("-" if year is None else fmt_grouped(year),)
+        range_cells = (
+            *(fmt_grouped(o.net_cost) if o.available else "-" for o in (option.low, option.typical, option.high)),
+            "-" if year is None else fmt_grouped(year),
+        )
         result.append(Row(option, name, cells, range_cells, cheapest))
     return result
 

@@ -42,7 +42,9 @@ def test_csv_in_csv_out_one_row_per_scenario_and_option_tagged_with_its_line(run
         "4540.01",
     )
     assert (loan["net_cost_low"], loan["net_cost_high"], loan["error"]) == ("3026.70", "7566.71", "")
-    assert [r["option"] for r in rows[: len(OPTIONS)] if r["cheapest"] == "true"] == ["self_pay"]  # not an FSA unclaimed
+    assert [r["option"] for r in rows[: len(OPTIONS)] if r["cheapest"] == "true"] == [
+        "self_pay"
+    ]  # not an FSA unclaimed
     assert rows[len(OPTIONS)]["course_total"] == "2802.00"
     assert result.stderr == ""
 
