@@ -13,7 +13,6 @@ from ketacost.estimator import OptionEstimate, PricePointName
 from ketacost.finance.schedule import Installment
 from ketacost.money import ZERO
 
-
 LOAN_MADE = "loan"  # month 0: the loan is made; a fee is kept by the lender or added to the loan
 FEE_UP_FRONT = "fee"  # month 0: a plan's fee, paid with the down payment
 PROMO_ENDS = "deferred_interest"  # the promotion's end: deferred interest charged and added to the balance
@@ -112,7 +111,8 @@ def repayment(
     rows = schedule.rows if schedule is not None else ()
     upfront = outcome.upfront
     events: tuple[str, ...] = ("",) * len(rows)
-    loan_amount, fee_in_loan, weeks = None, ZERO, ()
+    loan_amount, fee_in_loan = None, ZERO
+    weeks: tuple[int, ...] = ()
     if minimum_only:
         rows, events = split_promo_end(rows)
     elif schedule is not None and outcome.fees > schedule.total_fees:

@@ -89,8 +89,8 @@ def render_csv(plan: Repayment) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     if plan.per_visit:
         writer.writerow(["visit", "week", "date", "paid_at_visit", "left_to_pay"])
-        for row in _visit_rows(plan):
-            writer.writerow([row["visit"], row["week"], row["date"] or "", row["paid_at_visit"], row["left_to_pay"]])
+        for visit in _visit_rows(plan):
+            writer.writerow([visit[key] or "" if key == "date" else visit[key] for key in visit])
         return buffer.getvalue()
     writer.writerow(["month", "date", *FIELDS, "event"])
     for index, (row, date) in enumerate(zip(plan.rows, plan.dates, strict=True)):
