@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ def test_loan_fees_equal_the_estimates_and_the_balance_only_falls(
     plan = run_json("schedule", "-o", "medical_loan", *args)
     assert plan["totals"]["fees"] == _estimate_fees(run_json, "medical_loan", *args)
     balances = _balances(plan)
-    assert all(later <= earlier for earlier, later in zip(balances, balances[1:], strict=False))
+    assert all(later <= earlier for earlier, later in pairwise(balances))
     assert balances[-1] == 0
 
 
@@ -118,4 +119,4 @@ def test_installed_schedule_fees_equal_the_estimates(tmp_path: Path) -> None:
     (point,) = run_json("estimate", "-o", "medical_loan", "--format", "json")["options"]
     assert plan["totals"]["fees"] == point["typical"]["fees"] == "189.47"
     balances = _balances(plan)
-    assert all(later <= earlier for earlier, later in zip(balances, balances[1:], strict=False))
+    assert all(later <= earlier for earlier, later in pairwise(balances))
