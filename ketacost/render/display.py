@@ -138,7 +138,7 @@ def budget_lines(estimate: Estimate) -> list[str]:
     names = {option.id: option.name for option in estimate.options}
     if not budget.fitting:
         return [f"No option fits a budget of {fmt_grouped(budget.amount)} a month."]
-    line = f"Within {fmt_grouped(budget.amount)} a month (no month above it, money you have spent first): "
+    line = f"Within {fmt_grouped(budget.amount)} a month (money you have spent first): "
     line += ", ".join(names[i] for i in budget.fitting) + "."
     if budget.cheapest:
         line += f" Cheapest that fits: {names[budget.cheapest]}."
