@@ -1,7 +1,8 @@
 """A course of treatment priced: the initial series, its add-ons, boosters, and month-by-month spending.
 
 Booster timing: the series takes ``weeks_max`` weeks; booster k falls ``k x interval_weeks`` after it. The
-12-month total counts every session that falls within the horizon (52 weeks for 12 months).
+12-month total counts every session that falls within the horizon (52 weeks for 12 months); boosters asked for
+that fall after it are counted in ``boosters_asked`` and said (never dropped silently).
 """
 
 from collections.abc import Iterator
@@ -39,6 +40,8 @@ class Course(Record):
     offers: tuple[
         tuple[str, str, str, Range], ...
     ] = ()  # (package|discount, id, name, price|reduction): ketacost.offers
+    boosters_asked: int = 0  # boosters asked for (--boosters, else the sheet's); those after the horizon are not priced
+    booster_interval_weeks: int = DEFAULT_BOOSTER_INTERVAL_WEEKS
 
     @property
     def boosters(self) -> int:
@@ -56,6 +59,10 @@ class Course(Record):
         return [
             _month_of(index * series_weeks // self.sessions, self.horizon_months) + 1 for index in range(self.sessions)
         ]
+
+    def visit_days(self) -> list[int]:
+        """The day (0-based, from the course's first day) of each session of the series, spread evenly."""
+        return [index * self.weeks[1] * 7 // self.sessions for index in range(self.sessions)]
 
     def spending_by_month(self, point: PricePointName = "typical") -> list[Decimal]:
         """What the care costs in each month of the horizon, paying per session (sessions x price)."""
@@ -126,4 +133,6 @@ def price_course(treatment_id: str, treatment: Treatment, scenario: Scenario) ->
         booster_weeks=booster_weeks,
         horizon_months=horizon,
         horizon_total=Range(*(total.at(p) + per.at(p) * len(booster_weeks) for p in POINTS)),
+        boosters_asked=count,
+        booster_interval_weeks=interval,
     )

@@ -8,7 +8,7 @@ import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from ketacost import kinds, offers
+from ketacost import codes, kinds, offers
 from ketacost.course import Course, Range, price_course, unknown_add_ons
 from ketacost.errors import UnknownIds
 from ketacost.money import CENT, HUNDRED, ZERO, cents, fmt_grouped
@@ -22,7 +22,7 @@ from ketacost.outcome import paid_in_full as paid_in_full
 from ketacost.outcome import regz_apr as _regz_apr  # noqa: F401
 from ketacost.prices import PaymentOption, PriceList, Treatment, from_sheet
 from ketacost.record import Record
-from ketacost.scenario import Scenario, check
+from ketacost.scenario import HAVE, Scenario, check, held
 
 if TYPE_CHECKING:
     from ketacost.kinds.tax_account import TaxAccount
@@ -49,6 +49,7 @@ POINTS: tuple[PricePointName, ...] = ("low", "typical", "high")
 Note = tuple[str, tuple[PricePointName, ...], tuple[Any, ...]]
 SAID = "said"  # the sheet's own note on an option
 FUNDING = "funding"  # what is paid before financing
+SHORTENED = "shortened"  # a plan paid off before its term
 
 
 class OptionEstimate(Record):
@@ -61,10 +62,11 @@ class OptionEstimate(Record):
     typical: Outcome
     high: Outcome
     notes: tuple[Note, ...] = ()  # what to know about it, in the order it came up (worded by ketacost.render.notes)
-    conditional: bool = False  # only some patients qualify (VA): never marked "cheapest" on its own
+    requires: tuple[str, ...] = ()  # what a patient must have to use it (kinds.NEEDS); cheapest only if they have it
     fits_budget: bool | None = None  # None: no budget given
     offer: str | None = None  # a row of a lender's grid (kinds.lender_grid): the grid's option id
     term_months: int | None = None  # ... and its term (unique within the grid)
+    year: tuple[Decimal | None, ...] = ()  # net cost over the horizon (series, boosters, add-ons) at each point
 
     # Written out, as Outcome's is (a batch builds one per scenario and option); tests/test_record.py checks it.
     def __init__(
@@ -76,10 +78,11 @@ class OptionEstimate(Record):
         typical: Outcome,
         high: Outcome,
         notes: tuple[Note, ...] = (),
-        conditional: bool = False,
+        requires: tuple[str, ...] = (),
         fits_budget: bool | None = None,
         offer: str | None = None,
         term_months: int | None = None,
+        year: tuple[Decimal | None, ...] = (),
     ) -> None:
         values = self.__dict__
         values["id"] = id
@@ -89,23 +92,36 @@ class OptionEstimate(Record):
         values["typical"] = typical
         values["high"] = high
         values["notes"] = notes
-        values["conditional"] = conditional
+        values["requires"] = requires
         values["fits_budget"] = fits_budget
         values["offer"] = offer
         values["term_months"] = term_months
+        values["year"] = year
 
     def at(self, point: PricePointName) -> Outcome:
         value: Outcome = getattr(self, point)
         return value
 
+    @property
+    def conditional(self) -> bool:
+        """Only patients who have something qualify (``requires``)."""
+        return bool(self.requires)
+
+    def year_at(self, point: PricePointName) -> Decimal | None:
+        """Net cost over the horizon at ``point``; None when not available there."""
+        return self.year[POINTS.index(point)] if self.year else None
+
 
 class Budget(Record):
-    """What fits a monthly budget: no single payment (upfront or installment) above it."""
+    """What fits a monthly budget: in no month does the patient pay more than it, counting the money they said they
+    have (HSA and FSA balances, a down payment) as already in hand, not as a month's payment."""
 
     amount: Decimal
     fitting: tuple[str, ...]
-    cheapest: str | None
+    cheapest: str | None  # among the options the patient can use
     suggestion: str | None
+    suggested_option: str | None = None  # re-run with --down-payment suggested_down: this option fits
+    suggested_down: Decimal | None = None
 
 
 class Estimate(Record):
@@ -116,10 +132,12 @@ class Estimate(Record):
     course: Course
     tax_rate: Decimal
     options: tuple[OptionEstimate, ...]
-    cheapest: str | None = None  # id of the lowest net cost at the typical price
+    cheapest: str | None = None  # id of the lowest net cost at the typical price, among the options open to the patient
     coverage_note: str = ""
     funding: tuple[tuple[str, Decimal], ...] = ()  # what goes first for financed options, at the typical price
     budget: Budget | None = None
+    have: tuple[str, ...] = ()  # what the patient said they have (scenario.held), sorted
+    cheaper_with: tuple[tuple[str, str], ...] = ()  # (need, option id): cheaper than ``cheapest`` for those who have it
 
 
 class Memo:
@@ -169,6 +187,14 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
     unknown += offers.unknown(sheet, scenario)
     if treatment is not None:
         unknown += [("add_ons", message) for message in unknown_add_ons(treatment_id, treatment, scenario)]
+    unknown += [
+        ("have", f"unknown {what!r} (choose from: {', '.join(HAVE)})") for what in scenario.have if what not in HAVE
+    ]
+    if scenario.state is not None:
+        try:
+            codes.check_state(scenario.state)
+        except ValueError as error:
+            unknown.append(("state", str(error)))
     if unknown:
         raise UnknownIds(unknown)
     assert treatment is not None
@@ -191,20 +217,24 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
         return pricer.rows(option_id, rows)
 
     options = tuple(row for option_id in listed for row in rows_of(option_id))
+    have = held(scenario)
     budget = None
     if scenario.budget is not None:
-        budget = pricer.budget(options, scenario.budget)
+        budget = pricer.budget(options, scenario.budget, have)
         options = tuple(o._replace(fits_budget=o.id in budget.fitting) for o in options)
+    cheapest = _cheapest(options, have)
     return Estimate(
         source=source,
         effective=sheet.effective.isoformat(),
         course=course,
         tax_rate=pricer.tax_rate,
         options=options,
-        cheapest=_cheapest(options),
+        cheapest=cheapest,
         coverage_note=sheet.coverage_note,
         funding=pricer.funding_shown(course.total.typical),
         budget=budget,
+        have=tuple(sorted(have)),
+        cheaper_with=_cheaper_with(options, have, cheapest),
     )
 
 
@@ -255,14 +285,33 @@ class Pricer:
                 priced.append(price(self, option, total, points[0]))
             at_low, at_typical, at_high = self._shared
             low, typical, high = priced[at_low], priced[at_typical], priced[at_high]
+        at_points = zip(POINTS, (low, typical, high), strict=True)
+        year = tuple(self._year(kind, option, outcome, point) for point, outcome in at_points)
         if option.note:
             notes.append((SAID, (), (option.note,)))
+        requires = kind.requires(option.kind)
         if term is not None:  # a row of a lender's grid
             months = kind.expand(option)[term]  # type: ignore[misc]
             row = (f"{option_id}_{months}", option.kind, f"{option.name}: {months} months", low, typical, high)
-            return OptionEstimate(*row, tuple(notes), kind.conditional, None, option_id, months)
-        # Fields by position: id, kind, name, the points, notes, conditional.
-        return OptionEstimate(option_id, option.kind, option.name, low, typical, high, tuple(notes), kind.conditional)
+            return OptionEstimate(*row, tuple(notes), requires, None, option_id, months, year)
+        # Fields by position: id, kind, name, the points, notes, requires, fits_budget, offer, term_months, year.
+        return OptionEstimate(
+            option_id, option.kind, option.name, low, typical, high, tuple(notes), requires, None, None, None, year
+        )
+
+    def _year(self, kind: Any, option: PaymentOption, outcome: Outcome, point: PricePointName) -> Decimal | None:
+        """The option's net cost over the horizon: its kind's ``year``, else the series' net cost plus the boosters
+        paid as billed (the add-ons are in the series)."""
+        if not outcome.available:
+            return None
+        if kind.year is None:
+            return outcome.net_cost + self.course.horizon_total.at(point) - self.course.total.at(point)
+        kept, self.notes, self.points = self.notes, [], (point,)  # what a year's pricing notes is not shown
+        try:
+            year: Decimal = kind.year(self, option, outcome, point)
+        finally:
+            self.notes = kept
+        return year
 
     def outcome(self, option: PaymentOption, total: Decimal, point: PricePointName, term: int | None = None) -> Outcome:
         """This option (a grid's: at ``term``) for one course total, at one price point."""
@@ -272,6 +321,12 @@ class Pricer:
             price(self, option, total, point) if term is None else price(self, option, total, point, term=term)
         )
         return outcome
+
+    def term(self, plan: Any, months: int) -> None:
+        """Say when a plan ends before its term: installments never round to 0.00, so a tiny amount is paid off
+        sooner (1.00 over 60 months is 50 payments of 0.02)."""
+        if plan.payments and len(plan.payments) < months:
+            self.note(SHORTENED, len(plan.payments), months, plan.payments[0])
 
     def note(self, what: str, *values: Any) -> None:
         """Record a note at the price points being priced; its kind's ``NOTES[what]`` words it when shown."""
@@ -303,9 +358,34 @@ class Pricer:
         limit = tax.hsa_family_limit if option.coverage == "family" else tax.hsa_self_only_limit
         return limit + (tax.hsa_catch_up if option.catch_up else ZERO)
 
+    def account_cap(self, option: "TaxAccount") -> Decimal:
+        """The most the account pays: an HSA's balance when given (whatever this year's limit: money already in an
+        HSA is spent, not contributed), else the year's limit; an FSA's election is capped by the limit."""
+        balance = self.scenario.hsa_balance if option.kind == "hsa" else self.scenario.fsa_balance
+        limit = self.account_limit(option)
+        if balance is None:
+            return limit
+        return balance if option.kind == "hsa" else min(limit, balance)
+
+    def payroll(self, option: "TaxAccount") -> bool:
+        """Funded through payroll (a cafeteria plan: FICA saved too): the sheet says so, or --have hsa-payroll."""
+        return option.payroll or (option.kind == "hsa" and "hsa-payroll" in self.scenario.have)
+
+    def state_note(self, option: "TaxAccount") -> tuple[str, Decimal, bool] | None:
+        """(state, state rate, whether it counts) when a state rate is given; HSA money saves no state tax in the
+        states the sheet lists (California, New Jersey)."""
+        rate = self.scenario.state_tax_rate
+        if rate is None:
+            return None
+        state = (self.scenario.state or "").upper()
+        return state, rate, not (option.kind == "hsa" and state in self.sheet.tax.hsa_taxed_states)
+
     def savings_rate(self, option: "TaxAccount") -> Decimal:
-        """Marginal rate plus FICA for payroll money; at most 100%: a pre-tax dollar saves at most a dollar."""
-        return min(self.tax_rate + (self.sheet.tax.fica_rate if option.payroll else ZERO), HUNDRED)
+        """Marginal rate, plus FICA for payroll money, plus the state rate where the state exempts the money; at most
+        100%: a pre-tax dollar saves at most a dollar."""
+        state = self.state_note(option)
+        rate = self.tax_rate + (self.sheet.tax.fica_rate if self.payroll(option) else ZERO)
+        return min(rate + (state[1] if state and state[2] else ZERO), HUNDRED)
 
     def funding_parts(self, total: Decimal) -> tuple[tuple[str, Decimal, Decimal], ...]:
         """HSA, FSA and cash down payment, in that order, each as (what, amount, tax savings)."""
@@ -322,7 +402,7 @@ class Pricer:
         for kind, balance in (("hsa", s.hsa_balance), ("fsa", s.fsa_balance)):
             if balance:
                 account = self.account(kind)  # type: ignore[arg-type]
-                used = min(left, self.account_limit(account), balance)
+                used = min(left, self.account_cap(account))
                 parts.append((kind.upper(), used, cents(used * self.savings_rate(account) / HUNDRED)))
                 left -= used
         if s.down_payment:
@@ -343,46 +423,85 @@ class Pricer:
 
     # -- the budget ----------------------------------------------------------------------------------------------
 
-    def budget(self, options: tuple[OptionEstimate, ...], amount: Decimal) -> Budget:
-        fitting = tuple(o.id for o in options if o.typical.available and o.typical.largest_payment <= amount)
-        cheapest = _cheapest(tuple(o for o in options if o.id in fitting))
-        suggestion = None if fitting else self.budget_suggestion(options, amount)
-        return Budget(amount=amount, fitting=fitting, cheapest=cheapest, suggestion=suggestion)
+    def outlays(self, outcome: Outcome, total: Decimal) -> tuple[Decimal, ...]:
+        """What the patient pays in each month for ``outcome`` (first what is due at the start), less the money they
+        said they have in hand (HSA and FSA balances, a down payment), which is spent first and is no month's
+        payment. Copays and insurance shares are added up by the month their visits fall in."""
+        if outcome.visits:
+            due: dict[int, Decimal] = {}
+            for month, paid in zip(self.course.session_months(), outcome.visits, strict=True):
+                due[month] = due.get(month, ZERO) + paid
+            months = [due.get(month, ZERO) for month in range(1, max(due) + 1)]
+        else:
+            months = [outcome.upfront, *outcome.installments]
+        in_hand = sum((amount for _, amount, _ in self.funding_parts(total)), ZERO)
+        for index, paid in enumerate(months):
+            spent = min(paid, in_hand)
+            months[index], in_hand = paid - spent, in_hand - spent
+        return tuple(months)
 
-    def budget_suggestion(self, options: tuple[OptionEstimate, ...], amount: Decimal) -> str | None:
-        """The smallest change that makes the cheapest financed option fit: a down payment, found to the cent."""
-        financed = [o for o in options if o.typical.available and o.typical.months and not o.conditional]
-        if not financed:
-            return None
-        best = min(financed, key=lambda o: o.typical.net_cost)
-        longest = max(financed, key=lambda o: o.typical.months)
-        option = self.sheet.options[best.offer or best.id]
+    def fits(self, outcome: Outcome, amount: Decimal) -> bool:
+        """Available, and in no month more than ``amount`` to pay (:meth:`outlays`), at the typical price."""
+        return outcome.available and max(self.outlays(outcome, self.course.total.typical), default=ZERO) <= amount
+
+    def budget(
+        self, options: tuple[OptionEstimate, ...], amount: Decimal, have: frozenset[str] = frozenset()
+    ) -> Budget:
+        fitting = tuple(o.id for o in options if self.fits(o.typical, amount))
+        cheapest = _cheapest(tuple(o for o in options if o.id in fitting), have, fallback=False)
+        if cheapest is not None:
+            return Budget(amount=amount, fitting=fitting, cheapest=cheapest, suggestion=None)
+        return self.budget_suggestion(options, amount, have, fitting)
+
+    def budget_suggestion(
+        self,
+        options: tuple[OptionEstimate, ...],
+        amount: Decimal,
+        have: frozenset[str] = frozenset(),
+        fitting: tuple[str, ...] = (),
+    ) -> Budget:
+        """The smallest down payment, to the cent, that makes a financed option the patient can use fit: the cheapest
+        such option for which one exists. Followed literally (re-run with ``--down-payment``), it fits."""
+        financed = sorted(
+            (o for o in options if o.typical.available and o.typical.months and set(o.requires) <= have),
+            key=lambda o: o.typical.net_cost,
+        )
         total = self.course.total.typical
+        for best in financed:
+            option = self.sheet.options[best.offer or best.id]
 
-        def installments_fit(down: Decimal) -> Outcome | None:
-            pricer = Pricer(self.sheet, self.course, self.scenario._replace(down_payment=down))
             term = None if best.term_months is None else grid_rows(self.sheet)[best.id][1]
-            outcome = pricer.outcome(option, total, "typical", term)
-            fits = outcome.available and max(outcome.installments, default=ZERO) <= amount
-            return outcome if fits else None
 
-        low, high = ZERO, total  # paying it all down always fits: nothing is left to finance
-        while high - low > CENT:
-            middle = cents((low + high) / 2)
-            if installments_fit(middle):
-                high = middle
-            else:
-                low = middle
-        down = low if low and installments_fit(low) else high
-        after = installments_fit(down)
-        then = f" (then {fmt_grouped(after.monthly)} x {after.months})" if after and after.months else ""
-        text = f"No option fits {fmt_grouped(amount)} a month. {best.name} fits with {fmt_grouped(down)} down{then}."
-        if longest.id != best.id:
-            text += (
-                f" The longest term offered is {longest.typical.months} months ({longest.name}, "
-                f"{fmt_grouped(longest.typical.monthly)} a month)."
+            def fits_with(down: Decimal, option: PaymentOption = option, term: int | None = term) -> Outcome | None:
+                pricer = Pricer(self.sheet, self.course, self.scenario._replace(down_payment=down))
+                outcome = pricer.outcome(option, total, "typical", term)
+                return outcome if pricer.fits(outcome, amount) else None
+
+            low, high = self.scenario.down_payment or ZERO, total
+            if low >= high or fits_with(high) is None:
+                continue  # no down payment makes it fit (a minimum purchase, say): try the next cheapest
+            while high - low > CENT:
+                middle = cents((low + high) / 2)
+                if fits_with(middle):
+                    high = middle
+                else:
+                    low = middle
+            down = low if fits_with(low) else high
+            after = fits_with(down)
+            assert after is not None
+            then = f"; then {fmt_grouped(after.monthly)} x {after.months}" if after.months else ""
+            text = (
+                f"No option you can use fits {fmt_grouped(amount)} a month. {best.name} fits with "
+                f"{fmt_grouped(down)} down (--down-payment {down}{then})."
             )
-        return text
+            longest = max(financed, key=lambda o: o.typical.months)
+            if longest.id != best.id:
+                text += (
+                    f" The longest term offered is {longest.typical.months} months ({longest.name}, "
+                    f"{fmt_grouped(longest.typical.monthly)} a month)."
+                )
+            return Budget(amount, fitting, None, text, best.id, down)
+        return Budget(amount, fitting, None, None)
 
 
 def grid_rows(sheet: PriceList) -> dict[str, tuple[str, int]]:
@@ -395,13 +514,35 @@ def grid_rows(sheet: PriceList) -> dict[str, tuple[str, int]]:
     return rows
 
 
-def _cheapest(options: tuple[OptionEstimate, ...]) -> str | None:
-    candidates = [o for o in options if o.typical.available and not o.conditional] or [
-        o for o in options if o.typical.available
-    ]
+def _cheapest(
+    options: tuple[OptionEstimate, ...], have: frozenset[str] = frozenset(), *, fallback: bool = True
+) -> str | None:
+    """The lowest net cost at the typical price among the options open to the patient (requiring nothing, or only
+    what they said they have); with ``fallback``, when none is available, among the others."""
+    available = [o for o in options if o.typical.available]
+    candidates = [o for o in available if set(o.requires) <= have] or (available if fallback else [])
     if not candidates:
         return None
     return min(candidates, key=lambda o: o.typical.net_cost).id
+
+
+def _cheaper_with(
+    options: tuple[OptionEstimate, ...], have: frozenset[str], cheapest: str | None
+) -> tuple[tuple[str, str], ...]:
+    """For each need the patient did not claim: the cheapest option needing it, when it beats ``cheapest``."""
+    by_id = {o.id: o for o in options}
+    best = by_id[cheapest].typical.net_cost if cheapest is not None and set(by_id[cheapest].requires) <= have else None
+    found: dict[str, OptionEstimate] = {}
+    for option in options:
+        missing = set(option.requires) - have
+        if len(missing) != 1 or not option.typical.available:
+            continue
+        (need,) = missing
+        if (best is None or option.typical.net_cost < best) and (
+            need not in found or option.typical.net_cost < found[need].typical.net_cost
+        ):
+            found[need] = option
+    return tuple((need, option.id) for need, option in found.items())
 
 
 def _unknown(what: str, wanted: str, known: object) -> str:

@@ -80,14 +80,18 @@ def package_row(sheet: PriceList, package_id: str, treatment: Treatment, course:
     reason = shortfall(package, course)
     if package.treatment != course.treatment_id:
         reason = f"a package of {package.treatment}, not {course.treatment_id}"
+    year: tuple[Decimal | None, ...] = (None, None, None)
     if reason:
         outcomes = (unavailable(reason),) * 3
     else:
         total = apply(sheet, treatment, course, scenario._replace(package=package_id)).total
         low, typical, high = (Outcome(total.at(point), (), ZERO, ZERO, ZERO) for point in POINTS)
         outcomes = (low, typical, high)
+        # The year: the package, then the boosters in the horizon paid as billed (as for any option).
+        year = tuple(total.at(p) + course.horizon_total.at(p) - course.total.at(p) for p in POINTS)
     notes = ((SAID, (), (package.note,)),) if package.note else ()
-    return OptionEstimate(package_id, PACKAGE, f"Package: {package.name}", *outcomes, notes)
+    name = f"Package: {package.name}"
+    return OptionEstimate(package_id, PACKAGE, name, *outcomes, notes, year=year)
 
 
 def _reduction(

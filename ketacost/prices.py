@@ -80,6 +80,7 @@ class TaxYear(Record):
     fsa_limit: Decimal
     fica_rate: Decimal
     default_marginal_rate: Decimal
+    hsa_taxed_states: tuple[str, ...] = ("CA", "NJ")
 
 
 class Package(Record):

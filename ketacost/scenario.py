@@ -46,6 +46,9 @@ class Scenario(Record):
     oon_coinsurance: Decimal | None = None
     oon_oop_max_left: Decimal | None = None
     plan_type: str | None = None  # the patient's health plan: one of PLAN_TYPES (None: commercial)
+    have: tuple[str, ...] = ()  # what the patient has that some options need (HAVE): an HSA, an FSA, VA eligibility
+    state: str | None = None  # two-letter state, for state tax on HSA money
+    state_tax_rate: Decimal | None = None  # state marginal income tax rate in percent
 
 
 class Input(Record):
@@ -75,7 +78,13 @@ INPUTS: tuple[Input, ...] = (
     Input("hsa_balance", "--hsa-balance", "money", "AMOUNT", "What your HSA holds: caps the pre-tax part."),
     Input("fsa_balance", "--fsa-balance", "money", "AMOUNT", "What your FSA holds: caps the pre-tax part."),
     Input("down_payment", "--down-payment", "money", "AMOUNT", "Cash paid first; financed options finance the rest."),
-    Input("budget", "--budget", "money", "AMOUNT", "Most you can pay in a month: marks the options that fit."),
+    Input(
+        "budget",
+        "--budget",
+        "money",
+        "AMOUNT",
+        "Most you can pay in a month (money you have is spent first): marks what fits.",
+    ),
     Input("deductible_left", "--deductible-left", "money", "AMOUNT", "Insurance: deductible still to meet this year."),
     Input("coinsurance", "--coinsurance", "percent", "PCT", "Insurance: your share after the deductible, percent."),
     Input("copay", "--copay", "money", "AMOUNT", "Insurance: copay per session."),
@@ -105,9 +114,46 @@ INPUTS: tuple[Input, ...] = (
         "Your health plan: commercial (default), medicare, medicaid, tricare or other_government. "
         "Manufacturer copay programs are for commercial plans only.",
     ),
+    Input(
+        "have",
+        "--have",
+        "ids",
+        "WHAT",
+        "What you have: hsa, hsa-payroll (an HSA funded through payroll), fsa, va (VA eligibility), insurance "
+        "(a plan that covers it). Repeatable. The cheapest is chosen among what you can use.",
+    ),
+    Input("state", "--state", "id", "XX", "Your state (two letters): CA and NJ tax HSA contributions."),
+    Input("state_tax_rate", "--state-tax-rate", "percent", "PCT", "Your state income tax rate, for HSA/FSA savings."),
 )
 PLAN_TYPES = ("commercial", "medicare", "medicaid", "tricare", "other_government")
 BY_FIELD: Mapping[str, Input] = {each.field: each for each in INPUTS}
+HAVE: tuple[str, ...] = ("hsa", "hsa-payroll", "fsa", "va", "insurance", "eligibility")  # --have's words
+# Flags that say the patient has a health plan (in or out of network).
+_INSURANCE = (
+    "deductible_left",
+    "coinsurance",
+    "copay",
+    "oop_max_left",
+    "allowed",
+    "oon_deductible_left",
+    "oon_coinsurance",
+    "oon_oop_max_left",
+    "plan_type",
+)
+
+
+def held(scenario: Scenario) -> frozenset[str]:
+    """What the patient said they have: ``--have``, and what a balance or an insurance flag implies."""
+    have = set(scenario.have)
+    if "hsa-payroll" in have or scenario.hsa_balance is not None:
+        have.add("hsa")
+    if scenario.fsa_balance is not None:
+        have.add("fsa")
+    if any(getattr(scenario, field) is not None for field in _INSURANCE):
+        have.add("insurance")
+    return frozenset(have)
+
+
 MAX_IDS = 100  # ids in one list or cell: a sheet has a dozen
 
 _SEPARATORS = r"[\s,;]+"  # ids in one text: spaces, commas or semicolons (compiled by re on first use)

@@ -342,7 +342,7 @@ CASES = [
         VALIDATE,
         (
             "{sheet}:<<origination_fee_pct = 100>>: options.medical_loan.origination_fee_pct: "
-            "input should be less than 100",
+            "input should be less than or equal to 30",
         ),
         sub("origination_fee_pct = 5.00", "origination_fee_pct = 100"),
     ),

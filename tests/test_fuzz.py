@@ -136,6 +136,13 @@ MONEY_KEYS = frozenset(
         "horizon_total",
         "spending",
         "cumulative",
+        "year_net_cost",
+        "loan_amount",
+        "fee_in_loan",
+        "deferred_interest",
+        "down_payment",
+        "paid_at_visit",
+        "left_to_pay",
     }
 )
 TWO_DECIMALS = re.compile(r"^[0-9]+\.[0-9]{2}$")
@@ -155,8 +162,6 @@ def money_strings(node: Any, key: str = "") -> Iterator[tuple[str, str]]:
 
 def check_money_format(document: Any) -> None:
     for key, value in money_strings(document):
-        if key == "principal":  # a month whose interest exceeds its payment (deferred interest charged) is negative
-            value = value.removeprefix("-")
         assert TWO_DECIMALS.match(value), f"{key}: {value!r} is not a non-negative amount with two decimals"
 
 
@@ -179,9 +184,12 @@ def check_estimate(document: dict[str, Any]) -> None:
 def check_schedule(document: dict[str, Any], estimate: dict[str, Any] | None = None) -> None:
     check_money_format(document)
     rows = document["rows"]
-    paid = Decimal(document["upfront"]) + sum((Decimal(row["payment"]) for row in rows), Decimal(0))
+    paid_key = "paid_at_visit" if document["per_visit"] else "payment"  # visits: a row per visit (issue 12)
+    paid = Decimal(document["upfront"]) + sum((Decimal(row[paid_key]) for row in rows), Decimal(0))
     assert paid == Decimal(document["total_paid"]), document
-    assert Decimal(document["totals"]["payment"]) == paid - Decimal(document["upfront"]), document
+    assert Decimal(document["totals"][paid_key]) == paid - Decimal(document["upfront"]), document
+    if not document["per_visit"]:  # no principal is negative: deferred interest is its own row (issue 12)
+        assert all(Decimal(row["principal"]) >= 0 for row in rows), document
     if rows and document["kind"] in FINANCED:
         assert rows[-1]["balance"] == "0.00", document
     if estimate is not None:

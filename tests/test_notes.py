@@ -19,6 +19,7 @@ TEXT = (
     .replace("apr = 0.00                        # EXAMPLE: many", "apr = 9.90                        # EXAMPLE: many")
 )
 SHEET = parse_sheet(TEXT, "pricing.toml")
+UNIFORM = "The whole FSA election is available from the first day of the plan year (uniform coverage)."
 NOTE = {option_id: option.note for option_id, option in SHEET.options.items()}  # the sheet's own words
 
 
@@ -30,11 +31,14 @@ def test_every_note_with_money_paid_first_a_discount_fees_and_aprs() -> None:
     assert notes == {
         "self_pay": ("5.5% prepay discount",),
         "hsa": (
-            "Pays up to 1,500.00 from the HSA (balance); savings at 24% on the pre-tax part",
+            "Pays up to 1,500.00 from the HSA (its balance: not capped by the yearly contribution limit); "
+            "savings at 24% on the pre-tax part (income tax only: direct contributions)",
             NOTE["hsa"],
         ),
         "fsa": (
-            "Pays up to 200.50 from the FSA (balance); savings at 31.65% on the pre-tax part (income tax + FICA)",
+            "Pays up to 200.50 from the FSA (balance); savings at 31.65% on the pre-tax part (income tax + FICA: "
+            "payroll contributions)",
+            UNIFORM,
             NOTE["fsa"],
         ),
         "medical_loan": (
@@ -143,12 +147,15 @@ def test_notes_per_price_point_when_the_hsa_pays_it_all() -> None:
     assert notes == {
         "self_pay": ("5.5% prepay discount",),
         "hsa": (
-            "Pays up to 4,400.00 from the HSA (2026 IRS limit); savings at 22% on the pre-tax part",
+            # A balance already in the HSA pays beyond this year's contribution limit (issue 12, item 6).
+            "Pays up to 9,000.00 from the HSA (its balance: not capped by the yearly contribution limit); savings at "
+            "22% on the pre-tax part (income tax only: direct contributions)",
             NOTE["hsa"],
         ),
         "fsa": (
             "Pays up to 3,400.00 from the FSA (2026 IRS limit); savings at 29.65% on the pre-tax part "
-            "(income tax + FICA)",
+            "(income tax + FICA: payroll contributions)",
+            UNIFORM,
             NOTE["fsa"],
         ),
         "medical_loan": (

@@ -151,11 +151,16 @@ def test_schedule_csv_has_only_numbers_and_dates(run: Run, hostile_sheet: Path) 
         result = run("--pricing", str(hostile_sheet), "schedule", "-o", option, "-f", "csv", "--start", "2027-01-31")
         assert result.exit_code == 0, result.stderr
         header, *rows = list(csv.reader(io.StringIO(result.stdout)))
-        assert header == ["month", "date", "payment", "interest", "principal", "fees", "balance"]
+        if option == "va":  # paid at each visit: a row per visit (issue 12)
+            assert header == ["visit", "week", "date", "paid_at_visit", "left_to_pay"]
+            rows = [[row[0], row[2], *row[1:2], *row[3:], ""] for row in rows]  # the date second, as below
+        else:
+            assert header == ["month", "date", "payment", "interest", "principal", "fees", "balance", "event"]
         assert rows
         for row in rows:
             assert re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", row[1])
-            assert all(NUMBER.match(cell) for cell in row[:1] + row[2:]), row
+            assert all(NUMBER.match(cell) for cell in row[:1] + row[2:-1]), row
+            assert row[-1] in ("", "loan", "fee", "deferred_interest"), row
 
 
 def test_quotes_list_csv_defuses_patient_names_and_services(run: Run, quotes: list[str]) -> None:

@@ -57,8 +57,8 @@ def schedule_command(
 ) -> None:
     """Show a payment option month by month, with totals; rows add up to the estimate's total paid.
 
-    Loans, plans and cards show their repayment; copays and insurance shares, paid at each visit, follow the
-    sessions month by month; an option paid in full up front has no monthly rows.
+    Loans, plans and cards show their repayment (a fee inside a loan is month 0); copays and insurance shares,
+    paid at each visit, are listed visit by visit; an option paid in full up front has no monthly rows.
     """
     check_format(ctx, output, RENDERERS)
     from ketacost.estimator import estimate

@@ -231,8 +231,13 @@ _Plan = tuple[Decimal, Decimal, int, Decimal, Decimal]
 
 def _level(principal: Decimal, annual_rate_pct: Decimal, months: int, monthly_fee: Decimal) -> _Plan:
     financed = _financed(principal, months, monthly_fee)
-    payment = level_payment(financed, annual_rate_pct, months)
+    payment = _at_least_a_cent(financed, level_payment(financed, annual_rate_pct, months))
     return financed, annual_rate_pct, months, payment, cents(monthly_fee)
+
+
+def _at_least_a_cent(financed: Decimal, payment: Decimal) -> Decimal:
+    """Never a 0.00 installment on a debt: a tiny amount is paid a cent a month, and paid off before its term."""
+    return CENT if financed and payment < CENT else payment
 
 
 def _fixed(principal: Decimal, annual_rate_pct: Decimal, months: int, payment: Decimal, monthly_fee: Decimal) -> _Plan:
@@ -246,7 +251,7 @@ def _fixed(principal: Decimal, annual_rate_pct: Decimal, months: int, payment: D
 
 def _equal(principal: Decimal, months: int, monthly_fee: Decimal) -> _Plan:
     financed = _financed(principal, months, monthly_fee)
-    return financed, ZERO, months, cents(financed / months), cents(monthly_fee)
+    return financed, ZERO, months, _at_least_a_cent(financed, cents(financed / months)), cents(monthly_fee)
 
 
 def amortize(principal: Decimal, annual_rate_pct: Decimal, months: int, *, monthly_fee: Decimal = ZERO) -> Schedule:

@@ -5,10 +5,13 @@ A kind module holds all there is to a kind: ``RECORD``, its option record (a sub
 are the sheet's keys: the sheet's model is made from it); ``price(pricer, option, total, point)``, an
 :class:`~ketacost.outcome.Outcome` for one course total; ``terms(option)``, its terms in a few words
 (``pricing show``); ``NOTES``, the words of the notes its pricing records. Optional: ``check(option)`` (a
-cross-field rule: raise :class:`~ketacost.kinds.base.Rule`), ``CONDITIONAL = True`` (only some patients
-qualify: never marked cheapest on its own), ``RANK`` (its place in lists; then by module name), ``expand(option)``
-(an option that is several rows, one per term: each row's months; ``price`` then takes ``term=`` its index),
-``COVERAGE = True`` (a way of paying through health coverage: never listed on a self-pay Good Faith Estimate).
+cross-field rule: raise :class:`~ketacost.kinds.base.Rule`), ``REQUIRES`` (what a patient must have to use it:
+one need, e.g. ``"va"``, or a mapping from its JSON kinds to their needs; see :data:`NEEDS`), ``year(pricer,
+option, outcome, point)`` (its net cost over the 12-month horizon, when not the series' plus the boosters paid as
+billed), ``RANK`` (its place in lists; then by module name), ``expand(option)`` (an option that is several rows,
+one per term: each row's months; ``price`` then takes ``term=`` its index), ``COVERAGE = True`` (a way of paying
+through health coverage: never listed on a self-pay Good Faith Estimate). (``CONDITIONAL = True``, the older
+spelling, is a need of ``"eligibility"``.)
 
 Importing this package is cheap: the kind modules are imported on first use, and none imports pydantic.
 """
@@ -21,15 +24,19 @@ from typing import Any, get_args, get_type_hints
 
 from ketacost.kinds.base import Option
 
-__all__ = ["Kind", "by_kind", "kinds", "on_change", "records", "register"]
+__all__ = ["NEEDS", "Kind", "by_kind", "kinds", "on_change", "records", "register"]
+
+# What an option may require that a patient may lack, and how a patient says they have it (``--have``, or the
+# flags that imply it: ketacost.scenario.held). The words are ketacost.render's.
+NEEDS: tuple[str, ...] = ("hsa", "fsa", "va", "insurance", "eligibility")
 
 
 class Kind:
     """A payment kind as the rest of ketacost uses it, read from its module."""
 
     __slots__ = (
+        "_requires",
         "check",
-        "conditional",
         "coverage",
         "expand",
         "module",
@@ -40,6 +47,7 @@ class Kind:
         "rank",
         "record",
         "terms",
+        "year",
     )
 
     def __init__(self, module: ModuleType) -> None:
@@ -51,12 +59,19 @@ class Kind:
         self.terms: Callable[[Any], list[str]] = module.terms
         self.notes: Mapping[str, Callable[..., str]] = getattr(module, "NOTES", {})
         self.check: Callable[[Any], None] | None = getattr(module, "check", None)
-        self.conditional: bool = getattr(module, "CONDITIONAL", False)
+        requires = getattr(module, "REQUIRES", "eligibility" if getattr(module, "CONDITIONAL", False) else None)
+        self._requires: Mapping[str, str] | str | None = requires
+        self.year: Callable[..., Any] | None = getattr(module, "year", None)
         self.rank: int = getattr(module, "RANK", 1000)
         self.expand: Callable[[Any], tuple[int, ...]] | None = getattr(module, "expand", None)
         self.coverage: bool = getattr(module, "COVERAGE", False)
         if not self.names:
             raise TypeError(f"{module.__name__}.RECORD needs kind: Literal[...] naming its JSON kinds")
+
+    def requires(self, kind: str) -> tuple[str, ...]:
+        """What an option of JSON kind ``kind`` needs the patient to have (empty: open to everyone)."""
+        need = self._requires if isinstance(self._requires, str | None) else self._requires.get(kind)
+        return () if need is None else (need,)
 
     def __repr__(self) -> str:
         return f"<kind {self.name}: {', '.join(self.names)}>"

@@ -50,6 +50,7 @@ def price(pricer: "Pricer", option: ClinicPlan, total: Decimal, point: "PricePoi
         if months < option.months:
             pricer.note("minimum", option.min_monthly, months)
     plan = amortize(left, option.apr, months) if option.apr else equal_installments(left, months)
+    pricer.term(plan, months)
     if option.setup_fee:
         pricer.note("fee", option.setup_fee)
     charge = plan.interest + option.setup_fee

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ketacost.prices import PricePointName
 
 RANK = 72
-CONDITIONAL = True  # only commercially insured patients enrolled in the program: never the cheapest on its own
+REQUIRES = "insurance"  # commercial insurance and enrolment in the program: cheapest only for those who say so
 COVERAGE = True  # works through commercial insurance: a self-pay GFE (45 CFR 149.610) never lists it
 GOVERNMENT = ("medicare", "medicaid", "tricare", "other_government")
 

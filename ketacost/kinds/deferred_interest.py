@@ -40,6 +40,7 @@ def price(pricer: "Pricer", option: DeferredInterest, total: Decimal, point: "Pr
         return unavailable(below_minimum(option.min_purchase, left))
     terms = _promo_terms(option)
     plan = paid_in_full(left, terms)
+    pricer.term(plan, option.promo_months)
     pricer.note("promotion", option.promo_months, option.standard_apr)
     if plan.payments and plan.payments[0] * option.promo_months > left + plan.payments[0]:
         pricer.note("minimum", plan.payments[0], len(plan.payments))

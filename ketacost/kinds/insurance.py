@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 RANK = 70
 COVERAGE = True  # paid through a health plan: a self-pay GFE (45 CFR 149.610) never lists it
+REQUIRES = "insurance"  # a plan that covers the treatment: cheapest only for those who say they have one
 
 
 class Insurance(Option):
@@ -53,6 +54,13 @@ def cost_sharing(option: Insurance, s: "Scenario") -> CostSharing:
         copay=option.copay if s.copay is None else s.copay,
         oop_max_left=option.oop_max_left if s.oop_max_left is None else s.oop_max_left,
     )
+
+
+def year(pricer: "Pricer", option: Insurance, outcome: Outcome, point: "PricePointName") -> Decimal:
+    """The cost-sharing over every visit of the year: the series', then each booster's."""
+    course = pricer.course
+    charges = [*course.session_charges(point), *(course.per_session.at(point),) * course.boosters]
+    return sum(patient_shares(charges, cost_sharing(option, pricer.scenario)), ZERO)
 
 
 def terms(option: Insurance) -> list[str]:

@@ -3,8 +3,9 @@
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Literal
 
+from ketacost.finance.fees import deducted_fee
 from ketacost.kinds.base import Months, Option, Percent, SheetType, pct
-from ketacost.money import HUNDRED, cents, cents_up
+from ketacost.money import HUNDRED, cents
 from ketacost.outcome import Outcome, amortize, financed, regz_apr, regz_apr_like
 
 if TYPE_CHECKING:
@@ -20,7 +21,9 @@ class Loan(Option):
     kind: Literal["loan"]
     apr: Percent
     term_months: Months
-    origination_fee_pct: Annotated[Decimal, SheetType(ge=0, lt=100, decimal_places=4, allow_inf_nan=False)] = Decimal(0)
+    # 0-10% is common (DOMAIN.md section 5); above 30% no lender charges it, and near 100% a deducted fee would
+    # need an enormous loan to pay the clinic.
+    origination_fee_pct: Annotated[Decimal, SheetType(ge=0, le=30, decimal_places=4, allow_inf_nan=False)] = Decimal(0)
     fee_handling: Literal["deducted", "financed"] = "deducted"
 
 
@@ -32,13 +35,14 @@ def price(pricer: "Pricer", option: Loan, total: Decimal, point: "PricePointName
     borrowed = total - first
     fee_share = option.origination_fee_pct / HUNDRED
     if option.fee_handling == "deducted":
-        # The lender keeps the fee out of the proceeds: borrow enough that the clinic still gets it all.
-        principal = cents_up(borrowed / (1 - fee_share))
-        fee = principal - borrowed
+        # The lender keeps the fee out of the proceeds: borrow the least that still pays the clinic in full, the fee
+        # being exactly the fee percentage of the principal, to the cent.
+        principal, fee = deducted_fee(borrowed, option.origination_fee_pct)
     else:
         fee = cents(borrowed * fee_share)
         principal = borrowed + fee
     plan = amortize(principal, option.apr, option.term_months)
+    pricer.term(plan, option.term_months)
     if fee:
         pricer.note("fee", option.origination_fee_pct, option.fee_handling)
     # The fee is a prepaid finance charge, netted from the amount financed (as finance.apr.loan_apr does).

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ketacost.prices import PricePointName
 
 RANK = 75
-CONDITIONAL = True  # only patients whose plan has out-of-network benefits: never the cheapest on its own
+REQUIRES = "insurance"  # a plan with out-of-network benefits: cheapest only for those who say they have one
 COVERAGE = True  # a claim on a health plan: a self-pay GFE (45 CFR 149.610) never lists it
 
 Weeks = Annotated[int, SheetType(ge=0, le=52, strict=True)]

@@ -32,6 +32,7 @@ def price(pricer: "Pricer", option: ReducedApr, total: Decimal, point: "PricePoi
     if left < option.min_purchase:
         return unavailable(below_minimum(option.min_purchase, left))
     plan = amortize(left, option.apr, option.term_months)
+    pricer.term(plan, option.term_months)
     apr = regz_apr(left, plan.runs, option.apr) if plan.interest else None
     pricer.note("rate", option.apr, option.term_months)
     return financed(first, plan, fees=ZERO, savings=savings, financed=left, apr=apr, rate=option.apr)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ketacost.prices import PricePointName
 
 RANK = 20
+REQUIRES = {"hsa": "hsa", "fsa": "fsa"}  # an account the patient has: cheapest only for those who say so
 
 
 class TaxAccount(Option):
@@ -33,11 +34,26 @@ RECORD = TaxAccount
 def price(pricer: "Pricer", option: TaxAccount, total: Decimal, point: "PricePointName") -> Outcome:
     limit = pricer.account_limit(option)
     balance = pricer.scenario.hsa_balance if option.kind == "hsa" else pricer.scenario.fsa_balance
-    eligible = min(total, limit) if balance is None else min(total, limit, balance)
+    # What an HSA already holds pays whatever this year's contribution limit (IRS: the limit caps contributions,
+    # not spending); without a balance the limit caps what can go in this year. An FSA election is capped by law.
+    cap = pricer.account_cap(option)
+    eligible = min(total, cap)
     rate = pricer.savings_rate(option)
-    pricer.note("account", option.kind, limit, balance, pricer.sheet.tax.year, rate, option.payroll)
+    payroll = pricer.payroll(option)
+    pricer.note("account", option.kind, limit, balance, pricer.sheet.tax.year, rate, payroll)
+    if option.kind == "fsa":
+        pricer.note("uniform")
+    state = pricer.state_note(option)
+    if state:
+        pricer.note("state", *state)
     savings = cents(eligible * rate / HUNDRED)
     return Outcome(total, (), ZERO, ZERO, savings)  # upfront, installments, interest, fees, tax savings
+
+
+def year(pricer: "Pricer", option: TaxAccount, outcome: Outcome, point: "PricePointName") -> Decimal:
+    """The account pays the year's care (series, boosters, add-ons), within its limit or balance."""
+    year_outcome: Outcome = price(pricer, option, pricer.course.horizon_total.at(point), point)
+    return year_outcome.net_cost
 
 
 def terms(option: TaxAccount) -> list[str]:
@@ -48,12 +64,27 @@ def terms(option: TaxAccount) -> list[str]:
 
 
 def _account_note(kind: str, limit: Decimal, balance: Decimal | None, year: int, rate: Decimal, payroll: bool) -> str:
-    basis = "balance" if balance is not None and balance < limit else f"{year} IRS limit"
+    if kind == "hsa" and balance is not None:
+        cap, basis = balance, "its balance: not capped by the yearly contribution limit"
+    else:
+        cap = limit if balance is None else min(limit, balance)
+        basis = "balance" if balance is not None and balance < limit else f"{year} IRS limit"
     return (
-        f"Pays up to {fmt_grouped(limit if balance is None else min(limit, balance))} from the "
-        f"{kind.upper()} ({basis}); savings at {pct(rate)} on the pre-tax part"
-        + (" (income tax + FICA)" if payroll else "")
+        f"Pays up to {fmt_grouped(cap)} from the {kind.upper()} ({basis}); savings at {pct(rate)} on the pre-tax part"
+        + (" (income tax + FICA: payroll contributions)" if payroll else " (income tax only: direct contributions)")
     )
 
 
-NOTES = {"account": _account_note}
+def _state_note(state: str, rate: Decimal, counted: bool) -> str:
+    if counted:
+        if state:
+            return f"Includes {pct(rate)} state income tax ({state} exempts these contributions)"
+        return f"Includes {pct(rate)} state income tax, if your state exempts these contributions (give --state)"
+    return f"No state saving: {state} taxes HSA contributions"
+
+
+NOTES = {
+    "account": _account_note,
+    "uniform": lambda: "The whole FSA election is available from the first day of the plan year (uniform coverage).",
+    "state": _state_note,
+}

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 RANK = 80
 COVERAGE = True  # VA health coverage: a self-pay GFE (45 CFR 149.610) never lists it
-CONDITIONAL = True  # only eligible veterans qualify: never the cheapest on its own
+REQUIRES = "va"  # only eligible veterans with VA authorization: cheapest only for those who say so
 
 
 class VaCoverage(Option):
@@ -32,6 +32,11 @@ def price(pricer: "Pricer", option: VaCoverage, total: Decimal, point: "PricePoi
     return Outcome(
         upfront=sum(visits, ZERO), installments=(), interest=ZERO, fees=ZERO, tax_savings=ZERO, visits=visits
     )
+
+
+def year(pricer: "Pricer", option: VaCoverage, outcome: Outcome, point: "PricePointName") -> Decimal:
+    """A copay at every visit of the year: the series' and each booster's."""
+    return cents(option.copay_per_session) * (pricer.course.sessions + pricer.course.boosters)
 
 
 def terms(option: VaCoverage) -> list[str]:

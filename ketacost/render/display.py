@@ -12,7 +12,15 @@ from ketacost.render.notes import worded
 from ketacost.render.safe import terminal_text
 
 COLUMNS = ("Option", "Upfront", "Monthly", "Total paid", "Interest + fees", "Tax savings", "Net cost")
-RANGE_COLUMNS = ("Option", "Net cost, low", "typical", "high")
+RANGE_COLUMNS = ("Option", "Net cost, low", "typical", "high", "12 months")  # the last: net cost over the year
+# How a need (ketacost.kinds.NEEDS) is named: "with an FSA: ...".
+NEED_WORDS = {
+    "hsa": "an HSA",
+    "fsa": "a health FSA",
+    "va": "VA eligibility",
+    "insurance": "insurance that covers it",
+    "eligibility": "eligibility",
+}
 
 
 class Row(Record):
@@ -45,6 +53,8 @@ def heading(estimate: Estimate) -> list[str]:
             f"With {course.boosters} boosters, {course.horizon_months}-month total: "
             f"{fmt_grouped(horizon.low)} / {fmt_grouped(horizon.typical)} / {fmt_grouped(horizon.high)}"
         )
+    if course.boosters_asked > course.boosters:
+        lines += booster_lines(estimate)
     for what, amount in estimate.funding:
         lines.append(f"Paid first, before any financing: {what} {fmt_grouped(amount)}")
     return [terminal_text(line) for line in lines]
@@ -60,6 +70,18 @@ def offer_lines(course: Course) -> list[str]:
         else:
             lines.append(f"Discount {offer_id} ({name}): less {figures}, before any way of paying")
     return lines
+
+
+def booster_lines(estimate: Estimate) -> list[str]:
+    """Why fewer boosters are priced than were asked for."""
+    course = estimate.course
+    later = course.boosters_asked - course.boosters
+    return [
+        f"Boosters: {course.boosters_asked} asked, {course.boosters} in {course.horizon_months} months "
+        f"(one every {course.booster_interval_weeks} weeks after the {course.weeks[1]}-week series);",
+        f"{later} {'falls' if later == 1 else 'fall'} after the {course.horizon_months} months and "
+        f"{'is' if later == 1 else 'are'} not priced.",
+    ]
 
 
 def source_line(estimate: Estimate) -> str:
@@ -87,15 +109,17 @@ def rows(estimate: Estimate) -> list[Row]:
             fmt_grouped(outcome.tax_savings),
             fmt_grouped(outcome.net_cost),
         )
-        range_cells = tuple(
-            fmt_grouped(o.net_cost) if o.available else "-" for o in (option.low, option.typical, option.high)
+        year = option.year_at("typical")
+        range_cells = (
+            *(fmt_grouped(o.net_cost) if o.available else "-" for o in (option.low, option.typical, option.high)),
+            "-" if year is None else fmt_grouped(year),
         )
         result.append(Row(option, name, cells, range_cells, cheapest))
     return result
 
 
 def notes(estimate: Estimate) -> list[str]:
-    lines = offer_lines(estimate.course)
+    lines = [*offer_lines(estimate.course), year_line(estimate)]
     for option in estimate.options:
         outcome = option.typical
         missing = [
@@ -127,7 +151,7 @@ def budget_lines(estimate: Estimate) -> list[str]:
     names = {option.id: option.name for option in estimate.options}
     if not budget.fitting:
         return [f"No option fits a budget of {fmt_grouped(budget.amount)} a month."]
-    line = f"Within {fmt_grouped(budget.amount)} a month (no single payment above it): "
+    line = f"Within {fmt_grouped(budget.amount)} a month (money you have spent first): "
     line += ", ".join(names[i] for i in budget.fitting) + "."
     if budget.cheapest:
         line += f" Cheapest that fits: {names[budget.cheapest]}."
@@ -135,9 +159,26 @@ def budget_lines(estimate: Estimate) -> list[str]:
 
 
 def cheapest_line(estimate: Estimate) -> str | None:
-    for option in estimate.options:
-        if option.id == estimate.cheapest:
-            return terminal_text(
-                f"* Lowest net cost at the typical price: {option.name} ({fmt_grouped(option.typical.net_cost)})."
-            )
-    return None
+    """The cheapest option the patient can use, then, apart, what would be cheaper with what they did not claim."""
+    by_id = {option.id: option for option in estimate.options}
+    option = by_id.get(estimate.cheapest or "")
+    if option is None:
+        return None
+    among = ", among the options you can use" if estimate.cheaper_with else ""
+    line = f"* Lowest net cost at the typical price: {option.name} ({fmt_grouped(option.typical.net_cost)}){among}."
+    for need, option_id in estimate.cheaper_with:
+        other = by_id[option_id]
+        line += f" With {NEED_WORDS.get(need, need)}: {other.name} ({fmt_grouped(other.typical.net_cost)})."
+    if estimate.cheaper_with:
+        line += " Say what you have with --have."
+    return terminal_text(line)
+
+
+def year_line(estimate: Estimate) -> str:
+    """What the "12 months" column counts."""
+    course = estimate.course
+    boosters = f", {course.boosters} booster{'s' if course.boosters != 1 else ''}" if course.boosters else ""
+    return terminal_text(
+        f"12 months: net cost of the series{boosters} and add-ons in {course.horizon_months} months, at the "
+        "typical price; boosters are paid as billed unless the option covers them (HSA, FSA, VA, insurance)."
+    )

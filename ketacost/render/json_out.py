@@ -33,6 +33,8 @@ def _point(outcome: Outcome, option: OptionEstimate, point: str) -> dict[str, An
             {"session": number, "week": week, "amount": fmt(amount)}
             for number, (week, amount) in enumerate(outcome.reimbursements, start=1)
         ]
+    year = option.year_at(point)  # type: ignore[arg-type]
+    ordered["year_net_cost"] = None if year is None else fmt(year)
     if option.fits_budget is not None and point == "typical":
         ordered["fits_budget"] = option.fits_budget
     return ordered
@@ -53,13 +55,17 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
             "per_session": _range(course.per_session),
             "total": _range(course.total),
             "boosters": course.boosters,
+            "boosters_asked": course.boosters_asked,
+            "booster_interval_weeks": course.booster_interval_weeks,
             "horizon_months": course.horizon_months,
             "horizon_total": _range(course.horizon_total),
             **({"offers": [_offer(offer) for offer in course.offers]} if course.offers else {}),
         },
         "assumptions": {"tax_rate": fmt(estimate.tax_rate)},
         "funding": [{"source": what, "amount": fmt(amount)} for what, amount in estimate.funding],
+        "have": list(estimate.have),
         "cheapest": estimate.cheapest,
+        "cheaper_with": [{"requires": need, "option": option_id} for need, option_id in estimate.cheaper_with],
         "budget": _budget(estimate),
         "options": [
             {
@@ -67,6 +73,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "kind": option.kind,
                 "name": option.name,
                 **({} if option.offer is None else {"offer": option.offer, "months": option.term_months}),
+                "requires": list(option.requires),
                 **{point: _point(option.at(point), option, point) for point in POINTS},
                 "notes": list(worded(option)),
             }
@@ -90,6 +97,9 @@ def _budget(estimate: Estimate) -> dict[str, Any] | None:
         "fits": list(budget.fitting),
         "cheapest_that_fits": budget.cheapest,
         "suggestion": budget.suggestion,
+        "suggested": None
+        if budget.suggested_option is None or budget.suggested_down is None
+        else {"option": budget.suggested_option, "down_payment": fmt(budget.suggested_down)},
     }
 
 

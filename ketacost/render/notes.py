@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ketacost import kinds
-from ketacost.estimator import FUNDING, POINTS, SAID, OptionEstimate, PricePointName
+from ketacost.estimator import FUNDING, POINTS, SAID, SHORTENED, OptionEstimate, PricePointName
 from ketacost.money import fmt_grouped
 
 
@@ -17,7 +17,14 @@ def _funding(parts: tuple[tuple[str, Decimal, Decimal], ...]) -> str:
     return f"{shown} paid first; the rest is financed"
 
 
-_SHARED: dict[str, Callable[..., str]] = {SAID: str, FUNDING: _funding}  # notes any option may get
+def _shortened(months: int, term: int, payment: Decimal) -> str:
+    return (
+        f"paid off in {months} month{'s' if months != 1 else ''}, not {term}: the amount is small and an installment "
+        f"is at least a cent ({fmt_grouped(payment)} a month)"
+    )
+
+
+_SHARED: dict[str, Callable[..., str]] = {SAID: str, FUNDING: _funding, SHORTENED: _shortened}  # any option's
 
 
 def label(points: Sequence[PricePointName]) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ketacost.money import fmt, fmt_grouped
 from ketacost.render.fields import rate
 from ketacost.render.safe import terminal_text
-from ketacost.repayment import Repayment
+from ketacost.repayment import FEE_UP_FRONT, LOAN_MADE, PROMO_ENDS, Repayment
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,9 +21,37 @@ if TYPE_CHECKING:
     from ketacost.render.out import Out
 
 FIELDS = ("payment", "interest", "principal", "fees", "balance")
+# How a row that is not a plain payment is named in a table's first column (JSON: "event").
+EVENT_CELLS = {LOAN_MADE: "0 loan", FEE_UP_FRONT: "0 fee", PROMO_ENDS: "promo end"}
+
+
+def _visit_rows(plan: Repayment) -> list[dict[str, Any]]:
+    return [
+        {
+            "visit": row.month,
+            "week": week,
+            "date": date.isoformat() if date else None,
+            "paid_at_visit": fmt(row.payment),
+            "left_to_pay": fmt(row.balance),
+        }
+        for row, week, date in zip(plan.rows, plan.visit_weeks, plan.dates, strict=True)
+    ]
 
 
 def document(plan: Repayment) -> dict[str, Any]:
+    if plan.per_visit and not plan.received:  # out-of-network claims are by month (below)
+        return {
+            "option": plan.option,
+            "kind": plan.kind,
+            "name": plan.name,
+            "price_point": plan.point,
+            "minimum_only": False,
+            "per_visit": True,
+            "upfront": fmt(plan.upfront),
+            "total_paid": fmt(plan.total_paid),
+            "rows": _visit_rows(plan),
+            "totals": {"paid_at_visit": fmt(plan.total("payment"))},
+        }
     data: dict[str, Any] = {
         "option": plan.option,
         "kind": plan.kind,
@@ -32,6 +60,9 @@ def document(plan: Repayment) -> dict[str, Any]:
         "minimum_only": plan.minimum_only,
         "per_visit": plan.per_visit,
         "financed": fmt(plan.financed),
+        "loan_amount": None if plan.loan_amount is None else fmt(plan.loan_amount),
+        "fee_in_loan": fmt(plan.fee_in_loan),
+        "deferred_interest": fmt(plan.deferred_interest),
         "note_rate": rate(plan.note_rate),
         "apr": rate(plan.apr),
         "upfront": fmt(plan.upfront),
@@ -40,9 +71,10 @@ def document(plan: Repayment) -> dict[str, Any]:
             {
                 "month": row.month,
                 "date": date.isoformat() if date else None,
+                "event": plan.event(index) or None,
                 **{name: fmt(getattr(row, name)) for name in FIELDS},
             }
-            for row, date in zip(plan.rows, plan.dates, strict=True)
+            for index, (row, date) in enumerate(zip(plan.rows, plan.dates, strict=True))
         ],
         "totals": {name: fmt(plan.total(name)) for name in FIELDS[:-1]},
     }
@@ -61,11 +93,16 @@ def render_json(plan: Repayment) -> str:
 def render_csv(plan: Repayment) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    if plan.per_visit and not plan.received:
+        writer.writerow(["visit", "week", "date", "paid_at_visit", "left_to_pay"])
+        for visit in _visit_rows(plan):
+            writer.writerow([visit[key] or "" if key == "date" else visit[key] for key in visit])
+        return buffer.getvalue()
     back = ["reimbursed"] if plan.received else []
-    writer.writerow(["month", "date", *FIELDS, *back])
+    writer.writerow(["month", "date", *FIELDS, "event", *back])
     for index, (row, date) in enumerate(zip(plan.rows, plan.dates, strict=True)):
         cells = [row.month, date.isoformat() if date else "", *(fmt(getattr(row, n)) for n in FIELDS)]
-        writer.writerow([*cells, *([fmt(plan.received[index])] if back else [])])
+        writer.writerow([*cells, plan.event(index), *([fmt(plan.received[index])] if back else [])])
     return buffer.getvalue()
 
 
@@ -77,7 +114,7 @@ def _heading(plan: Repayment) -> list[str]:
 def _heading_lines(plan: Repayment) -> list[str]:
     if plan.per_visit:
         lines = [
-            f"{plan.name}: paid at each visit, by month (the {plan.point} price)",
+            f"{plan.name}: paid at each visit, visit by visit (the {plan.point} price)",
             f"Total paid: {fmt_grouped(plan.total_paid)}",
         ]
         if plan.received:
@@ -93,11 +130,23 @@ def _heading_lines(plan: Repayment) -> list[str]:
         rates.append(f"APR {rate(plan.apr)}% counting fees (Regulation Z)")
     if plan.note_rate is not None:
         rates.append(f"interest rate {rate(plan.note_rate)}%")
-    lines.append(
-        f"Financed {fmt_grouped(plan.financed)}; paid up front {fmt_grouped(plan.upfront)}"
-        + (f"; {', '.join(rates)}" if rates else "")
-    )
+    if plan.loan_amount is not None:
+        lines.append(
+            f"Loan {fmt_grouped(plan.loan_amount)}: the clinic gets {fmt_grouped(plan.financed)}, the "
+            f"{fmt_grouped(plan.fee_in_loan)} fee is in the loan (month 0)"
+        )
+        lines.append(f"Paid up front {fmt_grouped(plan.upfront)}" + (f"; {', '.join(rates)}" if rates else ""))
+    else:
+        lines.append(
+            f"Financed {fmt_grouped(plan.financed)}; paid up front {fmt_grouped(plan.upfront)}"
+            + (f"; {', '.join(rates)}" if rates else "")
+        )
     lines.append(f"Total paid: {fmt_grouped(plan.total_paid)}")
+    if plan.deferred_interest:
+        lines += [
+            f"Promotion's end ('promo end'): {fmt_grouped(plan.deferred_interest)} of deferred interest is charged",
+            "and added to the balance; the principal repaid after it includes it",
+        ]
     return lines
 
 
@@ -105,10 +154,19 @@ def _body(plan: Repayment) -> tuple[list[str], list[list[str]]]:
     if plan.received:
         return _claims_body(plan)
     dated = any(plan.dates)
+    if plan.per_visit:
+        columns = ["Visit", "Week", *(["Date"] if dated else []), "Paid at visit", "Left to pay"]
+        body = [
+            [str(r["visit"]), str(r["week"]), *([r["date"] or ""] if dated else []), *_grouped(r)]
+            for r in _visit_rows(plan)
+        ]
+        body.append(["Total", "", *([""] if dated else []), fmt_grouped(plan.total("payment")), ""])
+        return columns, body
     columns = ["Month", *(["Date"] if dated else []), "Payment", "Interest", "Principal", "Fees", "Balance"]
     body = []
-    for row, date in zip(plan.rows, plan.dates, strict=True):
-        cells = [str(row.month), *([date.isoformat() if date else ""] if dated else [])]
+    for index, (row, date) in enumerate(zip(plan.rows, plan.dates, strict=True)):
+        first = EVENT_CELLS.get(plan.event(index), str(row.month))
+        cells = [first, *([date.isoformat() if date else ""] if dated else [])]
         body.append(cells + [fmt_grouped(getattr(row, name)) for name in FIELDS])
     totals = ["Total", *([""] if dated else []), *(fmt_grouped(plan.total(n)) for n in FIELDS[:-1]), ""]
     body.append(totals)
@@ -128,13 +186,20 @@ def _claims_body(plan: Repayment) -> tuple[list[str], list[list[str]]]:
     return columns, body
 
 
+def _grouped(row: dict[str, Any]) -> list[str]:
+    from decimal import Decimal
+
+    return [fmt_grouped(Decimal(row["paid_at_visit"])), fmt_grouped(Decimal(row["left_to_pay"]))]
+
+
 def render_plain(plan: Repayment, width: int = 80) -> str:
     from ketacost.render.plain import table_lines
 
     columns, body = _body(plan)
     lines = [*_heading(plan), ""]
     if plan.rows:
-        lines += table_lines("Month by month", columns, body, width, first_min=5)
+        title = "Visit by visit" if plan.per_visit else "Month by month"
+        lines += table_lines(title, columns, body, width, first_min=5)
     else:
         lines.append("Nothing is paid monthly: everything is paid up front.")
     return "\n".join(lines) + "\n"

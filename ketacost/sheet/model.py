@@ -412,6 +412,7 @@ class TaxYear(Strict):
     fsa_limit: Money
     fica_rate: Percent
     default_marginal_rate: Percent
+    hsa_taxed_states: tuple[State, ...] = ("CA", "NJ")  # states whose income tax does not exempt HSA contributions
 
 
 class Diagnosis(Strict):

@@ -37,6 +37,7 @@ TAKEN = [
     ["estimate", "-t", "spravato", "--oon-oop-max-left", "900", "--plan-type", "nope"],
     ["estimate", "--option", "self_pay", "-o", "hsa", "--add-on", "consultation", "-f", "json"],
     ["estimate", "--option=self_pay", "--sessions=4", "--treatment=iv"],
+    ["estimate", "--have", "fsa", "--have", "va", "--state", "ny", "--state-tax-rate", "6.85", "-f", "json"],
     ["estimate", "-n", "3", "-n", "4", "--format", "csv", "--format", "json"],  # the last one wins, as in Typer
     ["estimate", "--sessions", "0"],  # the scenario's own errors (exit 2), from the library either way
     ["estimate", "--sessions", "999", "--boosters", "201", "--price", "abc", "--tax-rate", "101"],

@@ -28,13 +28,16 @@ def test_rows_add_up_to_the_estimates_total_paid(
     plan = run_json("schedule", "--option", option, *args)
     point = estimate_point(run_json, option, *args)
     assert plan["rows"], "a financed option has monthly rows"
-    assert [row["month"] for row in plan["rows"]] == list(range(1, len(plan["rows"]) + 1))
-    assert len(plan["rows"]) == point["months"]
+    # A fee inside the loan is month 0's own row (issue 12, item 4): the payments are the other rows.
+    payments = [row for row in plan["rows"] if row["event"] is None]
+    assert [row["month"] for row in payments] == list(range(1, len(payments) + 1))
+    assert len(payments) == point["months"]
     assert plan["rows"][-1]["balance"] == "0.00"
     paid = D(plan["upfront"]) + sum(D(row["payment"]) for row in plan["rows"])
     assert paid == D(point["total_paid"]) == D(plan["total_paid"])
     assert sum(D(r["principal"]) for r in plan["rows"]) == D(plan["totals"]["principal"])
-    for row in plan["rows"]:
+    assert D(plan["totals"]["fees"]) == D(point["fees"])
+    for row in payments:
         assert D(row["payment"]) == D(row["interest"]) + D(row["principal"]) + D(row["fees"])
 
 
@@ -45,9 +48,10 @@ def test_loan_schedule_shows_note_rate_and_a_higher_apr_that_numpy_financial_agr
     assert plan["note_rate"] == "17.99"
     apr = D(plan["apr"])
     assert apr > D("17.99")  # the 5% origination fee is a finance charge
-    payments = [float(row["payment"]) for row in plan["rows"][:-1]]
+    rows = [row for row in plan["rows"] if row["event"] is None]  # not month 0: the loan made, its fee kept
+    payments = [float(row["payment"]) for row in rows[:-1]]
     net = float(D(plan["financed"]))  # what the clinic receives: the amount financed under Reg Z
-    oracle = npf.rate(len(plan["rows"]), payments[0], -net, 0, guess=0.01) * 12 * 100
+    oracle = npf.rate(len(rows), payments[0], -net, 0, guess=0.01) * 12 * 100
     assert abs(float(apr) - oracle) < 0.01 + 0.005  # the oracle ignores the last payment's few cents of rounding
 
 
@@ -70,8 +74,11 @@ def test_minimum_only_shows_the_deferred_interest_trap(run_json: Callable[..., A
     assert plan["minimum_only"] is True
     assert D(plan["totals"]["interest"]) == D(point["interest_at_risk"]) > 0
     assert plan["rows"][-1]["balance"] == "0.00"
-    promo_end = plan["rows"][11]
-    assert D(promo_end["interest"]) > 0  # all deferred interest lands at the promotion's end
+    # All deferred interest lands at the promotion's end, on its own row after month 12's payment (issue 12).
+    promo_end = plan["rows"][12]
+    assert (promo_end["month"], promo_end["event"], promo_end["payment"]) == (12, "deferred_interest", "0.00")
+    assert D(promo_end["interest"]) > 0 and D(plan["deferred_interest"]) == D(promo_end["interest"])
+    assert all(D(row["principal"]) >= 0 for row in plan["rows"])
 
 
 def test_schedule_of_an_option_paid_up_front_has_no_rows(run_json: Callable[..., Any]) -> None:
@@ -85,8 +92,8 @@ def test_table_and_csv(run: Run) -> None:
     assert "counting fees (Regulation Z), interest rate 17.99%" in table.stdout
     assert table.stdout.splitlines()[-1].startswith("Total")
     csv_out = run("schedule", "-o", "medical_loan", "-f", "csv").stdout.splitlines()
-    assert csv_out[0] == "month,date,payment,interest,principal,fees,balance"
-    assert len(csv_out) == 1 + 24
+    assert csv_out[0] == "month,date,payment,interest,principal,fees,balance,event"
+    assert len(csv_out) == 1 + 1 + 24  # month 0: the loan made, its fee kept by the lender (issue 12, item 4)
 
 
 @pytest.mark.parametrize(
@@ -128,8 +135,10 @@ def test_costs_paid_at_each_visit_follow_the_sessions_month_by_month(run_json: C
         "0",
     )
     assert plan["per_visit"] is True and plan["upfront"] == "0.00"
-    assert [row["payment"] for row in plan["rows"]] == ["240.00"]  # 24 sessions in the 4-week induction
+    # A row per visit, dated by the visit (issue 12, item 4: they were summed by month, as "240.00").
+    assert [row["paid_at_visit"] for row in plan["rows"]] == ["10.00"] * 24
+    assert plan["totals"] == {"paid_at_visit": "240.00"}
     kap = run_json("schedule", "-o", "self_pay", "-t", "kap")
     assert kap["rows"] == []  # self-pay prepays the series: nothing monthly
     spread = run_json("schedule", "-o", "va", "-t", "iv", "-n", "6")
-    assert sum(D(r["payment"]) for r in spread["rows"]) == D(spread["total_paid"]) == D("300.00")
+    assert sum(D(r["paid_at_visit"]) for r in spread["rows"]) == D(spread["total_paid"]) == D("300.00")

@@ -166,7 +166,10 @@ def test_any_loan_repays_exactly_what_was_financed(
 def test_every_month_but_the_last_pays_the_level_payment(principal: Decimal, rate: Decimal, months: int) -> None:
     schedule = amortize(principal, rate, months)
     payment = level_payment(principal, rate, months)
+    if principal and payment < D("0.01"):  # never a 0.00 installment: a cent, and the loan ends early (issue 12)
+        payment = D("0.01")
     assert all(row.payment == payment for row in schedule.rows[:-1])
+    assert all(row.payment > 0 for row in schedule.rows)
     if 0 < schedule.months < months:  # rounding the payment up overpaid so much that the loan ends early
         assert schedule.rows[-1].payment <= payment
 
@@ -184,8 +187,9 @@ def test_loans_of_1000_or_more_at_up_to_36_percent_run_their_full_term(
 def test_equal_installments_differ_from_the_even_split_only_in_the_last_month(principal: Decimal, months: int) -> None:
     schedule = equal_installments(principal, months)
     assert_consistent(schedule)
-    even = cents(principal / months)
+    even = max(cents(principal / months), D("0.01"))  # never a 0.00 installment (issue 12, item 5)
     assert all(row.payment == even for row in schedule.rows[:-1])
+    assert all(row.payment > 0 for row in schedule.rows)
 
 
 @pytest.mark.filterwarnings("ignore:invalid value encountered in divide:RuntimeWarning")  # npf at rate 0
