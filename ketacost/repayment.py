@@ -14,7 +14,7 @@ from ketacost.finance.schedule import Installment
 from ketacost.money import ZERO
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Repayment:
     """Rows are months 1..n; a down payment is ``upfront``, not a row. ``upfront + payments == total_paid``."""
 

@@ -18,28 +18,46 @@ from types import ModuleType
 from typing import Any, get_args, get_type_hints
 
 from ketacost.kinds.base import Option
+from ketacost.record import Record
 
 __all__ = ["Kind", "by_kind", "kinds", "on_change", "records", "register"]
 
 
-class Kind:
-    """A payment kind as the rest of ketacost uses it, read from its module."""
+class Kind(Record):
+    """A payment kind as the rest of ketacost uses it, read from its module by :meth:`of`."""
 
-    __slots__ = ("check", "conditional", "module", "name", "names", "notes", "price", "rank", "record", "terms")
+    module: ModuleType
+    name: str
+    record: type[Option]
+    names: tuple[str, ...]  # its JSON kinds
+    price: Callable[..., Any]
+    terms: Callable[[Any], list[str]]
+    notes: Mapping[str, Callable[..., str]]
+    check: Callable[[Any], None] | None
+    conditional: bool
+    rank: int
 
-    def __init__(self, module: ModuleType) -> None:
-        self.module = module
-        self.name: str = module.__name__.rpartition(".")[2]
-        self.record: type[Option] = module.RECORD
-        self.names: tuple[str, ...] = get_args(_kind_annotation(self.record))  # its JSON kinds
-        self.price: Callable[..., Any] = module.price
-        self.terms: Callable[[Any], list[str]] = module.terms
-        self.notes: Mapping[str, Callable[..., str]] = getattr(module, "NOTES", {})
-        self.check: Callable[[Any], None] | None = getattr(module, "check", None)
-        self.conditional: bool = getattr(module, "CONDITIONAL", False)
-        self.rank: int = getattr(module, "RANK", 1000)
-        if not self.names:
+    @classmethod
+    def of(cls, module: ModuleType) -> "Kind":
+        record: type[Option] = module.RECORD
+        names: tuple[str, ...] = get_args(_kind_annotation(record))
+        if not names:
             raise TypeError(f"{module.__name__}.RECORD needs kind: Literal[...] naming its JSON kinds")
+        return cls(
+            module,
+            module.__name__.rpartition(".")[2],
+            record,
+            names,
+            module.price,
+            module.terms,
+            getattr(module, "NOTES", {}),
+            getattr(module, "check", None),
+            getattr(module, "CONDITIONAL", False),
+            getattr(module, "RANK", 1000),
+        )
+
+    def __hash__(self) -> int:  # by its module, one kind each: NOTES, a dict, cannot be hashed
+        return hash(self.module)
 
     def __repr__(self) -> str:
         return f"<kind {self.name}: {', '.join(self.names)}>"
@@ -69,7 +87,7 @@ def _built_in() -> Iterable[str]:
 
 
 def _add(module: ModuleType) -> Kind:
-    kind = Kind(module)
+    kind = Kind.of(module)
     for name in kind.names:
         other = _by_kind.get(name)
         if other is not None and other.module is not module:
