@@ -24,7 +24,7 @@ from ketacost.estimator import Estimate, Memo, OptionEstimate, estimate
 from ketacost.money import fmt
 from ketacost.prices import PriceList
 from ketacost.render.csv_out import safe_cell
-from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, VALUE_FIELDS, point_values
+from ketacost.render.fields import EXTRA_FIELDS, MONEY_FIELDS, NO_INSTALLMENT, VALUE_FIELDS, point_values
 from ketacost.scenario import Scenario
 
 InputKind = Literal["csv", "jsonl"]
@@ -350,8 +350,11 @@ class CsvWriter:
         texts = []
         course = result.course
         treatment, total = self._treatment(course.treatment_id), fmt(course.total.typical)
-        for option, cheapest, figures in _option_values(result):
+        head = f"{treatment},{course.sessions},{total},"
+        cheapest_id = result.cheapest
+        for option in result.options:
             typical = option.typical
+            cheapest = _BOOL[option.id == cheapest_id]
             if not typical.available:
                 cells = (
                     safe_cell(course.treatment_id),
@@ -362,20 +365,32 @@ class CsvWriter:
                     safe_cell(option.name),
                     "false",
                     safe_cell(typical.reason),
-                    _BOOL[cheapest],
-                    *figures,
+                    cheapest,
+                    *_EMPTY_FIGURES,
                     None,
                 )
                 texts.append(self._encode(*cells) + "\n")
                 continue
-            months, upfront, monthly, final, paid, interest, fees, savings, net, financed, apr, risk, low, high = (
-                figures
-            )
-            # Empty cells for what does not apply (None) and for the error column.
+            # What _option_values gives, written out (a batch writes a row per scenario and option); the JSON
+            # Lines writer uses _option_values; tests/cli/test_batch.py holds both to the plainly built rows.
+            installments = typical.installments
+            paid = typical.total_paid
+            savings = typical.tax_savings
+            net = fmt(paid - savings)
+            apr = typical.apr
+            risk = typical.risk
+            low, high = option.low, option.high
+            if installments:
+                monthly, final = fmt(installments[0]), fmt(installments[-1])
+            else:
+                monthly = final = NO_INSTALLMENT
+            # Empty cells for what does not apply and for the error column.
             texts.append(
-                f"{treatment},{course.sessions},{total},{self._option(option)},"
-                f"true,,{_BOOL[cheapest]},{months},{upfront},{monthly},{final},{paid},{interest},{fees},{savings},"
-                f"{net},{financed or ''},{apr or ''},{risk or ''},{low},{high},\n"
+                f"{head}{self._option(option)},true,,{cheapest},{len(installments)},{fmt(typical.upfront)},"
+                f"{monthly},{final},{fmt(paid)},{fmt(typical.interest)},{fmt(typical.fees)},{fmt(savings)},{net},"
+                f"{'' if typical.plan is None else fmt(typical.financed)},{'' if apr is None else f'{apr:.2f}'},"
+                f"{'' if risk is None else fmt(risk.interest)},"
+                f"{net if low is typical else fmt(low.net_cost)},{net if high is typical else fmt(high.net_cost)},\n"
             )
         return tuple(texts)
 
