@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Protocol, TextIO
@@ -459,10 +459,11 @@ class JsonlWriter:
 KEPT = 4096
 
 
-def _key(fields: Mapping[str, Any]) -> Hashable:
+def _key(fields: Mapping[str, Any]) -> str:
     """The record's fields as given, exactly: ``950`` and ``950.00`` are different keys (equal as Decimals, they
-    might not be written alike), and so are a text and a number."""
-    return tuple((name, type(value), repr(value)) for name, value in fields.items())
+    might not be written alike), and so are a text and a number. One string: small to keep, quick to hash (a
+    repr never holds the separator, a control character it escapes)."""
+    return "\x1f".join([f"{name}={type(value).__name__}:{value!r}" for name, value in fields.items()])
 
 
 def run(
@@ -476,7 +477,7 @@ def run(
     """Price every record and write its rows (or its error record); the sheet is validated once, by the caller."""
     summary = Summary()
     memo = Memo(sheet)
-    kept: OrderedDict[Hashable, tuple[str, ...]] = OrderedDict()  # a record's fields -> its rows, the recent ones
+    kept: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # a record's fields -> its rows, the recent ones
     for line, fields in records:
         summary.scenarios += 1
         try:
