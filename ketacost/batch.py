@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +24,7 @@ from ketacost.estimator import Estimate, Memo, OptionEstimate, estimate
 from ketacost.money import fmt
 from ketacost.prices import PriceList
 from ketacost.render.csv_out import budget_cells, safe_cell
-from ketacost.render.fields import OPTION_COLUMNS, STATUS_COLUMNS, VALUE_FIELDS, point_values
+from ketacost.render.fields import NO_INSTALLMENT, OPTION_COLUMNS, STATUS_COLUMNS, VALUE_FIELDS, point_values
 from ketacost.scenario import Scenario
 
 InputKind = Literal["csv", "jsonl"]
@@ -250,7 +251,12 @@ def scenario(fields: Mapping[str, Any], base: Scenario) -> Scenario:
 
 
 class Writer(Protocol):
-    def rows(self, line: int, result: Estimate) -> int: ...
+    """Writes a batch's output: an estimate's rows are made (``texts``) apart from the line they carry, so that a
+    scenario met again is written again without being priced or formatted again."""
+
+    def texts(self, result: Estimate) -> tuple[str, ...]: ...
+
+    def write(self, line: int, texts: tuple[str, ...]) -> None: ...
 
     def error(self, line: int, message: str) -> None: ...
 
@@ -304,8 +310,8 @@ class CsvWriter:
         self._treatments: dict[str, str] = {}  # encoded once each: treatments and options are few
         self._options: dict[tuple[str, str, str], str] = {}
 
-    def _encode(self, *cells: str) -> str:
-        """Cells as csv.writer writes them within a row."""
+    def _encode(self, *cells: str | int | None) -> str:
+        """Cells as csv.writer writes them within a row (None: an empty cell)."""
         self._buffer.seek(0)
         self._buffer.truncate()
         self._encoder.writerow((*cells, None))  # and an empty cell, dropped: one empty cell alone would be ""
@@ -324,45 +330,69 @@ class CsvWriter:
             text = self._options[key] = self._encode(safe_cell(option.id), option.kind, safe_cell(option.name))
         return text
 
-    def rows(self, line: int, result: Estimate) -> int:
-        count = 0
+    def texts(self, result: Estimate) -> tuple[str, ...]:
+        """Each row after its line number and comma, newline included."""
+        texts = []
         course = result.course
         treatment, total = self._treatment(course.treatment_id), fmt(course.total.typical)
-        for option, cheapest, figures in _option_values(result):
+        head = f"{treatment},{course.sessions},{total},"
+        cheapest_id = result.cheapest
+        for option in result.options:
             typical = option.typical
+            cheapest = _BOOL[option.id == cheapest_id]
             if not typical.available:
-                self._writer.writerow(
-                    (
-                        line,
-                        safe_cell(course.treatment_id),
-                        course.sessions,
-                        total,
-                        safe_cell(option.id),
-                        option.kind,
-                        safe_cell(option.name),
-                        "false",
-                        safe_cell(typical.reason),
-                        _BOOL[cheapest],
-                        *budget_cells(result, option),
-                        *figures,
-                        None,
-                    )
+                cells = (
+                    safe_cell(course.treatment_id),
+                    course.sessions,
+                    total,
+                    safe_cell(option.id),
+                    option.kind,
+                    safe_cell(option.name),
+                    "false",
+                    safe_cell(typical.reason),
+                    cheapest,
+                    *budget_cells(result, option),
+                    *_EMPTY_FIGURES,
+                    None,
                 )
-                count += 1
+                texts.append(self._encode(*cells) + "\n")
                 continue
-            months, upfront, monthly, final, paid, interest, fees, savings, net, financed, apr, risk, low, high = (
-                figures
+            # What _option_values gives, written out (a batch writes a row per scenario and option); the JSON
+            # Lines writer uses _option_values; tests/cli/test_batch.py holds both to the plainly built rows.
+            installments = typical.installments
+            paid = typical.total_paid
+            savings = typical.tax_savings
+            net = fmt(typical.net_cost if typical.reimbursements else paid - savings)
+            apr = typical.apr
+            risk = typical.risk
+            low, high = option.low, option.high
+            if installments:
+                monthly, final = fmt(installments[0]), fmt(installments[-1])
+            else:
+                monthly = final = NO_INSTALLMENT
+            fits, cheapest_fit = budget_cells(result, option)
+            # A point not available has no net cost (empty), as in the JSON.
+            net_low = net if low is typical else fmt(low.net_cost) if low.available else ""
+            net_high = net if high is typical else fmt(high.net_cost) if high.available else ""
+            # Empty cells for what does not apply and for the error column.
+            texts.append(
+                f"{head}{self._option(option)},true,,{cheapest},{fits},{cheapest_fit},{len(installments)},"
+                f"{fmt(typical.upfront)},{monthly},{final},{fmt(paid)},{fmt(typical.interest)},{fmt(typical.fees)},"
+                f"{fmt(savings)},{net},{'' if typical.plan is None else fmt(typical.financed)},"
+                f"{'' if apr is None else f'{apr:.2f}'},{'' if risk is None else fmt(risk.interest)},"
+                f"{net_low},{net_high},\n"
             )
-            fits, cheapest_fit = budget_cells(result, option) if result.budget is not None else ("", "")
-            # Empty cells for what does not apply (None) and for the error column.
-            self._write(
-                f"{line},{treatment},{course.sessions},{total},{self._option(option)},"
-                f"true,,{_BOOL[cheapest]},{fits},{cheapest_fit},{months},{upfront},{monthly},{final},{paid},"
-                f"{interest},{fees},{savings},{net},{financed or ''},{apr or ''},{risk or ''},{low or ''},"
-                f"{high or ''},\n"
-            )
-            count += 1
-        return count
+        return tuple(texts)
+
+    def rows(self, line: int, result: Estimate) -> int:
+        """Write one estimate's rows; how many."""
+        texts = self.texts(result)
+        self.write(line, texts)
+        return len(texts)
+
+    def write(self, line: int, texts: tuple[str, ...]) -> None:
+        prefix = f"{line},"
+        self._write("".join([prefix + text for text in texts]))
 
     def error(self, line: int, message: str) -> None:
         self._writer.writerow([line, *[""] * (len(COLUMNS) - 2), safe_cell(message)])
@@ -375,10 +405,11 @@ class JsonlWriter:
         self._out = out
         self._figures = COLUMNS[COLUMNS.index("months") : -1]
 
-    def rows(self, line: int, result: Estimate) -> int:
-        count = 0
+    def texts(self, result: Estimate) -> tuple[str, ...]:
+        """Each row's JSON object after its opening brace and line number, newline included."""
+        texts = []
         course = result.course
-        head = {"line": line, "treatment": course.treatment_id, "sessions": course.sessions}
+        head = {"treatment": course.treatment_id, "sessions": course.sessions}
         total = fmt(course.total.typical)
         for option, cheapest, figures in _option_values(result):
             typical = option.typical
@@ -399,12 +430,33 @@ class JsonlWriter:
             record.update(
                 (name, value) for name, value in zip(self._figures, figures, strict=True) if value is not None
             )
-            self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
-        return count
+            texts.append(", " + json.dumps(record, ensure_ascii=False)[1:] + "\n")  # what follows {"line": N
+        return tuple(texts)
+
+    def rows(self, line: int, result: Estimate) -> int:
+        """Write one estimate's rows; how many."""
+        texts = self.texts(result)
+        self.write(line, texts)
+        return len(texts)
+
+    def write(self, line: int, texts: tuple[str, ...]) -> None:
+        prefix = f'{{"line": {line}'
+        self._out.write("".join([prefix + text for text in texts]))
 
     def error(self, line: int, message: str) -> None:
         self._out.write(json.dumps({"line": line, "error": message}, ensure_ascii=False) + "\n")
+
+
+# Scenarios whose rows are kept, the most recently met: a real batch repeats treatments, session counts and
+# tax rates, and a scenario met again is written from its text (a few KiB each: memory stays flat).
+KEPT = 4096
+
+
+def _key(fields: Mapping[str, Any]) -> str:
+    """The record's fields as given, exactly: ``950`` and ``950.00`` are different keys (equal as Decimals, they
+    might not be written alike), and so are a text and a number. One string: small to keep, quick to hash (a
+    repr never holds the separator, a control character it escapes)."""
+    return "\x1f".join([f"{name}={type(value).__name__}:{value!r}" for name, value in fields.items()])
 
 
 def run(
@@ -418,12 +470,23 @@ def run(
     """Price every record and write its rows (or its error record); the sheet is validated once, by the caller."""
     summary = Summary()
     memo = Memo(sheet)
+    kept: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # a record's fields -> its rows, the recent ones
     for line, fields in records:
         summary.scenarios += 1
         try:
             if isinstance(fields, str):
                 raise BadInput(fields)
-            summary.rows += writer.rows(line, estimate(sheet, scenario(fields, base), source=source, memo=memo))
+            key = _key(fields)
+            texts = kept.get(key)
+            if texts is None:
+                texts = writer.texts(estimate(sheet, scenario(fields, base), source=source, memo=memo))
+                kept[key] = texts
+                if len(kept) > KEPT:
+                    kept.popitem(last=False)
+            else:
+                kept.move_to_end(key)
+            writer.write(line, texts)
+            summary.rows += len(texts)
         except BadInput as error:
             writer.error(line, short("; ".join(error.lines)))
             summary.rows += 1

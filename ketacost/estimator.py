@@ -102,11 +102,6 @@ class OptionEstimate(Record):
         value: Outcome = getattr(self, point)
         return value
 
-    @property
-    def conditional(self) -> bool:
-        """Only patients who have something qualify (``requires``)."""
-        return bool(self.requires)
-
     def year_at(self, point: PricePointName) -> Decimal | None:
         """Net cost over the horizon at ``point``; None when not available there."""
         return self.year[POINTS.index(point)] if self.year else None

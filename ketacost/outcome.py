@@ -27,7 +27,7 @@ class Plan:
     __slots__ = ("_args", "_build", "_schedule", "fees", "interest", "payments", "runs", "total")
 
     def __init__(self, totals: Totals, build: Callable[..., Schedule], args: tuple[Any, ...]) -> None:
-        self.payments, self.interest, self.fees, self.total = totals
+        self.payments, self.interest, self.fees, self.total = totals.payments, totals.interest, totals.fees, totals.paid
         self.runs = _apr.runs(self.payments)
         self._build, self._args = build, args
         self._schedule: Schedule | None = None

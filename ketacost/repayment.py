@@ -18,7 +18,7 @@ FEE_UP_FRONT = "fee"  # month 0: a plan's fee, paid with the down payment
 PROMO_ENDS = "deferred_interest"  # the promotion's end: deferred interest charged and added to the balance
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Repayment:
     """Rows are months 1..n; a down payment is ``upfront``, not a row. ``upfront + payments == total_paid``."""
 

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from ketacost.errors import BadInput, Conflict, SystemRefused
 
@@ -82,44 +82,7 @@ BEGIN SELECT RAISE(ABORT, 'saved quotes are never deleted'); END;
 
 
 @dataclass(frozen=True, slots=True)
-class Quote:
-    """One register row."""
-
-    id: str
-    patient_name: str
-    patient_dob: str
-    issued_at: str
-    issued_on: str
-    service: str
-    total_low: str
-    total_high: str
-    inputs: str
-    document: str
-    document_sha256: str
-    sheet_sha256: str
-    sheet_effective: str
-    sheet_source: str
-
-
-_COLUMNS = tuple(field.name for field in dataclasses.fields(Quote))  # the table's columns, in Quote's order
-# What `quotes list` shows: everything but the inputs and the document.
-_LISTED = tuple(name for name in _COLUMNS if name not in ("inputs", "document", "document_sha256"))
-_DATES = (_LISTED.index("patient_dob"), _LISTED.index("issued_on"))
-_AMOUNTS = (_LISTED.index("total_low"), _LISTED.index("total_high"))
-_TRIGGERS = ("quotes_never_updated", "quotes_never_deleted")
-# In SQL, so that a list does not check 100,000 rows one by one in Python: a row that passes is listable (every
-# listed column text, the dates shaped as dates, the totals plain amounts); one that does not is judged by _unlistable.
-_SOUND = " AND ".join(
-    [*(f"typeof({name}) = 'text'" for name in _LISTED)]
-    + [f"{name} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'" for name in ("patient_dob", "issued_on")]
-    + [
-        f"({name} GLOB '[0-9]*' AND {name} NOT GLOB '*[^0-9.]*' AND {name} NOT GLOB '*.*.*')"
-        for name in ("total_low", "total_high")
-    ]
-)
-
-
-class Listed(NamedTuple):
+class Listed:
     """One register row as a list shows it (no document: a list of 100,000 quotes stays small)."""
 
     id: str
@@ -133,6 +96,33 @@ class Listed(NamedTuple):
     sheet_sha256: str
     sheet_effective: str
     sheet_source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quote(Listed):
+    """One register row: what a list shows, the command's inputs and the document as issued."""
+
+    inputs: str
+    document: str
+    document_sha256: str
+
+
+_COLUMNS = tuple(field.name for field in dataclasses.fields(Quote))  # the table's columns, in Quote's order
+# What `quotes list` shows: everything but the inputs and the document.
+_LISTED = tuple(field.name for field in dataclasses.fields(Listed))
+_DATES = (_LISTED.index("patient_dob"), _LISTED.index("issued_on"))
+_AMOUNTS = (_LISTED.index("total_low"), _LISTED.index("total_high"))
+_TRIGGERS = ("quotes_never_updated", "quotes_never_deleted")
+# In SQL, so that a list does not check 100,000 rows one by one in Python: a row that passes is listable (every
+# listed column text, the dates shaped as dates, the totals plain amounts); one that does not is judged by _unlistable.
+_SOUND = " AND ".join(
+    [*(f"typeof({name}) = 'text'" for name in _LISTED)]
+    + [f"{name} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'" for name in ("patient_dob", "issued_on")]
+    + [
+        f"({name} GLOB '[0-9]*' AND {name} NOT GLOB '*[^0-9.]*' AND {name} NOT GLOB '*.*.*')"
+        for name in ("total_low", "total_high")
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +289,7 @@ class Register:
                 for seq, *fields, sound, whole in rows:
                     last = seq
                     if sound and whole and not lenient:
-                        yield Listed._make(fields)
+                        yield Listed(*fields)
                         continue
                     problem = _unlistable(fields, lenient)
                     if problem is None and not whole:

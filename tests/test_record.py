@@ -59,14 +59,52 @@ def test_positional_values_take_the_defaults_of_the_fields_after_them() -> None:
 
 
 def test_records_with_a_written_out_constructor_take_every_field_in_order_with_its_default() -> None:
-    """Outcome and OptionEstimate spell out their constructors (a batch builds millions): the same as Record's."""
+    """Outcome, OptionEstimate, Installment and Totals spell out their constructors (a batch builds millions):
+    the same as Record's."""
     import inspect
 
     from ketacost.estimator import OptionEstimate
+    from ketacost.finance.schedule import Installment, Totals
     from ketacost.outcome import Outcome
 
-    for record in (Outcome, OptionEstimate):
+    for record in (Outcome, OptionEstimate, Installment, Totals):
         parameters = list(inspect.signature(record.__init__).parameters.values())[1:]
         assert tuple(p.name for p in parameters) == record._fields
         assert {p.name: p.default for p in parameters if p.default is not p.empty} == record._defaults
         assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in parameters)
+
+
+def test_value_types_follow_one_rule_records_or_frozen_slotted_dataclasses() -> None:
+    """No NamedTuple in ketacost, and every dataclass is frozen and slotted (README, Development: value types),
+    but batch.Summary, a counter that a batch updates."""
+    import ast
+    from pathlib import Path
+
+    import ketacost
+
+    broken = []
+    for path in sorted(Path(ketacost.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            where = f"{path.name}:{node.name}"
+            if any(ast.unparse(base).endswith("NamedTuple") for base in node.bases):
+                broken.append(f"{where} is a NamedTuple")
+            for decorator in node.decorator_list:
+                text = ast.unparse(decorator)
+                dataclass = text.split("(")[0] in ("dataclass", "dataclasses.dataclass") and node.name != "Summary"
+                if dataclass and ("frozen=True" not in text or "slots=True" not in text):
+                    broken.append(f"{where} is {text}")
+    assert broken == []
+
+
+def test_a_listed_quote_shares_the_quote_definition() -> None:
+    import dataclasses
+
+    from ketacost.store import Listed, Quote
+
+    listed = [field.name for field in dataclasses.fields(Listed)]
+    quote = [field.name for field in dataclasses.fields(Quote)]
+    assert quote[: len(listed)] == listed
+    assert set(quote) - set(listed) == {"inputs", "document", "document_sha256"}
+    assert issubclass(Quote, Listed)

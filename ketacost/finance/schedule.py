@@ -6,9 +6,9 @@ schedule is shown. The twins run the balance down in whole cents with integers, 
 """
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal
-from typing import NamedTuple
 
 from ketacost.money import CENT, ZERO, cents
+from ketacost.record import Record
 
 # Monthly interest is cents(balance * APR / 1200) (APR in percent, 12 periods a year).
 _PERCENT_MONTHS = Decimal(1200)
@@ -32,11 +32,8 @@ def _monthly_rate(annual_rate_pct: Decimal) -> Decimal:
     return _RATE_DIGITS.divide(annual_rate_pct, _PERCENT_MONTHS)
 
 
-class Installment(NamedTuple):
-    """One month of a schedule; ``payment`` includes any fee charged that month.
-
-    A named tuple, not a dataclass: a schedule builds one per month, and a tuple costs a fraction as much.
-    """
+class Installment(Record):
+    """One month of a schedule; ``payment`` includes any fee charged that month."""
 
     month: int
     payment: Decimal
@@ -45,8 +42,20 @@ class Installment(NamedTuple):
     fees: Decimal
     balance: Decimal
 
+    # Written out, as Outcome's is: a schedule builds one per month. tests/test_record.py checks it.
+    def __init__(
+        self, month: int, payment: Decimal, interest: Decimal, principal: Decimal, fees: Decimal, balance: Decimal
+    ) -> None:
+        values = self.__dict__
+        values["month"] = month
+        values["payment"] = payment
+        values["interest"] = interest
+        values["principal"] = principal
+        values["fees"] = fees
+        values["balance"] = balance
 
-class Schedule(NamedTuple):
+
+class Schedule(Record):
     """A repayment schedule: the amount financed, its note rate (annual percent) and the monthly rows."""
 
     financed: Decimal
@@ -84,7 +93,7 @@ class Schedule(NamedTuple):
         return sum((row.fees for row in self.rows), ZERO)
 
 
-class Totals(NamedTuple):
+class Totals(Record):
     """What a schedule adds up to: each row's payment in order, the total interest, the total fees and the total
     paid.
 
@@ -96,6 +105,14 @@ class Totals(NamedTuple):
     interest: Decimal
     fees: Decimal
     paid: Decimal
+
+    # Written out, as Outcome's is: a batch adds up a few plans per scenario. tests/test_record.py checks it.
+    def __init__(self, payments: tuple[Decimal, ...], interest: Decimal, fees: Decimal, paid: Decimal) -> None:
+        values = self.__dict__
+        values["payments"] = payments
+        values["interest"] = interest
+        values["fees"] = fees
+        values["paid"] = paid
 
 
 def totals_of(schedule: Schedule) -> Totals:
@@ -135,8 +152,6 @@ def level_payment(principal: Decimal, annual_rate_pct: Decimal, months: int) -> 
 # Half-up interest in whole cents: D = 1200 * 10**4, for APRs in percent with four decimals (see _totals).
 _D = 12_000_000
 _TWO_D = 2 * _D
-
-_row = tuple.__new__  # Installment's own __new__ adds a Python call per row; the fields are the same
 
 
 def _build(financed: Decimal, note_rate: Decimal, months: int, payment: Decimal, fee: Decimal) -> Schedule:
@@ -196,7 +211,7 @@ def _run_down(
         interest = (balance * monthly_rate).quantize(CENT, ROUND_HALF_UP)  # cents(), inlined
         principal = payment - interest
         balance -= principal
-        append(_row(Installment, (month, regular, interest, principal, fee, balance)))
+        append(Installment(month, regular, interest, principal, fee, balance))
     if balance > ZERO:
         interest = cents(balance * monthly_rate)
         append(Installment(months, balance + interest + fee, interest, balance, fee, ZERO))

@@ -19,13 +19,11 @@ DOCUMENT_KIND: Final = "ketacost.good-faith-estimate"
 DOCUMENT_VERSION: Final = 1
 
 
+@dataclass(frozen=True, slots=True)
 class DocumentForm:
     """A mark on a field: how the document writes it (``money``, ``range``, ``weeks``; see the codec)."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
+    name: str
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         # Called by pydantic when the codec builds its TypeAdapter: the codec owns every pydantic detail.

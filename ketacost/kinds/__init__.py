@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Any, get_args, get_type_hints
 
 from ketacost.kinds.base import Option
+from ketacost.record import Record
 
 __all__ = ["NEEDS", "Kind", "by_kind", "kinds", "on_change", "records", "register"]
 
@@ -31,46 +32,51 @@ __all__ = ["NEEDS", "Kind", "by_kind", "kinds", "on_change", "records", "registe
 NEEDS: tuple[str, ...] = ("hsa", "fsa", "va", "insurance", "eligibility")
 
 
-class Kind:
-    """A payment kind as the rest of ketacost uses it, read from its module."""
+class Kind(Record):
+    """A payment kind as the rest of ketacost uses it, read from its module by :meth:`of`."""
 
-    __slots__ = (
-        "_requires",
-        "check",
-        "coverage",
-        "expand",
-        "module",
-        "name",
-        "names",
-        "notes",
-        "price",
-        "rank",
-        "record",
-        "terms",
-        "year",
-    )
+    module: ModuleType
+    name: str
+    record: type[Option]
+    names: tuple[str, ...]  # its JSON kinds
+    price: Callable[..., Any]
+    terms: Callable[[Any], list[str]]
+    notes: Mapping[str, Callable[..., str]]
+    check: Callable[[Any], None] | None
+    needs: Mapping[str, str] | str | None  # the module's REQUIRES: read through requires()
+    year: Callable[..., Any] | None
+    rank: int
+    expand: Callable[[Any], tuple[int, ...]] | None
+    coverage: bool
 
-    def __init__(self, module: ModuleType) -> None:
-        self.module = module
-        self.name: str = module.__name__.rpartition(".")[2]
-        self.record: type[Option] = module.RECORD
-        self.names: tuple[str, ...] = get_args(_kind_annotation(self.record))  # its JSON kinds
-        self.price: Callable[..., Any] = module.price
-        self.terms: Callable[[Any], list[str]] = module.terms
-        self.notes: Mapping[str, Callable[..., str]] = getattr(module, "NOTES", {})
-        self.check: Callable[[Any], None] | None = getattr(module, "check", None)
-        requires = getattr(module, "REQUIRES", "eligibility" if getattr(module, "CONDITIONAL", False) else None)
-        self._requires: Mapping[str, str] | str | None = requires
-        self.year: Callable[..., Any] | None = getattr(module, "year", None)
-        self.rank: int = getattr(module, "RANK", 1000)
-        self.expand: Callable[[Any], tuple[int, ...]] | None = getattr(module, "expand", None)
-        self.coverage: bool = getattr(module, "COVERAGE", False)
-        if not self.names:
+    @classmethod
+    def of(cls, module: ModuleType) -> "Kind":
+        record: type[Option] = module.RECORD
+        names: tuple[str, ...] = get_args(_kind_annotation(record))
+        if not names:
             raise TypeError(f"{module.__name__}.RECORD needs kind: Literal[...] naming its JSON kinds")
+        return cls(
+            module,
+            module.__name__.rpartition(".")[2],
+            record,
+            names,
+            module.price,
+            module.terms,
+            getattr(module, "NOTES", {}),
+            getattr(module, "check", None),
+            getattr(module, "REQUIRES", "eligibility" if getattr(module, "CONDITIONAL", False) else None),
+            getattr(module, "year", None),
+            getattr(module, "RANK", 1000),
+            getattr(module, "expand", None),
+            getattr(module, "COVERAGE", False),
+        )
+
+    def __hash__(self) -> int:  # by its module, one kind each: NOTES, a dict, cannot be hashed
+        return hash(self.module)
 
     def requires(self, kind: str) -> tuple[str, ...]:
         """What an option of JSON kind ``kind`` needs the patient to have (empty: open to everyone)."""
-        need = self._requires if isinstance(self._requires, str | None) else self._requires.get(kind)
+        need = self.needs if isinstance(self.needs, str | None) else self.needs.get(kind)
         return () if need is None else (need,)
 
     def __repr__(self) -> str:
@@ -101,7 +107,7 @@ def _built_in() -> Iterable[str]:
 
 
 def _add(module: ModuleType) -> Kind:
-    kind = Kind(module)
+    kind = Kind.of(module)
     for name in kind.names:
         other = _by_kind.get(name)
         if other is not None and other.module is not module:

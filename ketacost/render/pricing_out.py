@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ketacost.render.out import Out
@@ -11,7 +12,8 @@ if TYPE_CHECKING:
     from ketacost.sheet.model import Sheet
 
 
-class SheetShown(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SheetShown:
     """A sheet as ``pricing show`` prints it: validated, with where it came from and its text as read."""
 
     sheet: Sheet
@@ -37,7 +39,8 @@ def print_sheet_toml(shown: SheetShown, out: Out) -> None:
     out.stdout.write(shown.text)
 
 
-class Compared(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Compared:
     """Two sheets compared by ``pricing diff``, with the names they were given by."""
 
     result: SheetDiff
@@ -58,7 +61,8 @@ def print_diff_json(compared: Compared, out: Out) -> None:
     out.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
-class Key(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Key:
     """A dotted key of a sheet, for ``pricing get``; ``raw`` is the file's own data (it tells an unset key)."""
 
     sheet: Sheet

@@ -10,8 +10,9 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -326,7 +327,8 @@ def render_check_markdown(result: DisputeCheck, heading: str, today: dt.date) ->
 # --- the renderers of `quotes list` and `quotes check` ------------------------------------------------------------
 
 
-class Listing(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Listing:
     """What ``quotes list`` prints: the quotes (a stream, except for the table) and the register they are in."""
 
     quotes: Iterable[Listed]
@@ -349,7 +351,8 @@ def print_list_markdown(listing: Listing, out: Out) -> None:
     write_list_markdown(listing.quotes, out.stdout)
 
 
-class CheckReport(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class CheckReport:
     """What ``quotes check`` prints: the check, the quote it was made against (a heading), and today's date."""
 
     result: DisputeCheck

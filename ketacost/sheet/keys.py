@@ -23,7 +23,7 @@ KeyPath = tuple[str, ...]
 ID = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     """What the schema says sits at a key: a table of named keys, a table of ids, an array or a single value."""
 

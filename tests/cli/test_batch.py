@@ -419,3 +419,56 @@ def test_csv_batch_text_is_what_csv_writer_writes_even_for_awkward_names(sheet_t
             )
     assert out.getvalue() == expected.getvalue()
     assert '"Pay ""now"", in full\nor later"' in out.getvalue() and "'-24 payments" in out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_a_scenario_met_again_is_written_as_when_first_met(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows of a scenario met again come from the kept text of its first meeting: the same as pricing it afresh,
+    whether it is still kept or was dropped (KEPT made small here), and equal numbers written differently (950,
+    950.00; a number and a text in JSON) are kept apart."""
+    from ketacost import batch
+    from ketacost.sheet.load import EMBEDDED, SheetSource, load_prices
+
+    sheet = load_prices(SheetSource(EMBEDDED, "built-in"))
+    scenarios = [
+        {"treatment": "iv", "sessions": "6"},
+        {"treatment": "kap", "sessions": "3", "price": "950"},
+        {"treatment": "kap", "sessions": "3", "price": "950.00"},
+        {"treatment": "oral", "sessions": "4", "hsa_balance": "500"},
+        {"treatment": "iv", "sessions": "6", "tax_rate": "24"},
+    ]
+    if kind == "jsonl":
+        scenarios.append({"treatment": "kap", "sessions": 3, "price": 950})
+    order = [0, 1, 2, 0, 3, 4, 1, 0, 2, 3, 4, 4, 0, *range(len(scenarios))]
+    lines = (
+        [json.dumps(scenarios[i]) for i in order]
+        if kind == "jsonl"
+        else ["treatment,sessions,price,hsa_balance,tax_rate"]
+        + [
+            ",".join(scenarios[i].get(f, "") for f in ("treatment", "sessions", "price", "hsa_balance", "tax_rate"))
+            for i in order
+        ]
+    )
+
+    def written(kept: int | None) -> str:
+        if kept is not None:
+            monkeypatch.setattr(batch, "KEPT", kept)
+        out = io.StringIO()
+        writer = batch.CsvWriter(out) if kind == "csv" else batch.JsonlWriter(out)
+        read = batch.read_csv if kind == "csv" else batch.read_jsonl
+        batch.run(sheet, "built-in", read(lines, "s"), writer)
+        return out.getvalue()
+
+    def alone() -> str:
+        out = io.StringIO()
+        writer = batch.CsvWriter(out) if kind == "csv" else batch.JsonlWriter(out)
+        read = batch.read_csv if kind == "csv" else batch.read_jsonl
+        for line, fields in read(lines, "s"):
+            assert isinstance(fields, dict)
+            writer.rows(line, batch.estimate(sheet, batch.scenario(fields, batch._NO_FLAGS), source="built-in"))
+        return out.getvalue()
+
+    expected = alone()
+    assert written(None) == expected
+    assert written(2) == expected
+    assert written(0) == expected
