@@ -24,7 +24,15 @@ from ketacost.estimator import Estimate, Memo, OptionEstimate, estimate
 from ketacost.money import fmt
 from ketacost.prices import PriceList
 from ketacost.render.csv_out import budget_cells, safe_cell
-from ketacost.render.fields import NO_INSTALLMENT, OPTION_COLUMNS, STATUS_COLUMNS, VALUE_FIELDS, point_values
+from ketacost.render.fields import (
+    LATER_COLUMNS,
+    NO_INSTALLMENT,
+    OPTION_COLUMNS,
+    STATUS_COLUMNS,
+    VALUE_FIELDS,
+    later_values,
+    point_values,
+)
 from ketacost.scenario import Scenario
 
 InputKind = Literal["csv", "jsonl"]
@@ -33,7 +41,16 @@ FIELDS = tuple(each.field for each in scenarios.INPUTS)  # a column or key per s
 _ALIASES = {"add_on": "add_ons", "option": "options"}  # the flag's own name (--add-on, --option) works too
 
 # Named as in `estimate --format csv` (ketacost.render.fields): a row per option here, at the typical price.
-COLUMNS = ("line", *OPTION_COLUMNS, *STATUS_COLUMNS, *VALUE_FIELDS, "net_cost_low", "net_cost_high", "error")
+COLUMNS = (
+    "line",
+    *OPTION_COLUMNS,
+    *STATUS_COLUMNS,
+    *VALUE_FIELDS,
+    *LATER_COLUMNS,
+    "net_cost_low",
+    "net_cost_high",
+    "error",
+)
 
 _NO_FLAGS = Scenario()
 
@@ -261,7 +278,7 @@ class Writer(Protocol):
     def error(self, line: int, message: str) -> None: ...
 
 
-_EMPTY_FIGURES = (None,) * (len(VALUE_FIELDS) + 2)  # months, the figures, net cost low and high
+_EMPTY_FIGURES = (None,) * (len(VALUE_FIELDS) + len(LATER_COLUMNS) + 2)  # the figures, later, net cost low, high
 _NET = VALUE_FIELDS.index("net_cost")
 
 
@@ -283,6 +300,7 @@ def _option_values(result: Estimate) -> Iterator[tuple[OptionEstimate, bool, tup
             option.id == cheapest,
             (
                 *figures,
+                *later_values(option, "typical"),
                 # one price for all three points: the same outcome; a point not available has no net cost (empty)
                 net if low is typical else fmt(low.net_cost) if low.available else None,
                 net if high is typical else fmt(high.net_cost) if high.available else None,
@@ -372,6 +390,7 @@ class CsvWriter:
                 monthly = final = NO_INSTALLMENT
             fits, cheapest_fit = budget_cells(result, option)
             # A point not available has no net cost (empty), as in the JSON.
+            back, year = later_values(option, "typical")
             net_low = net if low is typical else fmt(low.net_cost) if low.available else ""
             net_high = net if high is typical else fmt(high.net_cost) if high.available else ""
             # Empty cells for what does not apply and for the error column.
@@ -380,7 +399,7 @@ class CsvWriter:
                 f"{fmt(typical.upfront)},{monthly},{final},{fmt(paid)},{fmt(typical.interest)},{fmt(typical.fees)},"
                 f"{fmt(savings)},{net},{'' if typical.plan is None else fmt(typical.financed)},"
                 f"{'' if apr is None else f'{apr:.2f}'},{'' if risk is None else fmt(risk.interest)},"
-                f"{net_low},{net_high},\n"
+                f"{back or ''},{year or ''},{net_low},{net_high},\n"
             )
         return tuple(texts)
 

@@ -23,7 +23,7 @@ def test_without_account_flags_the_cheapest_requires_nothing(run_json: Callable[
     doc = run_json("estimate")
     cheapest = _by_id(doc)[doc["cheapest"]]
     assert cheapest["requires"] == []
-    assert doc["cheapest"] == "self_pay"
+    assert doc["cheapest"] == "iv_six"  # the package (issue 11): open to everyone, cheaper than per session
     # What would be cheaper with what the patient did not claim is said apart, not starred.
     assert {(c["requires"], c["option"]) for c in doc["cheaper_with"]} == {
         ("hsa", "hsa"),
@@ -46,7 +46,8 @@ def test_with_an_hsa_balance_the_cheapest_is_not_the_fsa(run_json: Callable[...,
         (("--have", "fsa"), "fsa"),
         (("--have", "va"), "va"),
         (("--have", "hsa", "--have", "fsa", "--have", "va"), "va"),
-        (("-t", "spravato", "--copay", "20"), "insurance"),  # an insurance flag says a plan covers it
+        (("-t", "spravato", "--copay", "20", "-o", "self_pay", "-o", "insurance"), "insurance"),  # a flag says so
+        (("-t", "spravato", "--copay", "20"), "carepath"),  # and then the copay program (issue 14) too
     ],
 )
 def test_what_the_patient_has_opens_its_options(
@@ -68,6 +69,13 @@ def test_every_option_says_what_it_requires(run_json: Callable[..., Any]) -> Non
         "card_60": [],
         "insurance": ["insurance"],
         "va": ["va"],
+        "partner_6": [],  # issue 11's lender grid, membership and package: open to everyone
+        "partner_12": [],
+        "partner_24": [],
+        "membership": [],
+        "out_of_network": ["insurance"],  # issue 14's kinds work through a health plan
+        "carepath": ["insurance"],
+        "iv_six": [],
     }
 
 
@@ -80,7 +88,8 @@ def test_requirements_are_defined_once_per_kind() -> None:
 
 def test_the_table_names_the_cheaper_options_apart(run: Run) -> None:
     out = " ".join(run("estimate").stdout.split())
-    assert "* Lowest net cost at the typical price: Self-pay, in full (3,600.00), among the options you can use." in out
+    lowest = "* Lowest net cost at the typical price: Package: 6 infusions (3,300.00), among the options you can use."
+    assert lowest in out
     assert "With an HSA: HSA (pre-tax) (2,808.00)." in out
     assert "With a health FSA: Health FSA (pre-tax) (2,591.90)." in out
     assert "With VA eligibility: VA coverage (eligible veterans) (300.00)." in out

@@ -164,7 +164,8 @@ def test_a_self_pay_gfe_lists_no_way_of_paying_through_coverage(treatment: str) 
     assert {"insurance", "va"} <= set(sheet_kinds.values())  # the sheet offers them; the GFE leaves them out
     listed = [sheet_kinds[row.id] for row in build(Scenario(treatment=treatment)).payment_options]
     assert listed and not [kind for kind in listed if kinds.by_kind(kind).coverage]
-    assert {kind.name for kind in kinds.kinds() if kind.coverage} == {"insurance", "va"}
+    coverage = {"insurance", "va", "out_of_network", "copay_program"}  # the last two: issue 14's kinds
+    assert {kind.name for kind in kinds.kinds() if kind.coverage} == coverage
 
 
 def test_an_option_offered_at_the_typical_price_is_listed_even_if_not_at_the_low_price() -> None:

@@ -27,6 +27,13 @@ def test_every_option_has_its_12_month_cost_beside_the_series(run_json: Callable
         "card_60": "9073.22",
         "insurance": None,  # not available for IV
         "va": "600.00",  # VA's year: a 50.00 copay at each of 12 visits
+        "partner_6": "7200.00",  # issue 11's grid rows: each term's total + the boosters paid as billed
+        "partner_12": "7414.90",
+        "partner_24": "8255.67",
+        "membership": "5400.00",  # 250.00 x 12 months + 12 visits at the member's 200.00
+        "out_of_network": None,  # issue 14's kinds: not offered for IV
+        "carepath": None,
+        "iv_six": "6900.00",  # the package's 3,300.00 + 6 boosters at 600.00
     }
     low = {o["id"]: o["low"].get("year_net_cost") for o in doc["options"]}
     assert low["self_pay"] == "4800.00"

@@ -35,18 +35,36 @@ def _cost(option: ClinicMembership, months: int, sessions: int, session_price: D
     return cents(option.monthly_fee * months + session_price * billable + add_ons)
 
 
-def price(pricer: "Pricer", option: ClinicMembership, total: Decimal, point: "PricePointName") -> Outcome:
+def _member_price(pricer: "Pricer", option: ClinicMembership, point: "PricePointName") -> tuple[Decimal, Decimal]:
+    """A session's price to a member (add-ons charged as usual), and the price it replaces."""
     course, scenario = pricer.course, pricer.scenario
     treatment = pricer.sheet.treatments[course.treatment_id]
     base = scenario.price if scenario.price is not None else treatment.price.at(point)
     member = base if option.session_price is None else option.session_price
-    add_on_per_session = course.per_session.at(point) - base  # add-ons are charged as usual
+    return member + course.per_session.at(point) - base, member
+
+
+def _horizon(pricer: "Pricer", option: ClinicMembership, point: "PricePointName") -> tuple[int, Decimal]:
+    """The membership over the horizon (at least its minimum months): the months, and the series and boosters."""
+    course = pricer.course
+    session, _ = _member_price(pricer, option, point)
+    months = max(option.min_months, course.horizon_months)
+    sessions = course.sessions + course.boosters
+    return months, _cost(option, months, sessions, session, course.per_course.at(point))
+
+
+def year(pricer: "Pricer", option: ClinicMembership, outcome: Outcome, point: "PricePointName") -> Decimal:
+    """The year at member prices, boosters included (not the boosters at the per-session price)."""
+    return _horizon(pricer, option, point)[1]
+
+
+def price(pricer: "Pricer", option: ClinicMembership, total: Decimal, point: "PricePointName") -> Outcome:
+    course = pricer.course
+    session, member = _member_price(pricer, option, point)
     series_months = -(-course.weeks[1] * 12 // WEEKS_PER_YEAR)  # the months the series spans, rounded up
     months = max(option.min_months, series_months)
-    paid = _cost(option, months, course.sessions, member + add_on_per_session, course.per_course.at(point))
-    horizon_months = max(option.min_months, course.horizon_months)
-    sessions = course.sessions + course.boosters
-    horizon = _cost(option, horizon_months, sessions, member + add_on_per_session, course.per_course.at(point))
+    paid = _cost(option, months, course.sessions, session, course.per_course.at(point))
+    horizon_months, horizon = _horizon(pricer, option, point)
     pricer.note("terms", option.monthly_fee, months, member, option.included_sessions, course.unit)
     pricer.note("horizon", horizon_months, course.boosters, horizon, course.horizon_total.at(point))
     if course.offers:

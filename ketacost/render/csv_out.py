@@ -8,13 +8,20 @@ from typing import TYPE_CHECKING
 
 from ketacost.estimator import POINTS, Estimate, OptionEstimate
 from ketacost.money import fmt
-from ketacost.render.fields import OPTION_COLUMNS, STATUS_COLUMNS, VALUE_FIELDS, point_figures
+from ketacost.render.fields import (
+    LATER_COLUMNS,
+    OPTION_COLUMNS,
+    STATUS_COLUMNS,
+    VALUE_FIELDS,
+    later_values,
+    point_figures,
+)
 
 if TYPE_CHECKING:
     from ketacost.render.out import Out
 
 # The batch's columns too (ketacost.batch), less its `line` and `error`, with a row per price point here.
-COLUMNS = (*OPTION_COLUMNS, "price_point", *STATUS_COLUMNS, *VALUE_FIELDS)
+COLUMNS = (*OPTION_COLUMNS, "price_point", *STATUS_COLUMNS, *VALUE_FIELDS, *LATER_COLUMNS)
 
 # OWASP CSV injection: a spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -64,6 +71,7 @@ def csv_rows(estimate: Estimate) -> list[list[str]]:
                 tail = ["" if figures[name] is None else str(figures[name]) for name in VALUE_FIELDS]
             else:
                 tail = [""] * len(VALUE_FIELDS)
+            tail += ["" if value is None else value for value in later_values(option, point)]
             rows.append(head + tail)
     return rows
 

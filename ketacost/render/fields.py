@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ketacost.estimator import Outcome
+from ketacost.estimator import OptionEstimate, Outcome, PricePointName
 from ketacost.money import fmt
 
 # Money fields of a price point, in display order (months is a count, not money).
@@ -20,6 +20,8 @@ NO_INSTALLMENT = fmt(Decimal("0.00"))
 # ``cheapest`` is at the typical price; the budget columns are empty without --budget.
 OPTION_COLUMNS = ("treatment", "sessions", "course_total", "option", "kind", "name")
 STATUS_COLUMNS = ("available", "reason", "cheapest", "fits_budget", "cheapest_that_fits")
+# After the figures: what out-of-network claims pay back (empty for other kinds) and the 12-month net cost.
+LATER_COLUMNS = ("reimbursed", "year_net_cost")
 
 
 def rate(value: Decimal | None) -> str | None:
@@ -47,6 +49,16 @@ def point_values(outcome: Outcome) -> tuple[str | int | None, ...]:
         None if outcome.plan is None else fmt(outcome.financed),
         rate(outcome.apr),
         None if risk is None else fmt(risk),
+    )
+
+
+def later_values(option: OptionEstimate, point: PricePointName) -> tuple[str | None, str | None]:
+    """:data:`LATER_COLUMNS` of ``option`` at ``point``, None where they do not apply."""
+    outcome = option.at(point)
+    year = option.year_at(point)
+    return (
+        fmt(outcome.reimbursed) if outcome.available and outcome.reimbursements else None,
+        None if year is None else fmt(year),
     )
 
 

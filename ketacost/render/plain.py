@@ -36,9 +36,11 @@ def figure_widths(columns: Sequence[str], body: Sequence[Sequence[str]]) -> list
 
 
 def table_width(columns: Sequence[str], body: Sequence[Sequence[str]], name_min: int = NAME_MIN) -> int:
-    """The least width the table fits in with every figure whole and option names at least ``name_min`` wide."""
+    """The least width the table fits in with every figure whole and option names at least ``name_min`` wide, and
+    wide enough for their longest word (up to twice ``name_min``: "Out-of-network" is not cut to "Out-of-netw…")."""
     widths = figure_widths(columns, body)
-    return name_min + sum(widths) + len(GAP) * len(widths)
+    longest_word = max((len(word) for row in body for word in row[0].split()), default=0)
+    return max(name_min, min(longest_word, 2 * name_min)) + sum(widths) + len(GAP) * len(widths)
 
 
 def stacked_lines(columns: Sequence[str], body: Sequence[Sequence[str]]) -> list[tuple[str, list[str]]]:

@@ -52,7 +52,7 @@ def test_csv_in_csv_out_one_row_per_scenario_and_option_tagged_with_its_line(run
     )
     assert (loan["net_cost_low"], loan["net_cost_high"], loan["error"]) == ("3026.70", "7566.71", "")
     cheapest = [r["option"] for r in rows[: len(rows_of())] if r["cheapest"] == "true"]
-    assert cheapest == ["self_pay"]  # not an FSA unclaimed (issue 12 item 1)
+    assert cheapest == ["iv_six"]  # open to everyone, not an FSA unclaimed (issue 12 item 1); the package (issue 11)
     assert rows[len(rows_of())]["course_total"] == "2802.00"
     assert result.stderr == ""
 
@@ -331,6 +331,8 @@ def _plain_rows(line: int, result: Any) -> list[dict[str, Any]]:
                 financed=money(typical.financed) if typical.schedule is not None else None,
                 apr=None if typical.apr is None else f"{typical.apr:.2f}",
                 interest_at_risk=None if typical.interest_at_risk is None else money(typical.interest_at_risk),
+                reimbursed=money(typical.reimbursed) if typical.reimbursements else None,
+                year_net_cost=None if option.year_at("typical") is None else money(option.year_at("typical")),
                 net_cost_low=money(option.low.net_cost) if option.low.available else None,
                 net_cost_high=money(option.high.net_cost) if option.high.available else None,
             )

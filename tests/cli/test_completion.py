@@ -36,7 +36,7 @@ def test_treatment_completes_the_sheets_ids(tmp_path: Path) -> None:
 
 
 def test_option_and_add_on_complete_from_the_sheet(tmp_path: Path) -> None:
-    assert complete("ketacost estimate -o ca", tmp_path) == ["care_card", "card_24", "card_60"]
+    assert complete("ketacost estimate -o ca", tmp_path) == ["care_card", "card_24", "card_60", "carepath"]
     assert complete("ketacost schedule -o medical", tmp_path) == ["medical_loan"]
     assert complete("ketacost quote --option h", tmp_path) == ["hsa"]
     assert complete("ketacost estimate -t kap --add-on ", tmp_path) == ["integration"]

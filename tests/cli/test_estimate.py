@@ -158,8 +158,9 @@ def test_va_is_copay_per_session_and_only_where_offered(run_json: Callable[..., 
 
 def test_cheapest_is_never_a_conditional_option_alone(run_json: Callable[..., Any]) -> None:
     doc = run_json("estimate")
-    # VA and the FSA are cheaper, but only for those who have them (issue 12, item 1: it was "fsa").
-    assert doc["cheapest"] == "self_pay"
+    # VA and the FSA are cheaper, but only for those who have them (issue 12, item 1: it was "fsa"); the package
+    # (issue 11) is open to everyone and cheaper than paying per session.
+    assert doc["cheapest"] == "iv_six"
 
 
 def test_treatment_sessions_and_single_price(run_json: Callable[..., Any]) -> None:

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from ketacost import batch
 from ketacost.render import csv_out, fields
 from tests.conftest import Run
@@ -42,12 +44,19 @@ def test_estimate_csv_carries_the_budget(run: Run) -> None:
     assert {row["fits_budget"] for row in without} == {""} == {row["cheapest_that_fits"] for row in without}
 
 
-def test_estimate_csv_has_every_field_json_has_for_a_price_point(run: Run) -> None:
-    document, rows = _both(run, "--budget", "200")
+@pytest.mark.parametrize(
+    "flags",
+    [("--budget", "200"), ("-t", "spravato", "--deductible-left", "500", "--oon-coinsurance", "30")],
+    ids=["iv-budget", "spravato-claims"],
+)
+def test_estimate_csv_has_every_field_json_has_for_a_price_point(run: Run, flags: tuple[str, ...]) -> None:
+    document, rows = _both(run, *flags)
     for option in document["options"]:
         for point in ("low", "typical", "high"):
             row = next(r for r in rows if r["option"] == option["id"] and r["price_point"] == point)
             for name, value in option[point].items():
+                if name == "reimbursements":  # each claim's amount and week: a list; CSV has their sum, reimbursed
+                    continue
                 expected = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
                 assert row[name] == expected, (option["id"], point, name)
             assert row["course_total"] == document["course"]["total"][point]

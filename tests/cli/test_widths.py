@@ -92,7 +92,8 @@ def test_below_the_tables_width_each_option_is_a_block() -> None:
     text = _rich(result, 60)
     assert needed > 60
     assert "  Net cost            2,591.90\n" in text
-    assert "* Health FSA (pre-tax)\n  Upfront             3,600.00\n" in text
+    assert "\nHealth FSA (pre-tax)\n  Upfront             3,600.00\n" in text
+    assert "* Package: 6 infusions\n  Upfront             3,300.00\n" in text  # the cheapest, marked
     assert "Health insurance (n/a)\n" in text
     wide = _rich(result, 100)
     assert not _stacked(wide) and "Medical loan" in wide
