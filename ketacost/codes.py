@@ -109,5 +109,5 @@ def check_state(text: str) -> str:
     """A US state or territory as its two-letter postal code."""
     state = text.strip().upper()
     if state not in US_STATES:
-        raise ValueError(f"{state!r} is not a US state's two-letter postal code (e.g. CA, NY, TX)")
+        raise ValueError(f"{text!r} is not a US state's two-letter postal code (e.g. CA, NY, TX)")
     return state

@@ -187,7 +187,7 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
     ]
     if scenario.state is not None:
         try:
-            codes.check_state(scenario.state)
+            codes.check_state(scenario.state.upper())  # read in lower case, as ids are; said as people write it
         except ValueError as error:
             unknown.append(("state", str(error)))
     if unknown:
