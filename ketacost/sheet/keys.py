@@ -73,6 +73,9 @@ def _node(annotation: Any, metadata: list[Any]) -> Node:
         choices = [arg for arg in get_args(annotation) if arg is not type(None)]
         if len(choices) == 1:
             return _node(choices[0], metadata)
+        tables = [arg for arg in choices if isinstance(arg, type) and issubclass(arg, BaseModel)]
+        if len(tables) == 1 and "kind" not in tables[0].model_fields:
+            return _table(tables[0])  # a count or its table by price point (a line item's quantity)
         return _tagged(choices)
     if origin is dict:
         _, value = get_args(annotation)
