@@ -211,9 +211,10 @@ def scale_command(
         typer.Option(
             "--select",
             metavar="GLOB",
-            help="Which amounts: a dotted glob, * for one part, ** for any number (e.g. treatments.*.price).",
+            help="Which amounts: dotted globs separated by commas, * for one part, ** for any number "
+            "(e.g. fees.*.price).",
         ),
-    ] = "treatments.**.price",
+    ] = "treatments.**.price,fees.**.price",
     round_to: Annotated[
         str, typer.Option("--round", metavar="STEP", help="Round to this step: 0.01 (cents) or 1 (whole dollars).")
     ] = "0.01",
@@ -221,8 +222,8 @@ def scale_command(
     lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
     pricing: PricingOption = None,
 ) -> None:
-    """Raise or lower prices by a percentage, rounded half-up; prints each change. Default: every treatment and
-    add-on price.
+    """Raise or lower prices by a percentage, rounded half-up; prints each change. Default: every fee, treatment
+    and add-on price.
 
     Same safety as set: validated first, comments kept, locked, atomic.
     """

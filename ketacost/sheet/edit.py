@@ -88,9 +88,11 @@ def scale_prices(text: str, name: str, by_pct: Decimal, select: str, step: Decim
     data = parse_toml(text, name)
     document = _document(text, name)
     factor = 1 + by_pct / HUNDRED
-    selected = [path for path in keys.money_paths(data) if keys.glob_matches(select, path)]
+    patterns = [pattern for pattern in select.split(",") if pattern.strip()]
+    selected = [path for path in keys.money_paths(data) if any(keys.glob_matches(p, path) for p in patterns)]
     if not selected:
-        raise BadInput(f"--select {select!r} matches no amount of money in {name} (try treatments.*.price)")
+        hint = "fees.*.price" if data.get("schema_version") == 2 else "treatments.*.price"  # noqa: PLR2004
+        raise BadInput(f"--select {select!r} matches no amount of money in {name} (try {hint})")
     changes = []
 
     def change(path: keys.KeyPath, old: Decimal | int, new: Decimal) -> None:

@@ -200,7 +200,12 @@ def parse_sheet(text: str, name: str) -> Sheet:
         try:
             sheet = model.Sheet.model_validate(data)
         except ValidationError as error:
-            problems.extend(_describe(item) for item in error.errors(include_url=False) if not _other_branch(item))
+            said = [loc for loc, _ in problems]
+            for item in error.errors(include_url=False):
+                loc, message = _describe(item)
+                # A key that must not be there at all (a price given twice) is reported once, not also its parts.
+                if not _other_branch(item) and not any(loc[: len(where)] == where for where in said):
+                    problems.append((loc, message))
     if problems:
         raise BadInput(*format_problems(text, name, problems))
     return sheet
