@@ -252,6 +252,41 @@ def scale_command(
         env.error(f"{source.label}: no amount changed (each rounds back to what it was)")
 
 
+@pricing_app.command("migrate")
+@reports_errors
+def migrate_command(
+    ctx: typer.Context,
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+    pricing: PricingOption = None,
+) -> None:
+    """Upgrade the sheet in use to schema version 2 in place (a fee schedule holds each price once), keeping every
+    comment; the figures stay the same. Same safety as set: validated first, locked, atomic.
+    """
+    from ketacost.sheet import migrate, write
+    from ketacost.sheet.edit import unified_diff
+    from ketacost.sheet.load import discover
+
+    env = env_of(ctx, pricing)
+    source = discover(env.pricing)
+    old, result = write.edit(
+        source, lambda text: migrate.migrate(text, source.label), lock_timeout=lock_timeout, dry_run=dry_run
+    )
+    if dry_run:
+        env.stdout.write(unified_diff(old, result.text, source.label))
+        return
+    if not result.changes:
+        env.stdout.write(f"{source.label}: already at schema version 2; nothing changed\n")
+        return
+    fees = sum(1 for change in result.changes if change.key.startswith("fees."))
+    items = sum(1 for change in result.changes if change.key.endswith(".fee"))
+    computed = sum(1 for change in result.changes if change.key.endswith(".price"))
+    env.stdout.write(
+        f"{source.label}: schema version 1 -> 2: {_count(fees, 'fee')} in [fees], "
+        f"{_count(items, 'line item')} naming them, {_count(computed, 'price')} now computed from them\n"
+    )
+
+
 @pricing_app.command("diff")
 @reports_errors
 def diff_command(

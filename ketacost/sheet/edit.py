@@ -91,7 +91,7 @@ def scale_prices(text: str, name: str, by_pct: Decimal, select: str, step: Decim
     patterns = [pattern for pattern in select.split(",") if pattern.strip()]
     selected = [path for path in keys.money_paths(data) if any(keys.glob_matches(p, path) for p in patterns)]
     if not selected:
-        hint = "fees.*.price" if data.get("schema_version") == 2 else "treatments.*.price"  # noqa: PLR2004
+        hint = "fees.*.price" if data.get("schema_version") == 2 else "treatments.*.price"
         raise BadInput(f"--select {select!r} matches no amount of money in {name} (try {hint})")
     changes = []
 

@@ -167,6 +167,13 @@ class PriceRange(Strict):
         return self
 
 
+def known(price: PriceRange | None) -> PriceRange:
+    """A validated sheet's price: given, or computed from the line items (version 2), never missing."""
+    if price is None:
+        raise AssertionError("a validated sheet has every price")
+    return price
+
+
 class Course(Strict):
     """How many sessions make a course and over how many weeks (and, in words, how often: for a GFE's scope)."""
 
@@ -484,7 +491,7 @@ class Sheet(Strict):
                 ".".join((*where, "line_items")),
                 f"the price computed from the fees and quantities is not ordered low <= typical <= high ({shown})",
             )
-        price = PriceRange.model_construct(**computed)
+        price = PriceRange.model_construct(low=computed["low"], typical=computed["typical"], high=computed["high"])
         return owner.model_copy(update={"line_items": items, "price": price})
 
     def provider(self, provider_id: str) -> Provider:
@@ -544,7 +551,7 @@ def version_problems(data: dict[str, object]) -> list[tuple[tuple[str | int, ...
             for index, item in enumerate(items):
                 if not isinstance(item, dict):
                     continue
-                where = (*path, "line_items", index)
+                where: tuple[str | int, ...] = (*path, "line_items", index)
                 if "fee" in item:
                     problems.append(((*where, "fee"), "a fee needs schema_version = 2 (`ketacost pricing migrate`)"))
                     continue
@@ -569,7 +576,7 @@ def version_problems(data: dict[str, object]) -> list[tuple[tuple[str | int, ...
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 continue
-            where = (*path, "line_items", index)
+            where = (*path, "line_items", index)  # (typed above)
             fee = item.get("fee")
             if fee is None:
                 problems.append(((*where, "fee"), "missing required key (schema version 2: a line item names a fee)"))

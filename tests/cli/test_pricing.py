@@ -518,7 +518,9 @@ def test_tomlkit_and_filelock_are_imported_only_by_the_commands_that_edit(
     assert result.stderr.strip().splitlines()[-1] == imported, result.stderr
 
 
-def test_setting_a_treatment_price_changes_exactly_that_line_and_get_reads_it_back(run: Run, local_v1_sheet: Path) -> None:
+def test_setting_a_treatment_price_changes_exactly_that_line_and_get_reads_it_back(
+    run: Run, local_v1_sheet: Path
+) -> None:
     # Spravato's only line item takes the treatment's price, so the price is the one line a clinic edits.
     before = local_v1_sheet.read_text(encoding="utf-8").splitlines()
     result = run("pricing", "set", "treatments.spravato.price.high=950")
