@@ -15,7 +15,10 @@ from ketacost.cli.options import Renderers, check_format, render
 from ketacost.errors import BadInput
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ketacost.cli.context import Env
+    from ketacost.sheet.edit import Edit
     from ketacost.sheet.load import SheetSource
     from ketacost.sheet.model import Sheet
 
@@ -194,11 +197,111 @@ def set_command(
         lock_timeout=lock_timeout,
         dry_run=dry_run,
     )
+    _report(env, old, result, source.label, dry_run=dry_run)
+
+
+def _report(env: "Env", old: str, result: "Edit", label: str, *, dry_run: bool) -> None:
+    """What an edit did: each change (``key: old -> new``, ``key: added``), or with --dry-run the unified diff."""
+    from ketacost.sheet.edit import unified_diff
+
     if dry_run:
-        env.stdout.write(edit.unified_diff(old, result.text, source.label))
+        env.stdout.write(unified_diff(old, result.text, label))
         return
     for change in result.changes:
-        env.stdout.write(f"{change.key}: {change.old if change.old is not None else '(not set)'} -> {change.new}\n")
+        if change.new in ("(added)", "(removed)"):
+            env.stdout.write(f"{change.key}: {change.new[1:-1]}\n")
+        elif change.old == change.key:  # the id itself
+            env.stdout.write(f"{change.key}: renamed to {change.new}\n")
+        else:
+            env.stdout.write(f"{change.key}: {change.old if change.old is not None else '(not set)'} -> {change.new}\n")
+
+
+def _edit(
+    ctx: typer.Context, pricing: str | None, change: "Callable[[str, str], Edit]", dry_run: bool, lock_timeout: float
+) -> None:
+    """Run one format-preserving edit on the sheet in use, with the safety of `set`, and report it."""
+    from ketacost.sheet import write
+    from ketacost.sheet.load import discover
+
+    env = env_of(ctx, pricing)
+    source = discover(env.pricing)
+    old, result = write.edit(
+        source, lambda text: change(text, source.label), lock_timeout=lock_timeout, dry_run=dry_run
+    )
+    _report(env, old, result, source.label, dry_run=dry_run)
+
+
+@pricing_app.command("add")
+@reports_errors
+def add_command(
+    ctx: typer.Context,
+    key: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEY",
+            help="A new id (options.ID, fees.ID, treatments.ID, treatments.ID.add_ons.ID) or an array "
+            "of tables to append to (treatments.ID.line_items).",
+        ),
+    ],
+    fields: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="FIELD=VALUE", help="Its keys, as TOML values: kind='\"va\"' price='{low=1, typical=2, high=3}'."
+        ),
+    ] = None,
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+    pricing: PricingOption = None,
+) -> None:
+    """Add a treatment, add-on, payment option, fee or line item, written as its own table after its siblings.
+
+    Same safety as set: validated first, comments kept, locked, atomic.
+    """
+    from ketacost.sheet import edit, verbs
+
+    pairs = [edit.parse_assignment(text) for text in fields or []]
+    _edit(ctx, pricing, lambda text, label: verbs.add(text, label, key, pairs), dry_run, lock_timeout)
+
+
+@pricing_app.command("remove")
+@reports_errors
+def remove_command(
+    ctx: typer.Context,
+    key: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEY", help="An id (options.ID, fees.ID, ...) or a line item (treatments.ID.line_items.N)."
+        ),
+    ],
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+    pricing: PricingOption = None,
+) -> None:
+    """Remove a treatment, add-on, payment option, fee or line item; refused while anything still refers to it.
+
+    Same safety as set: validated first, comments kept, locked, atomic.
+    """
+    from ketacost.sheet import verbs
+
+    _edit(ctx, pricing, lambda text, label: verbs.remove(text, label, key), dry_run, lock_timeout)
+
+
+@pricing_app.command("rename")
+@reports_errors
+def rename_command(
+    ctx: typer.Context,
+    old_key: Annotated[str, typer.Argument(metavar="OLD", help="The id's key: treatments.iv, options.va, fees.ID.")],
+    new_id: Annotated[str, typer.Argument(metavar="NEW", help="The new id (or its whole key).")],
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+    pricing: PricingOption = None,
+) -> None:
+    """Rename a treatment, payment option or fee id, and every reference to it (default_treatment, an option's
+    treatments, a line item's fee). Same safety as set.
+    """
+    from ketacost.sheet import verbs
+
+    _edit(ctx, pricing, lambda text, label: verbs.rename(text, label, old_key, new_id), dry_run, lock_timeout)
 
 
 @pricing_app.command("scale")
