@@ -123,6 +123,7 @@ def _diff_lines(result: SheetDiff, old_label: str, new_label: str, width: int) -
     lines = [f"--- {old_label}", f"+++ {new_label}"]
     lines += [f"added: {key}" for key in result.added]
     lines += [f"removed: {key}" for key in result.removed]
+    lines += [f"renamed: {old} -> {new}" for old, new in result.renamed]
     if result.changed:
         body = [[c.key, _shown(c.old, c.money), _shown(c.new, c.money), _percent_text(c)] for c in result.changed]
         lines += ["", *_text_table("Changed", ("Key", "Old", "New", "Change"), body, width)]
@@ -149,6 +150,7 @@ def diff_document(result: SheetDiff, old_label: str, new_label: str) -> dict[str
         "same": result.same,
         "added": list(result.added),
         "removed": list(result.removed),
+        "renamed": [{"old": old, "new": new} for old, new in result.renamed],
         "changed": [
             {
                 "key": c.key,

@@ -236,7 +236,7 @@ def test_set_keeps_money_exact_and_sets_several_keys_at_once(run: Run, local_v1_
         ("treatments.iv.price.high=100", "treatments.iv.price.low: must not exceed high (400.00 > 100)"),
         ("treatments.iv.price.high=abc", "treatments.iv.price.high: 'abc' is not a TOML value"),
         ("treatments.iv.price.high=950.555", "decimal input should have no more than 2 decimal places"),
-        ('options.medical_loan.term_months="36"', "options.medical_loan.term_months: input should be a valid integer"),
+        ('options.medical_loan.term_months="36"', "options.medical_loan.term_months: \"36\" is text, but this is a number"),
         ("treatments.iv.price.hgih=950", "(did you mean 'treatments.iv.price.high'?)"),
         ('default_treatment="ivv"', "default_treatment: 'ivv' is not a treatment"),
         ("treatments.iv.price.high", "expected KEY=VALUE"),
@@ -411,7 +411,7 @@ def test_diff_exits_0_when_same_and_6_when_different(
     assert (same.exit_code, same.stdout) == (0, "a.toml and b.toml: same prices and terms\n")
     different = run("pricing", "diff", "a.toml", "c.toml")
     assert different.exit_code == 6, different.stderr
-    assert "added: treatments.rx" in different.stdout and "removed: treatments.oral" in different.stdout
+    assert "renamed: treatments.oral -> treatments.rx" in different.stdout  # (issue 11: was added + removed)
     row = next(line for line in different.stdout.splitlines() if line.startswith("options.medical_loan.apr"))
     assert row.split() == ["options.medical_loan.apr", "17.99", "18.62", "+3.50%"]
 

@@ -203,3 +203,21 @@ def test_rename_through_the_installed_program(tmp_path: Path, sheet: Path) -> No
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "options.va: renamed to options.va_coverage\n", "")
     assert "[options.va_coverage]" in sheet.read_text()
+
+
+def test_diff_after_a_rename_shows_it_and_the_changes_inside(
+    run: Run, sheet: Path, tmp_path: Path, sheet_text: str
+) -> None:
+    (tmp_path / "before.toml").write_text(sheet_text)
+    assert run("pricing", "rename", "options.medical_loan", "lender_loan").exit_code == 0
+    assert run("pricing", "set", "options.lender_loan.apr=15.99").exit_code == 0
+    result = run("pricing", "diff", "before.toml", "pricing.toml", "--format", "json")
+    assert result.exit_code == 6
+    document = json.loads(result.stdout)
+    assert document["renamed"] == [{"old": "options.medical_loan", "new": "options.lender_loan"}]
+    assert (document["added"], document["removed"]) == ([], [])
+    assert document["changed"] == [
+        {"key": "options.lender_loan.apr", "old": "17.99", "new": "15.99", "change_pct": "-11.12"}
+    ]
+    table = run("pricing", "diff", "before.toml", "pricing.toml")
+    assert "renamed: options.medical_loan -> options.lender_loan\n" in table.stdout
