@@ -236,7 +236,7 @@ def test_set_keeps_money_exact_and_sets_several_keys_at_once(run: Run, local_v1_
         ("treatments.iv.price.high=100", "treatments.iv.price.low: must not exceed high (400.00 > 100)"),
         ("treatments.iv.price.high=abc", "treatments.iv.price.high: 'abc' is not a TOML value"),
         ("treatments.iv.price.high=950.555", "decimal input should have no more than 2 decimal places"),
-        ('options.medical_loan.term_months="36"', "options.medical_loan.term_months: \"36\" is text, but this is a number"),
+        ('options.medical_loan.term_months="36"', 'term_months: "36" is text, but this is a number'),
         ("treatments.iv.price.hgih=950", "(did you mean 'treatments.iv.price.high'?)"),
         ('default_treatment="ivv"', "default_treatment: 'ivv' is not a treatment"),
         ("treatments.iv.price.high", "expected KEY=VALUE"),

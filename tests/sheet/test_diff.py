@@ -100,7 +100,7 @@ def test_a_renamed_treatment_is_recognised_and_its_inner_changes_shown(sheet_tex
 
 
 def test_an_id_replaced_by_something_else_is_added_and_removed_not_renamed(sheet_text: str) -> None:
-    start, end = sheet_text.index("[options.va]"), len(sheet_text)
+    start = sheet_text.index("[options.va]")
     other = '[options.plan_b]\nkind = "clinic_plan"\nname = "Plan B"\ndown_payment_pct = 10\nmonths = 3\n'
     result = compare(sheet_text, sheet_text[:start] + other)
     assert (result.added, result.removed, result.renamed) == (("options.plan_b",), ("options.va",), ())
