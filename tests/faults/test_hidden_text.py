@@ -18,7 +18,7 @@ import pytest
 
 from ketacost import text
 from ketacost.sheet.schema import sheet_schema
-from tests.conftest import Run
+from tests.conftest import DEFAULT_SHEET, Run
 
 # One or more of each class the rule refuses, as (character, its name as the message gives it).
 HIDDEN = [
@@ -44,7 +44,8 @@ IDS = [f"U+{ord(char):04X}" for char, _ in HIDDEN]
 # Names people have, which must go through untouched.
 LEGITIMATE = ["José Núñez", "山田 太郎", "محمد علي", "Ana 😀 Diaz", "Seán O\u2019Brien", "Zoë Ångström-Łukasz"]
 PATIENT = ("--dob", "1984-03-02")
-IV_NAME = 'name = "IV ketamine infusion"'  # line 66 of the default sheet
+IV_NAME = 'name = "IV ketamine infusion"'
+IV_LINE = DEFAULT_SHEET.read_text(encoding="utf-8").split(IV_NAME)[0].count("\n") + 1  # its line in the default sheet
 
 
 def message(char: str, name: str) -> str:
@@ -67,7 +68,7 @@ def test_a_hidden_character_in_a_sheet_name_is_refused_where_it_stands(
     for command in (("estimate",), ("pricing", "validate", "sheet.toml")):
         result = run("--pricing", "sheet.toml", *command)
         assert result.exit_code == 2, result.stdout
-        assert result.stderr == f"sheet.toml:66:1: treatments.iv.name: {message(char, name)} at position 7\n"
+        assert result.stderr == f"sheet.toml:{IV_LINE}:1: treatments.iv.name: {message(char, name)} at position 7\n"
         assert char not in result.stdout + result.stderr
 
 
@@ -75,7 +76,9 @@ def test_a_toml_escape_is_the_same_character(run: Run, sheet_text: str, write_sh
     write_sheet(sheet_with(sheet_text, IV_NAME, 'name = "IV \\u202Eketamine"'))
     result = run("--pricing", "sheet.toml", "estimate")
     assert result.exit_code == 2
-    assert f"sheet.toml:66:1: treatments.iv.name: {message(chr(0x202E), 'RIGHT-TO-LEFT OVERRIDE')}" in result.stderr
+    assert (
+        f"sheet.toml:{IV_LINE}:1: treatments.iv.name: {message(chr(0x202E), 'RIGHT-TO-LEFT OVERRIDE')}" in result.stderr
+    )
     assert "at position 4" in result.stderr  # a position in the value, not in its spelling
 
 
@@ -96,7 +99,7 @@ EVERY_STRING = [
     (
         'description = "IV infusion, up to 1 hour, with monitoring"',
         'description = "IV infusion\ufeff"',
-        "treatments.iv.line_items.0.description",
+        "fees.iv_infusion.description",  # (the fee schedule, schema version 2)
     ),
     ('name = "Initial consultation"', 'name = "Initial\u2028consultation"', "treatments.iv.add_ons.consultation.name"),
     (
@@ -248,7 +251,7 @@ def test_pricing_set_refuses_a_hidden_character_and_leaves_the_sheet_as_it_was(
     result = run("--pricing", "sheet.toml", "pricing", "set", f"treatments.iv.name={value}")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"sheet.toml:66:1: treatments.iv.name: {message(chr(0x202E), 'RIGHT-TO-LEFT OVERRIDE')} at position 4",
+        f"sheet.toml:{IV_LINE}:1: treatments.iv.name: {message(chr(0x202E), 'RIGHT-TO-LEFT OVERRIDE')} at position 4",
         "sheet.toml: not changed: the edit would leave the sheet invalid",
     ]
     assert "\u202e" not in result.stdout + result.stderr
