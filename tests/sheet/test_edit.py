@@ -181,7 +181,7 @@ def test_an_edit_that_breaks_a_rule_is_refused_with_the_rule_and_its_position(sh
 
 
 def test_a_wrong_type_is_refused(sheet_text: str) -> None:
-    with pytest.raises(BadInput, match=r"options\.medical_loan\.term_months: .*got a string"):
+    with pytest.raises(BadInput, match=r"options\.medical_loan\.term_months: \"36\" is text, but this is a number"):
         set_values(sheet_text, "p.toml", [("options.medical_loan.term_months", '"36"')])
 
 
