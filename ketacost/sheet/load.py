@@ -206,6 +206,8 @@ def parse_sheet(text: str, name: str) -> Sheet:
                 # A key that must not be there at all (a price given twice) is reported once, not also its parts.
                 if not _other_branch(item) and not any(loc[: len(where)] == where for where in said):
                     problems.append((loc, message))
+            if not problems:  # every error was one already said another way: never pass an invalid sheet
+                problems.extend(_describe(item) for item in error.errors(include_url=False))
     if problems:
         raise BadInput(*format_problems(text, name, problems))
     return sheet
@@ -235,6 +237,8 @@ def _other_branch(item: Any) -> bool:
     for index, part in enumerate(loc[1:], 1):
         if loc[index - 1] == "quantity" and part in _QUANTITY_BRANCHES:
             value = item.get("input")
+            if part == "constrained-int" and not isinstance(value, dict):
+                return False  # a count, or neither: "should be a valid integer" says what a quantity is
             return index == len(loc) - 1 and not isinstance(value, _QUANTITY_BRANCHES[part])
     return False
 

@@ -242,3 +242,21 @@ def test_scale_moves_each_fee_by_the_percentage_and_items_stay_exact(run: Run, t
     assert all("(+10.00%)" in line for line in result.stdout.splitlines())
     estimate = json.loads(run("estimate", "--format", "json").stdout)
     assert estimate["course"]["per_session"] == {"low": "440.00", "typical": "660.00", "high": "1100.00"}
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [
+        ("[]", "quantity: input should be a valid integer (got an array)"),  # found by the fuzzer: was exit 1
+        ('"2"', "quantity: input should be a valid integer (got a string)"),
+        ("{ low = 1 }", "quantity.typical: missing required key"),
+        ("0", "quantity: input should be greater than or equal to 1"),
+    ],
+)
+def test_a_bad_quantity_is_one_clear_problem(
+    run: Run, sheet_text: str, write_sheet: Callable[..., Path], quantity: str, message: str
+) -> None:
+    text = sheet_text.replace('fee = "iv_ketamine"\nquantity = 1', f'fee = "iv_ketamine"\nquantity = {quantity}')
+    result = run("pricing", "validate", str(write_sheet(text)))
+    assert result.exit_code == 2
+    assert f"treatments.iv.line_items.1.{message}" in result.stderr.splitlines()[0]
