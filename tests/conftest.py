@@ -20,6 +20,7 @@ settings.load_profile("ketacost")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHEET = ROOT / "pricing.toml"
+V1_SHEET = ROOT / "tests" / "data" / "pricing_v1.toml"  # the built-in sheet before schema version 2
 
 Run = Callable[..., Result]
 
@@ -89,6 +90,12 @@ def run_json(run: Run) -> Callable[..., Any]:
 @pytest.fixture
 def sheet_text() -> str:
     return DEFAULT_SHEET.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def sheet_v1_text() -> str:
+    """The built-in sheet as it was in schema version 1 (prices on treatments and on line items): still loads."""
+    return V1_SHEET.read_text(encoding="utf-8")
 
 
 @pytest.fixture

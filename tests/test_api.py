@@ -110,7 +110,7 @@ def test_a_scenario_built_by_hand_is_checked_too() -> None:
 
 def test_errors_carry_the_lines_the_cli_prints(write_sheet: object, tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
-    broken.write_text(DEFAULT_SHEET.read_text(encoding="utf-8").replace("low = 400.00", "low = 4000.00", 1))
+    broken.write_text(DEFAULT_SHEET.read_text(encoding="utf-8").replace("low = 250.00", "low = 2500.00", 1))
     with pytest.raises(KetacostError) as raised:
         ketacost.load_sheet(broken)
     assert raised.value.lines and all(line.startswith(f"{broken}:") for line in raised.value.lines)

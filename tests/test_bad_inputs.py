@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_entry_point import installed_ketacost
-from tests.conftest import DEFAULT_SHEET, Run
+from tests.conftest import DEFAULT_SHEET, V1_SHEET, Run
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Case:
     files: dict[str, bytes] = field(default_factory=dict)  # other files to lay out first
     setup: str | None = None  # one of SETUPS (below the table): what a file cannot say
     env: dict[str, str] = field(default_factory=dict)
+    v1: bool = False  # made from the built-in sheet as it was in schema version 1 (prices on line items)
 
 
 def sub(*pairs: str) -> Callable[[str], str]:
@@ -150,6 +151,7 @@ CASES = [
         VALIDATE,
         ("{sheet}:<<high = 1000.00 $>>: invalid TOML: ",),
         sub("high = 1000.00 }", "high = 1000.00 "),
+        v1=True,
     ),
     Case(
         "toml-duplicate-key",
@@ -249,8 +251,8 @@ CASES = [
     Case(
         "wrong-schema-version",
         VALIDATE,
-        ("{sheet}:<<schema_version = 2>>: schema_version: input should be 1",),
-        sub("schema_version = 1", "schema_version = 2"),
+        ("{sheet}:<<schema_version = 3>>: schema_version: input should be 1 or 2",),
+        sub("schema_version = 2", "schema_version = 3"),
     ),
     Case(
         "empty-name",
@@ -270,6 +272,7 @@ CASES = [
         ("--pricing", "{sheet}", "estimate", "-f", "json"),
         ("{sheet}:<<low = -400.00>>: treatments.iv.price.low: input should be greater than or equal to 0",),
         sub("price = { low = 400.00, typical = 600.00", "price = { low = -400.00, typical = 600.00"),
+        v1=True,
     ),
     Case(
         "nan",
@@ -321,6 +324,7 @@ CASES = [
             "decimal input should have no more than 2 decimal places",
         ),
         sub("typical = 600.00, high = 1000.00", "typical = 600.005, high = 1000.00"),
+        v1=True,
     ),
     Case(
         "percent-over-100",
@@ -402,6 +406,7 @@ CASES = [
         VALIDATE,
         ("{sheet}:<<quantity = 0>>: treatments.iv.line_items.0.quantity: input should be greater than or equal to 1",),
         sub("quantity = 1\nprice = { low = 250.00", "quantity = 0\nprice = { low = 250.00"),
+        v1=True,
     ),
     # --- cross-field rules ----------------------------------------------------------------------------------------
     Case(
@@ -411,6 +416,7 @@ CASES = [
         sub(
             "{ low = 400.00, typical = 600.00, high = 1000.00 }", "{ low = 1200.00, typical = 600.00, high = 1000.00 }"
         ),
+        v1=True,
     ),
     Case(
         "typical-outside-range",
@@ -420,6 +426,7 @@ CASES = [
             "must lie between low and high (400.00..1000.00)",
         ),
         sub("typical = 600.00, high = 1000.00", "typical = 1100.00, high = 1000.00"),
+        v1=True,
     ),
     Case(
         "weeks-min-above-max",
@@ -439,6 +446,7 @@ CASES = [
             "(quantity x price of each item must sum to it exactly)",
         ),
         sub("price = { low = 250.00, typical = 370.00", "price = { low = 300.00, typical = 370.00"),
+        v1=True,
     ),
     Case(
         "two-down-payments",
@@ -467,6 +475,7 @@ CASES = [
         VALIDATE,
         ("{sheet}:<<tpyical>>: treatments.iv.price.tpyical: unknown key (did you mean 'typical'?)",),
         sub("typical = 600.00, high = 1000.00", "typical = 600.00, tpyical = 600.00, high = 1000.00"),
+        v1=True,
     ),
     Case(
         "invalid-id",
@@ -494,6 +503,7 @@ CASES = [
             "'nurse' is not a provider (choose from: clinic, physician, therapist)",
         ),
         sub('provider = "clinic"', 'provider = "nurse"'),
+        v1=True,
     ),
     Case(
         "missing-required-key",
@@ -942,7 +952,7 @@ def prepare(case: Case, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     """Lay out the case's files; return its argv and expected lines with every placeholder filled in."""
     text = ""
     if case.sheet is not None:
-        content = case.sheet(DEFAULT_SHEET.read_text(encoding="utf-8"))
+        content = case.sheet((V1_SHEET if case.v1 else DEFAULT_SHEET).read_text(encoding="utf-8"))
         if isinstance(content, bytes):
             (tmp_path / "sheet.toml").write_bytes(content)
             text = content.decode("latin-1")  # a byte per character: columns in bytes, as ketacost counts them

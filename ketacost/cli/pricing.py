@@ -16,7 +16,10 @@ from ketacost.cli.options import Renderers, check_format, render
 from ketacost.errors import BadInput
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ketacost.cli.context import Env
+    from ketacost.sheet.edit import Edit
     from ketacost.sheet.load import SheetSource
     from ketacost.sheet.model import Sheet
 
@@ -204,11 +207,111 @@ def set_command(
         lock_timeout=lock_timeout,
         dry_run=dry_run,
     )
+    _report(env, old, result, source.label, dry_run=dry_run)
+
+
+def _report(env: "Env", old: str, result: "Edit", label: str, *, dry_run: bool) -> None:
+    """What an edit did: each change (``key: old -> new``, ``key: added``), or with --dry-run the unified diff."""
+    from ketacost.sheet.edit import unified_diff
+
     if dry_run:
-        env.stdout.write(edit.unified_diff(old, result.text, source.label))
+        env.stdout.write(unified_diff(old, result.text, label))
         return
     for change in result.changes:
-        env.stdout.write(f"{change.key}: {change.old if change.old is not None else '(not set)'} -> {change.new}\n")
+        if change.new in ("(added)", "(removed)"):
+            env.stdout.write(f"{change.key}: {change.new[1:-1]}\n")
+        elif change.old == change.key:  # the id itself
+            env.stdout.write(f"{change.key}: renamed to {change.new}\n")
+        else:
+            env.stdout.write(f"{change.key}: {change.old if change.old is not None else '(not set)'} -> {change.new}\n")
+
+
+def _edit(
+    ctx: typer.Context, pricing: str | None, change: "Callable[[str, str], Edit]", dry_run: bool, lock_timeout: float
+) -> None:
+    """Run one format-preserving edit on the sheet in use, with the safety of `set`, and report it."""
+    from ketacost.sheet import write
+    from ketacost.sheet.load import discover
+
+    env = env_of(ctx, pricing)
+    source = discover(env.pricing)
+    old, result = write.edit(
+        source, lambda text: change(text, source.label), lock_timeout=lock_timeout, dry_run=dry_run
+    )
+    _report(env, old, result, source.label, dry_run=dry_run)
+
+
+@pricing_app.command("add")
+@reports_errors
+def add_command(
+    ctx: typer.Context,
+    key: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEY",
+            help="A new id (options.ID, fees.ID, treatments.ID, treatments.ID.add_ons.ID) or an array "
+            "of tables to append to (treatments.ID.line_items).",
+        ),
+    ],
+    fields: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="FIELD=VALUE", help="Its keys, as TOML values: kind='\"va\"' price='{low=1, typical=2, high=3}'."
+        ),
+    ] = None,
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+    pricing: PricingOption = None,
+) -> None:
+    """Add a treatment, add-on, payment option, fee or line item, written as its own table after its siblings.
+
+    Same safety as set: validated first, comments kept, locked, atomic.
+    """
+    from ketacost.sheet import edit, verbs
+
+    pairs = [edit.parse_assignment(text) for text in fields or []]
+    _edit(ctx, pricing, lambda text, label: verbs.add(text, label, key, pairs), dry_run, lock_timeout)
+
+
+@pricing_app.command("remove")
+@reports_errors
+def remove_command(
+    ctx: typer.Context,
+    key: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEY", help="An id (options.ID, fees.ID, ...) or a line item (treatments.ID.line_items.N)."
+        ),
+    ],
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+    pricing: PricingOption = None,
+) -> None:
+    """Remove a treatment, add-on, payment option, fee or line item; refused while anything still refers to it.
+
+    Same safety as set: validated first, comments kept, locked, atomic.
+    """
+    from ketacost.sheet import verbs
+
+    _edit(ctx, pricing, lambda text, label: verbs.remove(text, label, key), dry_run, lock_timeout)
+
+
+@pricing_app.command("rename")
+@reports_errors
+def rename_command(
+    ctx: typer.Context,
+    old_key: Annotated[str, typer.Argument(metavar="OLD", help="The id's key: treatments.iv, options.va, fees.ID.")],
+    new_id: Annotated[str, typer.Argument(metavar="NEW", help="The new id (or its whole key).")],
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+    pricing: PricingOption = None,
+) -> None:
+    """Rename a treatment, payment option or fee id, and every reference to it (default_treatment, an option's
+    treatments, a line item's fee). Same safety as set.
+    """
+    from ketacost.sheet import verbs
+
+    _edit(ctx, pricing, lambda text, label: verbs.rename(text, label, old_key, new_id), dry_run, lock_timeout)
 
 
 @pricing_app.command("scale")
@@ -221,9 +324,10 @@ def scale_command(
         typer.Option(
             "--select",
             metavar="GLOB",
-            help="Which amounts: a dotted glob, * for one part, ** for any number (e.g. treatments.*.price).",
+            help="Which amounts: dotted globs separated by commas, * for one part, ** for any number "
+            "(e.g. fees.*.price).",
         ),
-    ] = "treatments.**.price",
+    ] = "treatments.**.price,fees.**.price",
     round_to: Annotated[
         str, typer.Option("--round", metavar="STEP", help="Round to this step: 0.01 (cents) or 1 (whole dollars).")
     ] = "0.01",
@@ -231,8 +335,8 @@ def scale_command(
     lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
     pricing: PricingOption = None,
 ) -> None:
-    """Raise or lower prices by a percentage, rounded half-up; prints each change. Default: every treatment and
-    add-on price.
+    """Raise or lower prices by a percentage, rounded half-up; prints each change. Default: every fee, treatment
+    and add-on price.
 
     Same safety as set: validated first, comments kept, locked, atomic.
     """
@@ -259,6 +363,41 @@ def scale_command(
         env.stdout.write(f"{change.key}: {change.old} -> {change.new}{shown}\n")
     if not result.changes:
         env.error(f"{source.label}: no amount changed (each rounds back to what it was)")
+
+
+@pricing_app.command("migrate")
+@reports_errors
+def migrate_command(
+    ctx: typer.Context,
+    dry_run: DryRunOption = False,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT,
+    pricing: PricingOption = None,
+) -> None:
+    """Upgrade the sheet in use to schema version 2 in place (a fee schedule holds each price once), keeping every
+    comment; the figures stay the same. Same safety as set: validated first, locked, atomic.
+    """
+    from ketacost.sheet import migrate, write
+    from ketacost.sheet.edit import unified_diff
+    from ketacost.sheet.load import discover
+
+    env = env_of(ctx, pricing)
+    source = discover(env.pricing)
+    old, result = write.edit(
+        source, lambda text: migrate.migrate(text, source.label), lock_timeout=lock_timeout, dry_run=dry_run
+    )
+    if dry_run:
+        env.stdout.write(unified_diff(old, result.text, source.label))
+        return
+    if not result.changes:
+        env.stdout.write(f"{source.label}: already at schema version 2; nothing changed\n")
+        return
+    fees = sum(1 for change in result.changes if change.key.startswith("fees."))
+    items = sum(1 for change in result.changes if change.key.endswith(".fee"))
+    computed = sum(1 for change in result.changes if change.key.endswith(".price"))
+    env.stdout.write(
+        f"{source.label}: schema version 1 -> 2: {_count(fees, 'fee')} in [fees], "
+        f"{_count(items, 'line item')} naming them, {_count(computed, 'price')} now computed from them\n"
+    )
 
 
 @pricing_app.command("diff")

@@ -68,11 +68,11 @@ def build(
     for item, charge, once in priced:
         times = 1 if once else course.sessions
         line = Line(
-            description=item.description,
+            description=item.description or "",
             location=sheet.provider(item.provider).address,
             diagnosis_codes=diagnosis,
-            service_code=item.service_code,
-            quantity=item.quantity * times,
+            service_code=item.service_code or "",
+            quantity=item.quantity_at("high") * times,  # the most billed, when it differs by price point
             charge=Range(*(charge.at(point) * times for point in POINTS)),
         )
         lines.setdefault(item.provider, []).append(line)
@@ -179,7 +179,7 @@ def _require_line_items(source: str, treatment_id: str, treatment: Treatment, ad
 
 def _charge(item: LineItem) -> Range:
     """What one line item costs per session (or per course): quantity x unit price."""
-    return Range(*(getattr(item.price, point) * item.quantity for point in POINTS))
+    return Range(*(item.charge_at(point) for point in POINTS))
 
 
 def _session_charges(treatment: Treatment, scenario: Scenario) -> list[tuple[LineItem, Range]]:

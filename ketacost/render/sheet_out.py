@@ -13,7 +13,7 @@ from ketacost.render.plain import table_lines
 from ketacost.render.safe import terminal_text
 from ketacost.sheet import query
 from ketacost.sheet.diff import MISSING, SheetDiff, ValueChange
-from ketacost.sheet.model import Sheet
+from ketacost.sheet.model import Sheet, known
 
 if TYPE_CHECKING:
     from ketacost.kinds.base import Option
@@ -43,7 +43,7 @@ def _show_lines(sheet: Sheet, label: str, width: int) -> list[str]:
     lines = [f"Price sheet: {label}, effective {sheet.effective.isoformat()}", ""]
     body = []
     for treatment_id, treatment in sheet.treatments.items():
-        price = treatment.price
+        price = known(treatment.price)
         course = treatment.course
         weeks = (
             f"{course.weeks_min}" if course.weeks_min == course.weeks_max else f"{course.weeks_min}-{course.weeks_max}"
@@ -61,7 +61,10 @@ def _show_lines(sheet: Sheet, label: str, width: int) -> list[str]:
             body.append(
                 [
                     f"  + {add_on_id}: {add_on.name} (per {add_on.per}{extra})",
-                    *(fmt_grouped(p) for p in (add_on.price.low, add_on.price.typical, add_on.price.high)),
+                    *(
+                        fmt_grouped(p)
+                        for p in (known(add_on.price).low, known(add_on.price).typical, known(add_on.price).high)
+                    ),
                     "",
                 ]
             )
@@ -120,6 +123,7 @@ def _diff_lines(result: SheetDiff, old_label: str, new_label: str, width: int) -
     lines = [f"--- {old_label}", f"+++ {new_label}"]
     lines += [f"added: {key}" for key in result.added]
     lines += [f"removed: {key}" for key in result.removed]
+    lines += [f"renamed: {old} -> {new}" for old, new in result.renamed]
     if result.changed:
         body = [[c.key, _shown(c.old, c.money), _shown(c.new, c.money), _percent_text(c)] for c in result.changed]
         lines += ["", *_text_table("Changed", ("Key", "Old", "New", "Change"), body, width)]
@@ -146,6 +150,7 @@ def diff_document(result: SheetDiff, old_label: str, new_label: str) -> dict[str
         "same": result.same,
         "added": list(result.added),
         "removed": list(result.removed),
+        "renamed": [{"old": old, "new": new} for old, new in result.renamed],
         "changed": [
             {
                 "key": c.key,

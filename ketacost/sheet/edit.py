@@ -55,13 +55,60 @@ def set_values(text: str, name: str, assignments: Sequence[tuple[str, str]]) -> 
     data = parse_toml(text, name)
     document = _document(text, name)
     changes = []
+    added: list[tuple[str, str]] = []
     for key, value_text in assignments:
         path = keys.split(key)
-        keys.resolve(path, data)
+        node = keys.resolve(path, data)
+        check_number(node, key, value_text)
         item = toml_item(key, value_text)
+        if _new_id(path, data) and isinstance(item.unwrap(), dict):
+            added.append((key, value_text))  # written as its own [table] after its siblings, below
+            continue
+        _refuse_replacing_tables(path, data, key)
         old = _assign(document, path, item)
         changes.append(Change(".".join(path), old, item.as_string().strip()))
-    return _validated(tomlkit.dumps(document), name, changes)
+    edit = _validated(tomlkit.dumps(document), name, changes) if changes or not added else Edit(text, ())
+    for key, value_text in added:
+        from ketacost.sheet import verbs
+
+        table: Any = toml_item(key, value_text)
+        fields = [(str(field), table.item(field).as_string().strip()) for field in table]
+        made = verbs.add(edit.text, name, key, fields)
+        edit = Edit(made.text, (*edit.changes, *made.changes))
+    return edit
+
+
+def check_number(node: keys.Node, key: str, value_text: str) -> None:
+    """A number written as text (``"250"``) where the schema wants a number: refused, naming the fix."""
+    stripped = value_text.strip()
+    if node.kind == "value" and node.number and stripped[:1] in ("'", '"'):
+        bare = stripped.strip("'\"")
+        raise BadInput(f"{key}: {stripped} is text, but this is a number: write {key}={bare} (without quotes)")
+
+
+def _new_id(path: keys.KeyPath, data: Any) -> bool:
+    """Whether ``path`` names an id that the sheet's table of ids does not have yet (options.new_loan)."""
+    parent = keys.resolve(path[:-1], data) if len(path) > 1 else None
+    if parent is None or parent.kind != "ids":
+        return False
+    try:
+        return path[-1] not in _value(data, path[:-1])
+    except (KeyError, TypeError, IndexError):
+        return True
+
+
+def _refuse_replacing_tables(path: keys.KeyPath, data: Any, key: str) -> None:
+    """An array of tables set whole would lose every comment in it: name the verbs that keep them."""
+    try:
+        current = _value(data, path)
+    except (KeyError, TypeError, IndexError):
+        return
+    if isinstance(current, list) and current and all(isinstance(entry, dict) for entry in current):
+        raise BadInput(
+            f"{key}: an array of tables: setting it whole would drop its comments; use "
+            f"`ketacost pricing add {key} KEY=VALUE ...`, `ketacost pricing remove {key}.N` or set one entry's "
+            f"key ({key}.0.quantity=2)"
+        )
 
 
 def _document(text: str, name: str) -> TOMLDocument:
@@ -88,9 +135,11 @@ def scale_prices(text: str, name: str, by_pct: Decimal, select: str, step: Decim
     data = parse_toml(text, name)
     document = _document(text, name)
     factor = 1 + by_pct / HUNDRED
-    selected = [path for path in keys.money_paths(data) if keys.glob_matches(select, path)]
+    patterns = [pattern for pattern in select.split(",") if pattern.strip()]
+    selected = [path for path in keys.money_paths(data) if any(keys.glob_matches(p, path) for p in patterns)]
     if not selected:
-        raise BadInput(f"--select {select!r} matches no amount of money in {name} (try treatments.*.price)")
+        hint = "fees.*.price" if data.get("schema_version") == 2 else "treatments.*.price"
+        raise BadInput(f"--select {select!r} matches no amount of money in {name} (try {hint})")
     changes = []
 
     def change(path: keys.KeyPath, old: Decimal | int, new: Decimal) -> None:

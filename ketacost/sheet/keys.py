@@ -11,6 +11,7 @@ import re
 import types
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -32,6 +33,7 @@ class Node:
     tagged: Mapping[str, Mapping[str, Node]] = field(default_factory=dict)  # table chosen by its `kind` value
     item: Node | None = None  # ids: what each id holds
     money: bool = False  # value: an amount of money
+    number: bool = False  # value: a number (money, a percentage, a count)
 
     def keys_for(self, data: object) -> Mapping[str, Node]:
         """A table's keys; for a payment option, those of its kind (all kinds' keys while the kind is unknown)."""
@@ -73,6 +75,9 @@ def _node(annotation: Any, metadata: list[Any]) -> Node:
         choices = [arg for arg in get_args(annotation) if arg is not type(None)]
         if len(choices) == 1:
             return _node(choices[0], metadata)
+        tables = [arg for arg in choices if isinstance(arg, type) and issubclass(arg, BaseModel)]
+        if len(tables) == 1 and "kind" not in tables[0].model_fields:
+            return _table(tables[0])  # a count or its table by price point (a line item's quantity)
         return _tagged(choices)
     if origin is dict:
         _, value = get_args(annotation)
@@ -83,7 +88,8 @@ def _node(annotation: Any, metadata: list[Any]) -> Node:
         return Node("array", item=_table(element) if is_table else None)  # an array of tables: keys by index
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _table(annotation)
-    return Node("value", money=any(item is model.MONEY for item in metadata))
+    number = annotation in (int, Decimal)
+    return Node("value", money=any(item is model.MONEY for item in metadata), number=number)
 
 
 @functools.cache

@@ -200,7 +200,14 @@ def parse_sheet(text: str, name: str) -> Sheet:
         try:
             sheet = model.Sheet.model_validate(data)
         except ValidationError as error:
-            problems.extend(_describe(item) for item in error.errors(include_url=False))
+            said = [loc for loc, _ in problems]
+            for item in error.errors(include_url=False):
+                loc, message = _describe(item)
+                # A key that must not be there at all (a price given twice) is reported once, not also its parts.
+                if not _other_branch(item) and not any(loc[: len(where)] == where for where in said):
+                    problems.append((loc, message))
+            if not problems:  # every error was one already said another way: never pass an invalid sheet
+                problems.extend(_describe(item) for item in error.errors(include_url=False))
     if problems:
         raise BadInput(*format_problems(text, name, problems))
     return sheet
@@ -220,13 +227,34 @@ def format_problems(text: str, name: str, problems: list[tuple[KeyPath, str]]) -
     return [line for _, line in lines]
 
 
+# A line item's quantity is a count or a table by price point: pydantic names the branch in the location.
+_QUANTITY_BRANCHES = {"constrained-int": int, "Quantities": dict}
+
+
+def _other_branch(item: Any) -> bool:
+    """An error from the branch of a quantity that the value is not (a table's errors for a count)."""
+    loc = tuple(item["loc"])
+    for index, part in enumerate(loc[1:], 1):
+        if loc[index - 1] == "quantity" and part in _QUANTITY_BRANCHES:
+            value = item.get("input")
+            if part == "constrained-int" and not isinstance(value, dict):
+                return False  # a count, or neither: "should be a valid integer" says what a quantity is
+            return index == len(loc) - 1 and not isinstance(value, _QUANTITY_BRANCHES[part])
+    return False
+
+
 def _describe(item: Any) -> tuple[KeyPath, str]:
     """A pydantic error as (location, plain message)."""
-    loc: KeyPath = tuple(item["loc"])
+    loc: KeyPath = tuple(
+        part
+        for index, part in enumerate(item["loc"])
+        if not (index and item["loc"][index - 1] == "quantity" and part in _QUANTITY_BRANCHES)
+    )
     kind = item["type"]
     context = item.get("ctx") or {}
-    if kind == "rule":
-        return (*loc, context["key"]), item["msg"]
+    if kind == "rule":  # a rule's key may be dotted: a sheet-wide rule names a key deep inside
+        parts = tuple(int(part) if part.isdigit() else part for part in str(context["key"]).split("."))
+        return (*loc, *parts), item["msg"]
     if kind == "extra_forbidden":
         return loc, _unknown_key(loc)
     if kind == "missing":

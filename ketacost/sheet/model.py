@@ -9,6 +9,10 @@ For Good Faith Estimates a sheet may also carry the clinic (``[clinic]``), the o
 price range and a quantity per session; a treatment's (or add-on's) line items must add up exactly to its price at
 low, typical and high, so a GFE's itemized charges always sum to the estimate's course total.
 
+Schema version 2 keeps each price in one place: a fee schedule (``[fees.ID]``: description, code, provider, price
+per unit) and line items that name a fee with a quantity (which may differ at low, typical and high); a
+treatment's (or add-on's) price is then computed from them. Version 1 sheets still load, with the same figures.
+
 The payment options' models are made from the payment kinds' records (:mod:`ketacost.kinds`): one table per kind,
 told apart by ``kind``, each field validated as the sheet type its record declares.
 """
@@ -42,7 +46,8 @@ from ketacost import bounds, codes, kinds, text
 from ketacost.kinds import Kind
 from ketacost.kinds.base import Option, Rule, SheetType
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+VERSIONS = (1, 2)
 
 
 class _Marker:
@@ -133,6 +138,9 @@ def _rule(key: str, message: str) -> PydanticCustomError:
     return PydanticCustomError("rule", message, {"key": key})
 
 
+POINTS = ("low", "typical", "high")
+
+
 class Strict(BaseModel):
     """Base: unknown keys are errors, instances are immutable."""
 
@@ -158,6 +166,13 @@ class PriceRange(Strict):
         if not self.low <= self.typical <= self.high:
             raise _rule("typical", f"must lie between low and high ({self.low}..{self.high})")
         return self
+
+
+def known(price: PriceRange | None) -> PriceRange:
+    """A validated sheet's price: given, or computed from the line items (version 2), never missing."""
+    if price is None:
+        raise AssertionError("a validated sheet has every price")
+    return price
 
 
 class Course(Strict):
@@ -202,25 +217,67 @@ def _price_may_be_left_out(schema: dict[str, Any]) -> None:
         required.remove("price")
 
 
+QuantityCount = Annotated[int, Field(ge=0, le=100, strict=True)]
+
+
+class Quantities(Strict):
+    """A quantity that differs between low, typical and high: a second infusion hour billed only sometimes."""
+
+    low: QuantityCount
+    typical: QuantityCount
+    high: QuantityCount
+
+
+PerPoint = Literal["low", "typical", "high"]
+
+
 class LineItem(Strict):
-    """One item or service a GFE lists: what, its CPT/HCPCS code, who bills it, how many per session, unit price."""
+    """One item or service a GFE lists: what, its CPT/HCPCS code, who bills it, how many per session, unit price.
+
+    In schema version 1 a line item says all of that itself. In version 2 it names a fee of the fee schedule
+    (``fee``), which says what, which code, who and the price, and gives only the quantity; once the sheet is
+    validated, every line item carries its fee's values (so the estimate and the GFE read both versions alike).
+    """
 
     model_config = ConfigDict(json_schema_extra=_price_may_be_left_out)
+
+    fee: Id | None = None  # version 2: the fee schedule's entry this item bills
+    description: Text | None = None  # version 1 (required there)
+    service_code: ServiceCode | None = None  # version 1 (required there)
+    provider: Id = CLINIC
+    quantity: Quantity | Quantities = 1  # per session (per course for an add-on charged per course)
+    price: PriceRange | None = None  # per unit; version 1 only
+
+    def quantity_at(self, point: str) -> int:
+        """How many units are billed at ``low``, ``typical`` or ``high``."""
+        if isinstance(self.quantity, Quantities):
+            count: int = getattr(self.quantity, point)
+            return count
+        return self.quantity
+
+    def charge_at(self, point: str) -> Decimal:
+        """Quantity x unit price at a price point (a resolved item: its price is known)."""
+        assert self.price is not None
+        return self.price.at(point) * self.quantity_at(point)
+
+
+class Fee(Strict):
+    """One entry of the clinic's fee schedule (schema version 2): the service or item, its CPT/HCPCS code, who
+    bills it and its price per unit. Line items name it with ``fee``; each price lives here only."""
 
     description: Text
     service_code: ServiceCode
     provider: Id = CLINIC
-    quantity: Quantity = 1  # per session (per course for an add-on charged per course)
-    price: PriceRange  # per unit
+    price: PriceRange
 
 
-def _line_items_add_up(items: Sequence[LineItem], price: PriceRange, what: str) -> None:
+def _line_items_add_up(items: Sequence[LineItem], price: PriceRange | None, what: str) -> None:
     """Line items must add up to the price exactly, at every price point, or a GFE would not match the estimate."""
-    if not items:
-        return
+    if not items or price is None or any(item.price is None for item in items):
+        return  # version 2 (the price is computed from the items) or a missing price, reported on its own
     for point in ("low", "typical", "high"):
         expected: Decimal = getattr(price, point)
-        total = sum((getattr(item.price, point) * item.quantity for item in items), Decimal(0))
+        total = sum((item.charge_at(point) for item in items), Decimal(0))
         if total != expected:
             raise _rule(
                 "line_items",
@@ -238,7 +295,7 @@ def _lone_item_takes_the_price(data: Any) -> Any:
         items = data.get("line_items")
         if isinstance(items, list) and len(items) == 1 and isinstance(items[0], dict):
             item = items[0]
-            if "price" not in item and item.get("quantity", 1) == 1:
+            if "price" not in item and "fee" not in item and item.get("quantity", 1) == 1:
                 return {**data, "line_items": [{**item, "price": data["price"]}]}
     return data
 
@@ -247,7 +304,7 @@ class AddOn(Strict):
     """An extra charged per session (e.g. integration therapy) or once per course (e.g. a consultation)."""
 
     name: Text
-    price: PriceRange
+    price: PriceRange | None = None  # required unless computed from line items (schema version 2)
     per: Literal["session", "course"]
     optional: bool = False
     line_items: list[LineItem] = Field(default_factory=list)
@@ -273,7 +330,7 @@ class Treatment(Strict):
 
     name: Text
     unit: Text = "session"
-    price: PriceRange
+    price: PriceRange | None = None  # required unless computed from line items (schema version 2)
     course: Course
     maintenance: Maintenance | None = None
     insurable: bool = False
@@ -426,7 +483,7 @@ class Diagnosis(Strict):
 class Sheet(Strict):
     """A whole price sheet."""
 
-    schema_version: Literal[1]
+    schema_version: Literal[1, 2]
     effective: dt.date
     currency: Literal["USD"] = "USD"
     default_treatment: Id
@@ -439,11 +496,57 @@ class Sheet(Strict):
     packages: dict[Id, Package] = Field(default_factory=dict)
     discounts: dict[Id, Discount] = Field(default_factory=dict)
     diagnoses: list[Diagnosis] = Field(default_factory=list)
+    fees: dict[Id, Fee] = Field(default_factory=dict)  # schema version 2: the fee schedule
 
     @property
     def diagnosis_names(self) -> dict[str, str]:
         """ICD-10-CM code -> its description, from ``[[diagnoses]]``."""
         return {entry.code: entry.description for entry in self.diagnoses}
+
+    @model_validator(mode="after")
+    def _computed_prices(self) -> "Sheet":
+        """Version 2: each line item takes its fee's values, and each price with line items is computed from them.
+
+        The rules that make this possible (every fee exists, no price given twice) are checked on the raw data by
+        :func:`version_problems`, reported with the schema's errors; here an inconsistent sheet is left as it is.
+        """
+        if self.schema_version == 1:
+            return self
+        treatments = {}
+        for treatment_id, treatment in self.treatments.items():
+            add_ons = {}
+            for add_on_id, add_on in treatment.add_ons.items():
+                add_ons[add_on_id] = self._resolved(add_on, ("treatments", treatment_id, "add_ons", add_on_id))
+            resolved = self._resolved(treatment, ("treatments", treatment_id))
+            treatments[treatment_id] = resolved.model_copy(update={"add_ons": add_ons})
+        object.__setattr__(self, "treatments", treatments)  # frozen for callers; built here once
+        return self
+
+    def _resolved(self, owner: "Treatment | AddOn", where: tuple[str, ...]) -> "Any":
+        if not owner.line_items or any(item.fee not in self.fees for item in owner.line_items):
+            return owner
+        items = []
+        for item in owner.line_items:
+            fee = self.fees[item.fee or ""]
+            items.append(
+                item.model_copy(
+                    update={
+                        "description": fee.description,
+                        "service_code": fee.service_code,
+                        "provider": fee.provider,
+                        "price": fee.price,
+                    }
+                )
+            )
+        computed = {point: sum((item.charge_at(point) for item in items), Decimal(0)) for point in POINTS}
+        if not computed["low"] <= computed["typical"] <= computed["high"]:
+            shown = " / ".join(f"{computed[point]:.2f}" for point in POINTS)
+            raise _rule(
+                ".".join((*where, "line_items")),
+                f"the price computed from the fees and quantities is not ordered low <= typical <= high ({shown})",
+            )
+        price = PriceRange.model_construct(low=computed["low"], typical=computed["typical"], high=computed["high"])
+        return owner.model_copy(update={"line_items": items, "price": price})
 
     def provider(self, provider_id: str) -> Provider:
         """The provider a line item names (``clinic`` is the [clinic] table); the loader checked it exists."""
@@ -476,7 +579,91 @@ def reference_problems(data: object) -> list[tuple[tuple[str | int, ...], str]]:
     from ketacost.offers import reference_problems as offer_problems
 
     problems.extend(offer_problems(data))
+    problems.extend(version_problems(data))
     return problems
+
+
+_FROM_FEE = ("description", "service_code", "provider", "price")  # what a version 2 line item takes from its fee
+
+
+def version_problems(data: dict[str, object]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Where each price lives, by schema version: in version 1 on the treatment and on each line item (which
+    must add up), in version 2 on the fee schedule only (line items name a fee; the treatment's price is
+    computed). Works on the raw data, so every problem is reported with its location, all at once."""
+    version = data.get("schema_version")
+    if version not in VERSIONS or isinstance(version, bool):
+        return []  # the schema reports it
+    fees = data.get("fees")
+    fee_ids = sorted(fees) if isinstance(fees, dict) else []
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    if version == 1 and fees is not None:
+        problems.append((("fees",), "a fee schedule needs schema_version = 2 (`ketacost pricing migrate` upgrades it)"))
+    for path, owner in _price_owners(data):
+        items = owner.get("line_items")
+        items = items if isinstance(items, list) else []
+        if version == 1:
+            if "price" not in owner:
+                problems.append(((*path, "price"), "missing required key"))
+            lone = len(items) == 1
+            for index, item in enumerate(items):
+                if not isinstance(item, dict):
+                    continue
+                where: tuple[str | int, ...] = (*path, "line_items", index)
+                if "fee" in item:
+                    problems.append(((*where, "fee"), "a fee needs schema_version = 2 (`ketacost pricing migrate`)"))
+                    continue
+                for key in ("description", "service_code"):
+                    if key not in item:
+                        problems.append(((*where, key), "missing required key"))
+                if "price" not in item and not (lone and item.get("quantity", 1) == 1):
+                    problems.append(((*where, "price"), "missing required key"))
+            continue
+        named = [item.get("fee") for item in items if isinstance(item, dict)]
+        if items and "price" in owner:
+            example = next((fee for fee in named if isinstance(fee, str)), "ID")
+            problems.append(
+                (
+                    (*path, "price"),
+                    "in schema version 2 a price with line items is computed from their fees: change a fee's price "
+                    f"instead (ketacost pricing set fees.{example}.price.high=...), and remove this key",
+                )
+            )
+        if not items and "price" not in owner:
+            problems.append(((*path, "price"), "missing required key (or line items naming fees)"))
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            where = (*path, "line_items", index)  # (typed above)
+            fee = item.get("fee")
+            if fee is None:
+                problems.append(((*where, "fee"), "missing required key (schema version 2: a line item names a fee)"))
+            elif isinstance(fee, str) and fee not in fee_ids:
+                choices = ", ".join(fee_ids) or "none: add [fees.ID] tables"
+                problems.append(((*where, "fee"), f"{fee!r} is not a fee (choose from: {choices})"))
+            for key in _FROM_FEE:
+                if key in item:
+                    problems.append(
+                        (
+                            (*where, key),
+                            f"in schema version 2 this lives in the fee schedule ([fees.{fee}]): remove it here",
+                        )
+                    )
+    return problems
+
+
+def _price_owners(data: dict[str, object]) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+    """Every treatment and add-on table, with its path: what has a price and may have line items."""
+    owners: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+    treatments = data.get("treatments")
+    for treatment_id, treatment in treatments.items() if isinstance(treatments, dict) else ():
+        if not isinstance(treatment, dict):
+            continue
+        owners.append((("treatments", treatment_id), treatment))
+        add_ons = treatment.get("add_ons")
+        for add_on_id, add_on in add_ons.items() if isinstance(add_ons, dict) else ():
+            if isinstance(add_on, dict):
+                owners.append((("treatments", treatment_id, "add_ons", add_on_id), add_on))
+    return owners
 
 
 def _provider_problems(data: dict[str, object]) -> list[tuple[tuple[str | int, ...], str]]:
@@ -499,6 +686,8 @@ def _provider_problems(data: dict[str, object]) -> list[tuple[tuple[str | int, .
         for path, owner in owners:
             items = owner.get("line_items") if isinstance(owner, dict) else None
             for index, item in enumerate(items if isinstance(items, list) else ()):
+                if isinstance(item, dict) and "fee" in item:
+                    continue  # version 2: its fee names the provider (checked below)
                 wanted = item.get("provider", CLINIC) if isinstance(item, dict) else None
                 if isinstance(wanted, str) and wanted not in known:
                     where = (*path, "line_items", index, "provider")
@@ -506,6 +695,11 @@ def _provider_problems(data: dict[str, object]) -> list[tuple[tuple[str | int, .
                         problems.append((where, "'clinic' names the [clinic] table, which this sheet lacks"))
                     else:
                         problems.append((where, f"{wanted!r} is not a provider (choose from: {choices})"))
+    fees = data.get("fees")
+    for fee_id, fee in fees.items() if isinstance(fees, dict) else ():
+        wanted = fee.get("provider", CLINIC) if isinstance(fee, dict) else None
+        if isinstance(wanted, str) and wanted not in known:
+            problems.append((("fees", fee_id, "provider"), f"{wanted!r} is not a provider (choose from: {choices})"))
     return problems
 
 

@@ -49,7 +49,8 @@ def _tidy(node: Any) -> Any:
     choices = result.get("anyOf")
     if isinstance(choices, list):
         # Decimal fields come out as "a number or a string"; in a TOML sheet an amount is a number.
-        kept = [choice for choice in choices if choice != {"type": "string"}]
+        numeric = any(isinstance(choice, dict) and choice.get("type") == "number" for choice in choices)
+        kept = [choice for choice in choices if not (numeric and choice == {"type": "string"})]
         if len(kept) != len(choices):
             result.pop("anyOf")
             if len(kept) == 1:

@@ -31,6 +31,14 @@ def local_sheet(tmp_path: Path, sheet_text: str) -> Path:
     return path
 
 
+@pytest.fixture
+def local_v1_sheet(tmp_path: Path, sheet_v1_text: str) -> Path:
+    """The same, as the built-in sheet was in schema version 1 (prices on treatments and their line items)."""
+    path = tmp_path / "pricing.toml"
+    path.write_text(sheet_v1_text, encoding="utf-8")
+    return path
+
+
 def line_col(text: str, needle: str) -> tuple[int, int]:
     for number, line in enumerate(text.splitlines(), 1):
         if needle in line:
@@ -186,11 +194,11 @@ def test_set_changes_exactly_one_line_and_get_prints_the_new_value(
 
 
 def test_set_a_price_with_its_line_items_changes_exactly_those_lines(
-    run: Run, local_sheet: Path, sheet_text: str
+    run: Run, local_v1_sheet: Path, sheet_v1_text: str
 ) -> None:
     result = run("pricing", "set", "treatments.iv.price.high=950", "treatments.iv.line_items.0.price.high=550")
     assert result.exit_code == 0, result.stderr
-    old_lines, new_lines = sheet_text.splitlines(), local_sheet.read_text().splitlines()
+    old_lines, new_lines = sheet_v1_text.splitlines(), local_v1_sheet.read_text().splitlines()
     differing = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
     assert differing == [
         (OLD_LINE, "price = { low = 400.00, typical = 600.00, high = 950 }"),
@@ -199,15 +207,15 @@ def test_set_a_price_with_its_line_items_changes_exactly_those_lines(
     assert run("pricing", "get", "treatments.iv.price.high").stdout == "950\n"
 
 
-def test_set_a_price_alone_is_refused_when_its_line_items_would_not_add_up(run: Run, local_sheet: Path) -> None:
-    before = local_sheet.read_bytes()
+def test_set_a_price_alone_is_refused_when_its_line_items_would_not_add_up(run: Run, local_v1_sheet: Path) -> None:
+    before = local_v1_sheet.read_bytes()
     result = run("pricing", "set", "treatments.iv.price.high=950")
     assert result.exit_code == 2
     assert "treatments.iv.line_items: line items add up to 1000.00 at the high price" in result.stderr
-    assert local_sheet.read_bytes() == before
+    assert local_v1_sheet.read_bytes() == before
 
 
-def test_set_keeps_money_exact_and_sets_several_keys_at_once(run: Run, local_sheet: Path) -> None:
+def test_set_keeps_money_exact_and_sets_several_keys_at_once(run: Run, local_v1_sheet: Path) -> None:
     result = run(
         "pricing",
         "set",
@@ -228,26 +236,26 @@ def test_set_keeps_money_exact_and_sets_several_keys_at_once(run: Run, local_she
         ("treatments.iv.price.high=100", "treatments.iv.price.low: must not exceed high (400.00 > 100)"),
         ("treatments.iv.price.high=abc", "treatments.iv.price.high: 'abc' is not a TOML value"),
         ("treatments.iv.price.high=950.555", "decimal input should have no more than 2 decimal places"),
-        ('options.medical_loan.term_months="36"', "options.medical_loan.term_months: input should be a valid integer"),
+        ('options.medical_loan.term_months="36"', 'term_months: "36" is text, but this is a number'),
         ("treatments.iv.price.hgih=950", "(did you mean 'treatments.iv.price.high'?)"),
         ('default_treatment="ivv"', "default_treatment: 'ivv' is not a treatment"),
         ("treatments.iv.price.high", "expected KEY=VALUE"),
     ],
 )
 def test_set_refuses_bad_edits_leaving_the_file_byte_identical(
-    run: Run, local_sheet: Path, assignment: str, message: str
+    run: Run, local_v1_sheet: Path, assignment: str, message: str
 ) -> None:
-    before = local_sheet.read_bytes()
+    before = local_v1_sheet.read_bytes()
     result = run("pricing", "set", "tax.year=2027", assignment)
     assert result.exit_code == 2
     assert message in result.stderr
     assert result.stdout == ""
-    assert local_sheet.read_bytes() == before
+    assert local_v1_sheet.read_bytes() == before
 
 
-def test_set_says_the_file_was_not_changed_when_the_edit_breaks_a_rule(run: Run, local_sheet: Path) -> None:
+def test_set_says_the_file_was_not_changed_when_the_edit_breaks_a_rule(run: Run, local_v1_sheet: Path) -> None:
     result = run("pricing", "set", "treatments.iv.price.high=100")
-    number, _ = line_col(local_sheet.read_text(), OLD_LINE)
+    number, _ = line_col(local_v1_sheet.read_text(), OLD_LINE)
     assert result.stderr.splitlines() == [
         f"pricing.toml:{number}:11: treatments.iv.price.low: must not exceed high (400.00 > 100)",
         "pricing.toml: not changed: the edit would leave the sheet invalid",
@@ -336,7 +344,7 @@ def test_set_without_assignments_is_a_usage_error(run: Run) -> None:
 # --- scale ------------------------------------------------------------------------------------------------------
 
 
-def test_scale_raises_prices_and_prints_each_change(run: Run, local_sheet: Path) -> None:
+def test_scale_raises_prices_and_prints_each_change(run: Run, local_v1_sheet: Path) -> None:
     result = run("pricing", "scale", "--by", "3.5%", "--select", "treatments.*.price")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -349,7 +357,7 @@ def test_scale_raises_prices_and_prints_each_change(run: Run, local_sheet: Path)
     assert run("pricing", "validate").exit_code == 0
 
 
-def test_scale_down_to_whole_dollars_including_add_ons_by_default(run: Run, local_sheet: Path) -> None:
+def test_scale_down_to_whole_dollars_including_add_ons_by_default(run: Run, local_v1_sheet: Path) -> None:
     result = run("pricing", "scale", "--by", "-10%", "--round", "1")
     assert result.exit_code == 0, result.stderr
     assert "treatments.oral.price.low: 129.00 -> 116.00 (-10.08%)" in result.stdout
@@ -357,12 +365,12 @@ def test_scale_down_to_whole_dollars_including_add_ons_by_default(run: Run, loca
     assert run("pricing", "get", "options.va.copay_per_session").stdout == "50.00\n"
 
 
-def test_scale_dry_run_shows_the_diff_only(run: Run, local_sheet: Path) -> None:
-    before = local_sheet.read_bytes()
+def test_scale_dry_run_shows_the_diff_only(run: Run, local_v1_sheet: Path) -> None:
+    before = local_v1_sheet.read_bytes()
     result = run("pricing", "scale", "--by", "10%", "--select", "treatments.iv.price", "--dry-run")
     assert result.exit_code == 0
     assert "+price = { low = 440.00, typical = 660.00, high = 1100.00 }" in result.stdout
-    assert local_sheet.read_bytes() == before
+    assert local_v1_sheet.read_bytes() == before
 
 
 @pytest.mark.parametrize(
@@ -377,13 +385,13 @@ def test_scale_dry_run_shows_the_diff_only(run: Run, local_sheet: Path) -> None:
     ],
 )
 def test_scale_refuses_bad_input_and_writes_nothing(
-    run: Run, local_sheet: Path, args: tuple[str, ...], message: str
+    run: Run, local_v1_sheet: Path, args: tuple[str, ...], message: str
 ) -> None:
-    before = local_sheet.read_bytes()
+    before = local_v1_sheet.read_bytes()
     result = run("pricing", "scale", *args)
     assert result.exit_code == 2
     assert message in result.stderr
-    assert local_sheet.read_bytes() == before
+    assert local_v1_sheet.read_bytes() == before
 
 
 def test_scale_needs_by(run: Run, local_sheet: Path) -> None:
@@ -403,14 +411,14 @@ def test_diff_exits_0_when_same_and_6_when_different(
     assert (same.exit_code, same.stdout) == (0, "a.toml and b.toml: same prices and terms\n")
     different = run("pricing", "diff", "a.toml", "c.toml")
     assert different.exit_code == 6, different.stderr
-    assert "added: treatments.rx" in different.stdout and "removed: treatments.oral" in different.stdout
+    assert "renamed: treatments.oral -> treatments.rx" in different.stdout  # (issue 11: was added + removed)
     row = next(line for line in different.stdout.splitlines() if line.startswith("options.medical_loan.apr"))
     assert row.split() == ["options.medical_loan.apr", "17.99", "18.62", "+3.50%"]
 
 
-def test_diff_json(run: Run, sheet_text: str, write_sheet: Callable[..., Path]) -> None:
-    write_sheet(sheet_text, "a.toml")
-    changed = sheet_text.replace("fsa_limit = 3400.00", "fsa_limit = 3230").replace("apr = 17.99", "apr = 9.99")
+def test_diff_json(run: Run, sheet_v1_text: str, write_sheet: Callable[..., Path]) -> None:
+    write_sheet(sheet_v1_text, "a.toml")
+    changed = sheet_v1_text.replace("fsa_limit = 3400.00", "fsa_limit = 3230").replace("apr = 17.99", "apr = 9.99")
     changed = changed.replace(ITEM_LINE, ITEM_LINE.replace("typical = 370.00", "typical = 369.99"), 1)
     changed = changed.replace(OLD_LINE, OLD_LINE.replace("typical = 600.00", "typical = 599.99"), 1)
     write_sheet(changed, "b.toml")
@@ -510,12 +518,14 @@ def test_tomlkit_and_filelock_are_imported_only_by_the_commands_that_edit(
     assert result.stderr.strip().splitlines()[-1] == imported, result.stderr
 
 
-def test_setting_a_treatment_price_changes_exactly_that_line_and_get_reads_it_back(run: Run, local_sheet: Path) -> None:
+def test_setting_a_treatment_price_changes_exactly_that_line_and_get_reads_it_back(
+    run: Run, local_v1_sheet: Path
+) -> None:
     # Spravato's only line item takes the treatment's price, so the price is the one line a clinic edits.
-    before = local_sheet.read_text(encoding="utf-8").splitlines()
+    before = local_v1_sheet.read_text(encoding="utf-8").splitlines()
     result = run("pricing", "set", "treatments.spravato.price.high=950")
     assert result.exit_code == 0, result.stderr
-    after = local_sheet.read_text(encoding="utf-8").splitlines()
+    after = local_v1_sheet.read_text(encoding="utf-8").splitlines()
     changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
     assert changed == [
         (
@@ -524,9 +534,9 @@ def test_setting_a_treatment_price_changes_exactly_that_line_and_get_reads_it_ba
         )
     ]
     assert run("pricing", "get", "treatments.spravato.price.high").stdout.strip() == "950"
-    untouched = local_sheet.read_bytes()
+    untouched = local_v1_sheet.read_bytes()
     assert run("pricing", "set", "treatments.spravato.price.high=abc").exit_code == 2
-    assert local_sheet.read_bytes() == untouched
+    assert local_v1_sheet.read_bytes() == untouched
 
 
 # --- a sheet saved with a byte-order mark (Windows Notepad does) ---------------------------------------------------

@@ -596,11 +596,11 @@ def test_a_file_that_cannot_be_written_after_saving_says_how_to_get_it_again(
 
 
 def test_an_add_on_without_line_items_cannot_be_quoted(
-    run: Run, sheet_text: str, write_sheet: Callable[[str], Path]
+    run: Run, sheet_v1_text: str, write_sheet: Callable[[str], Path]
 ) -> None:
-    start = sheet_text.index("[[treatments.iv.add_ons.consultation.line_items]]")
-    end = sheet_text.index("[treatments.im]")
-    path = write_sheet(sheet_text[:start] + sheet_text[end:])
+    start = sheet_v1_text.index("[[treatments.iv.add_ons.consultation.line_items]]")
+    end = sheet_v1_text.index("[treatments.im]")
+    path = write_sheet(sheet_v1_text[:start] + sheet_v1_text[end:])
     assert run("quote", *ANA, "--pricing", str(path)).exit_code == 0  # not asked for: fine
     result = run("quote", *ANA, "--pricing", str(path), "--add-on", "consultation")
     assert result.exit_code == 2

@@ -55,8 +55,8 @@ def test_line_items_add_up_to_the_price_at_every_point(sheet_text: str) -> None:
             assert total == getattr(treatment.price, point)
 
 
-def test_line_items_that_do_not_add_up_are_refused_at_the_line_items_key(sheet_text: str) -> None:
-    text = sheet_text.replace(
+def test_line_items_that_do_not_add_up_are_refused_at_the_line_items_key(sheet_v1_text: str) -> None:
+    text = sheet_v1_text.replace(
         "price = { low = 250.00, typical = 370.00, high = 600.00 }",
         "price = { low = 250.00, typical = 369.99, high = 600.00 }",
     )
@@ -68,8 +68,8 @@ def test_line_items_that_do_not_add_up_are_refused_at_the_line_items_key(sheet_t
     )
 
 
-def test_quantity_counts_in_the_sum(sheet_text: str) -> None:
-    text = sheet_text.replace(
+def test_quantity_counts_in_the_sum(sheet_v1_text: str) -> None:
+    text = sheet_v1_text.replace(
         'service_code = "J3490"            # HCPCS: unclassified drug\nprovider = "clinic"\nquantity = 1',
         'service_code = "J3490"            # HCPCS: unclassified drug\nprovider = "clinic"\nquantity = 2',
     )
@@ -77,9 +77,9 @@ def test_quantity_counts_in_the_sum(sheet_text: str) -> None:
     assert "treatments.iv.line_items: line items add up to 550.00 at the low price" in line
 
 
-def test_add_on_line_items_must_add_up_too(sheet_text: str) -> None:
+def test_add_on_line_items_must_add_up_too(sheet_v1_text: str) -> None:
     old = 'service_code = "99204"            # CPT: E/M, new patient, moderate complexity (EXAMPLE)'
-    text = sheet_text.replace(
+    text = sheet_v1_text.replace(
         old + '\nprovider = "physician"\nquantity = 1\nprice = { low = 0.00, typical = 300.00, high = 350.00 }',
         old + '\nprovider = "physician"\nquantity = 1\nprice = { low = 0.00, typical = 300.00, high = 400.00 }',
     )
@@ -111,16 +111,16 @@ def test_add_on_line_items_must_add_up_too(sheet_text: str) -> None:
         ("quantity = 1\nprice = { low = 250.00", "quantity = 0\nprice = { low = 250.00", "line_items.0.quantity: "),
     ],
 )
-def test_gfe_fields_are_checked_at_their_key(sheet_text: str, old: str, new: str, expected: str) -> None:
-    assert old in sheet_text
-    lines = problems(sheet_text.replace(old, new, 1))
+def test_gfe_fields_are_checked_at_their_key(sheet_v1_text: str, old: str, new: str, expected: str) -> None:
+    assert old in sheet_v1_text
+    lines = problems(sheet_v1_text.replace(old, new, 1))
     assert any(expected in line for line in lines), lines
     assert all(line.startswith("s.toml:") for line in lines)
 
 
-def test_line_items_without_a_clinic_table_say_so(sheet_text: str) -> None:
-    start, end = sheet_text.index("[clinic]"), sheet_text.index("[providers.physician]")
-    lines = problems(sheet_text[:start] + sheet_text[end:])
+def test_line_items_without_a_clinic_table_say_so(sheet_v1_text: str) -> None:
+    start, end = sheet_v1_text.index("[clinic]"), sheet_v1_text.index("[providers.physician]")
+    lines = problems(sheet_v1_text[:start] + sheet_v1_text[end:])
     assert any(
         "treatments.iv.line_items.0.provider: 'clinic' names the [clinic] table, which this sheet lacks" in line
         for line in lines

@@ -37,8 +37,8 @@ def test_the_embedded_sheet_is_the_repository_sheet() -> None:
     assert EMBEDDED.read_bytes() == (Path(__file__).parents[2] / "pricing.toml").read_bytes()
 
 
-def test_misspelt_key_is_named_with_its_line_column_and_a_suggestion(sheet_text: str) -> None:
-    text = sheet_text.replace("price = { low = 400.00, typical", "price = { low = 400.00, tpyical")
+def test_misspelt_key_is_named_with_its_line_column_and_a_suggestion(sheet_v1_text: str) -> None:
+    text = sheet_v1_text.replace("price = { low = 400.00, typical", "price = { low = 400.00, tpyical")
     lines = problems(text)
     line_no = next(i for i, line in enumerate(text.splitlines(), 1) if "tpyical" in line)
     column = text.splitlines()[line_no - 1].index("tpyical") + 1
@@ -53,8 +53,8 @@ def test_wrong_type_names_the_type_given(sheet_text: str) -> None:
     assert "got a string" in line
 
 
-def test_low_above_high_points_at_low_and_shows_both_values(sheet_text: str) -> None:
-    text = sheet_text.replace(
+def test_low_above_high_points_at_low_and_shows_both_values(sheet_v1_text: str) -> None:
+    text = sheet_v1_text.replace(
         "{ low = 400.00, typical = 600.00, high = 1000.00 }",
         "{ low = 1200.00, typical = 600.00, high = 1000.00 }",
     )
@@ -131,7 +131,7 @@ def test_all_problems_are_reported_at_once_in_file_order(sheet_text: str) -> Non
             'treatments = ["iv", "sprav"]',
             "options.va.treatments.1: 'sprav' is not a treatment",
         ),
-        ("schema_version = 1", "schema_version = 2", "schema_version: input should be 1"),
+        ("schema_version = 2", "schema_version = 3", "schema_version: input should be 1 or 2"),
         (
             "origination_fee_pct = 5.00",
             "origination_fee_pct = true",

@@ -69,9 +69,9 @@ def test_the_default_sheet_passes(sheet_text: str) -> None:
         ('kind = "va"', 'kind = "veterans"', "is not valid under any of the given schemas"),
     ],
 )
-def test_editors_see_the_mistakes_the_loader_refuses(sheet_text: str, old: str, new: str, message: str) -> None:
-    assert any(message in error for error in errors(sheet_text.replace(old, new, 1))), errors(
-        sheet_text.replace(old, new, 1)
+def test_editors_see_the_mistakes_the_loader_refuses(sheet_v1_text: str, old: str, new: str, message: str) -> None:
+    assert any(message in error for error in errors(sheet_v1_text.replace(old, new, 1))), errors(
+        sheet_v1_text.replace(old, new, 1)
     )
 
 
