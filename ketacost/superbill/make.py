@@ -19,7 +19,7 @@ from ketacost.codes import check_icd10, format_tin
 from ketacost.errors import BadInput
 from ketacost.gfe.model import SheetInfo
 from ketacost.money import ZERO, allocate, fmt
-from ketacost.sheet.model import CLINIC, Sheet
+from ketacost.sheet.model import CLINIC, LineItem, Sheet
 from ketacost.superbill.model import Diagnosis, Patient, Provider, Service, Session, Superbill
 
 # CMS place of service codes a ketamine clinic uses.
@@ -63,30 +63,25 @@ def line_items(sheet: Sheet, treatment_id: str, add_ons: Sequence[str], price: D
     if not treatment.line_items:
         raise BadInput(f"treatments.{treatment_id}: no line_items: a superbill lists each service's code")
     items = list(treatment.line_items)
-    charges = [item.price.typical * item.quantity for item in items]
+    charges = [item.charge_at("typical") for item in items]
     if price is not None:
         charges = allocate(price, charges)
-    found = [
-        Item(item.description, item.service_code.split("/")[0], item.provider, item.quantity, charge, False)
-        for item, charge in zip(items, charges, strict=True)
-    ]
+    found = [_item(item, charge, False) for item, charge in zip(items, charges, strict=True)]
     for add_on_id, add_on in treatment.add_ons.items():
         if add_on.optional and add_on_id not in add_ons:
             continue
         if not add_on.line_items:
             raise BadInput(f"treatments.{treatment_id}.add_ons.{add_on_id}: no line_items")
-        found += [
-            Item(
-                item.description,
-                item.service_code.split("/")[0],
-                item.provider,
-                item.quantity,
-                item.price.typical * item.quantity,
-                add_on.per == "course",
-            )
-            for item in add_on.line_items
-        ]
+        found += [_item(item, item.charge_at("typical"), add_on.per == "course") for item in add_on.line_items]
     return found
+
+
+def _item(item: LineItem, charge: Decimal, once: bool) -> Item:
+    """A loaded sheet's line item (its fee's description and code filled in, in either schema version), at the
+    typical quantity: the one a session that took place is billed."""
+    assert item.description is not None and item.service_code is not None
+    code = item.service_code.split("/")[0]
+    return Item(item.description, code, item.provider, item.quantity_at("typical"), charge, once)
 
 
 def diagnoses(given: Sequence[str], expected: Sequence[str]) -> tuple[Diagnosis, ...]:
