@@ -69,6 +69,16 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def by_installment(installments: tuple[Decimal, ...]) -> tuple[Installment, ...]:
+    """Monthly amounts with no interest (a fee, month by month): each all principal; ``balance`` is what is left."""
+    left = sum(installments, ZERO)
+    rows = []
+    for month, amount in enumerate(installments, start=1):
+        left -= amount
+        rows.append(Installment(month, amount, ZERO, amount, ZERO, left))
+    return tuple(rows)
+
+
 def by_visit(visits: tuple[Decimal, ...]) -> tuple[Installment, ...]:
     """What is paid at each visit, in order (``month`` is the visit's number); ``balance`` is what is left."""
     left = sum(visits, ZERO)
@@ -141,7 +151,8 @@ def repayment(
         if outcome.risk_schedule is None:
             raise BadInput(f"--minimum-only applies to deferred-interest options; {option.id} is {option.kind}")
         schedule = outcome.risk_schedule
-    rows = schedule.rows if schedule is not None else ()
+    # Installments with no loan behind them (a membership's monthly fee) are rows too: nothing is lost from totals.
+    rows = schedule.rows if schedule is not None else by_installment(outcome.installments)
     upfront = outcome.upfront
     events: tuple[str, ...] = ("",) * len(rows)
     loan_amount, fee_in_loan = None, ZERO

@@ -2,6 +2,9 @@
 course and over the 12-month horizon with boosters."""
 
 import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
 
 MEMBERSHIP = """
 [options.club]
@@ -54,3 +57,13 @@ def test_membership_with_no_member_price_takes_the_sheets(run, write_sheet, shee
 def test_a_bad_membership_is_refused(run, write_sheet, sheet_text) -> None:  # type: ignore[no-untyped-def]
     result = run("pricing", "validate", str(write_sheet(sheet_text + MEMBERSHIP.replace("250.00", "-1"))))
     assert result.exit_code == 2 and "options.club.monthly_fee" in result.stderr
+
+
+def test_a_memberships_schedule_adds_up_to_its_estimate(run_json: Callable[..., Any]) -> None:
+    """Found by the fuzzer: the schedule had no rows for the monthly fee (no loan behind it) and said 1,200.00."""
+    estimate = run_json("estimate", "-o", "membership")["options"][0]["typical"]
+    schedule = run_json("schedule", "-o", "membership")
+    assert schedule["total_paid"] == estimate["total_paid"] == "4200.00"  # 6 x 200.00 + 12 x 250.00
+    assert [row["payment"] for row in schedule["rows"]] == ["250.00"] * 12
+    balances = [row["balance"] for row in schedule["rows"]]
+    assert balances[-1] == "0.00" and balances == sorted(balances, key=Decimal, reverse=True)

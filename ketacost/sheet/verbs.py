@@ -97,9 +97,43 @@ def remove(text: str, name: str, key: str) -> Edit:
         if len(container) == 1:  # TOML cannot spell an empty array of tables as tables: drop the array
             return remove(text, name, ".".join(path[:-1]))
         del container[keys.index_of(path[-1]) or 0]
+        written = tomlkit.dumps(document)
     else:
         del container[path[-1]]
-    return _validated(tomlkit.dumps(document), name, [Change(key, "(removed)", "(removed)")])
+        expected = tomlkit.dumps(document)
+        # tomlkit counts the comments that open the next section as the end of the table before them, and would
+        # drop them with it: remove the table's own lines instead, when that gives the same data.
+        written = _without_tables(text, path) or expected
+        try:
+            if parse_toml(written, name) != parse_toml(expected, name):
+                written = expected
+        except BadInput:  # the lines cut were not the table's alone
+            written = expected
+    return _validated(written, name, [Change(key, "(removed)", "(removed)")])
+
+
+def _without_tables(text: str, path: keys.KeyPath) -> str | None:
+    """``text`` without the tables at or under ``path``: each from the comments right above its header to its last
+    line that is not a comment or blank (those open the next section), with the blank line before it; None if it
+    has no header."""
+    lines = text.splitlines(keepends=True)
+    starts = [number for number, line in enumerate(lines) if _header_key(line) is not None]
+    drop: set[int] = set()
+    for index, start in enumerate(starts):
+        found = _header_key(lines[start])
+        if found is None or found[0][: len(path)] != path:
+            continue
+        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+        while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+            end -= 1
+        first = start
+        while first and lines[first - 1].lstrip().startswith("#"):  # comments right above it are its own
+            first -= 1
+        first = first - 1 if first and not lines[first - 1].strip() else first
+        drop.update(range(first, end))
+    if not drop:
+        return None
+    return "".join(line for number, line in enumerate(lines) if number not in drop)
 
 
 def rename(text: str, name: str, old_key: str, new_text: str) -> Edit:

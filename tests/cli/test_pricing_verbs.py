@@ -58,12 +58,26 @@ def test_add_a_fee_and_a_line_item_billed_only_at_the_high_end(run: Run, sheet: 
 def test_add_an_option_then_remove_it_leaves_the_sheet_byte_identical(run: Run, sheet: Path, sheet_text: str) -> None:
     result = run("pricing", "add", "options.va_copay", 'kind="va"', 'name="VA, copay 0"', "copay_per_session=0.00")
     assert result.exit_code == 0, result.stderr
-    assert sheet.read_text().endswith(
-        '[options.va_copay]\nkind = "va"\nname = "VA, copay 0"\ncopay_per_session = 0.00\n'
-    )
+    # After the last option, before the sheet's next section (its packages)
+    added = '[options.va_copay]\nkind = "va"\nname = "VA, copay 0"\ncopay_per_session = 0.00\n'
+    assert added in sheet.read_text()
+    assert sheet.read_text().index(added) < sheet.read_text().index("[packages.")
     result = run("pricing", "remove", "options.va_copay")
     assert (result.exit_code, result.stdout) == (0, "options.va_copay: removed\n")
     assert sheet.read_text().rstrip("\n") == sheet_text.rstrip("\n")
+
+
+def test_removing_an_option_keeps_the_comments_that_open_the_next_section(run: Run, sheet: Path) -> None:
+    """Before: tomlkit counted the comment block above [packages] as the end of the last option, and removing
+    that option removed the next section's comments with it. The option's own comments go with it."""
+    text = sheet.read_text()
+    section = text[text.index("# Packages:") : text.index("[packages.")]
+    own = "# A manufacturer's copay program"
+    assert own in text
+    result = run("pricing", "remove", "options.carepath")
+    assert result.exit_code == 0, result.stderr
+    after = sheet.read_text()
+    assert section in after and "[options.carepath]" not in after and own not in after
 
 
 def test_remove_a_line_item_and_dry_run_writes_nothing(run: Run, sheet: Path, sheet_text: str) -> None:
@@ -131,6 +145,9 @@ def test_rename_a_treatment_renames_every_reference(run: Run, sheet: Path, sheet
         "treatments.iv: renamed to treatments.infusion\n"
         'default_treatment: "iv" -> "infusion"\n'
         'options.va.treatments: "iv" -> "infusion"\n'
+        'options.membership.treatments: "iv" -> "infusion"\n'  # issue 11's membership, package and discount
+        'packages.iv_six.treatment: "iv" -> "infusion"\n'
+        'discounts.intro.treatments: "iv" -> "infusion"\n'
     )
     text = sheet.read_text()
     assert "[treatments.iv" not in text and "[[treatments.infusion.line_items]]" in text
@@ -160,7 +177,8 @@ def test_set_writes_a_new_option_given_as_an_inline_table_as_its_own_table(run: 
     assert result.exit_code == 0, result.stderr
     text = sheet.read_text()
     assert "\n[options]\n" not in text
-    assert text.endswith('[options.plan2]\nkind = "clinic_plan"\nname = "Plan 2"\ndown_payment_pct = 10\nmonths = 3\n')
+    added = '[options.plan2]\nkind = "clinic_plan"\nname = "Plan 2"\ndown_payment_pct = 10\nmonths = 3\n'
+    assert added in text and text.index(added) < text.index("[packages.")  # after the last option
 
 
 def test_scale_to_whole_dollars_moves_each_code_by_its_own_rounding_only(

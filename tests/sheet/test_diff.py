@@ -86,6 +86,9 @@ def test_a_renamed_treatment_is_recognised_and_its_inner_changes_shown(sheet_tex
         'default_treatment = "iv"', 'default_treatment = "infusion"'
     )
     new = new.replace('treatments = ["iv", "spravato"]', 'treatments = ["infusion", "spravato"]')
+    new = new.replace('treatments = ["iv"]', 'treatments = ["infusion"]').replace(
+        'treatment = "iv"', 'treatment = "infusion"'
+    )
     new = new.replace(
         'sessions = 6, weeks_min = 2, weeks_max = 3, frequency = "2-3 infusions',
         'sessions = 8, weeks_min = 2, weeks_max = 3, frequency = "2-3 infusions',
@@ -101,6 +104,7 @@ def test_a_renamed_treatment_is_recognised_and_its_inner_changes_shown(sheet_tex
 
 def test_an_id_replaced_by_something_else_is_added_and_removed_not_renamed(sheet_text: str) -> None:
     start = sheet_text.index("[options.va]")
+    end = sheet_text.index("\n# ---", start)  # the next section of the sheet
     other = '[options.plan_b]\nkind = "clinic_plan"\nname = "Plan B"\ndown_payment_pct = 10\nmonths = 3\n'
-    result = compare(sheet_text, sheet_text[:start] + other)
+    result = compare(sheet_text, sheet_text[:start] + other + sheet_text[end:])
     assert (result.added, result.removed, result.renamed) == (("options.plan_b",), ("options.va",), ())

@@ -58,7 +58,7 @@ def test_one_command_raises_the_iv_high_price_to_1100_and_the_gfe_adds_up(tmp_pa
     assert ketacost("pricing", "init").returncode == 0
     result = ketacost("pricing", "set", "fees.iv_infusion.price.high=700")
     assert (result.returncode, result.stdout) == (0, "fees.iv_infusion.price.high: 600.00 -> 700\n")
-    assert ketacost("pricing", "validate").stdout == "pricing.toml: OK (5 treatments, 10 payment options)\n"
+    assert ketacost("pricing", "validate").stdout == "pricing.toml: OK (5 treatments, 14 payment options)\n"
     shown = ketacost("estimate")
     assert "Per infusion: 400.00 / 600.00 / 1,100.00 (low / typical / high)" in shown.stdout
     estimate = json.loads(ketacost("estimate", "--format", "json").stdout)
@@ -162,9 +162,13 @@ def test_quantities_that_make_the_price_unordered_are_refused(sheet_text: str) -
 def test_a_version_1_sheet_loads_with_the_same_figures(
     run: Run, sheet_v1_text: str, write_sheet: Callable[..., Path]
 ) -> None:
+    import tomllib
+
     old = write_sheet(sheet_v1_text, "v1.toml")
+    # The options both sheets have (the built-in one gained more since: issues 11 and 14).
+    options = tuple(arg for option in tomllib.loads(sheet_v1_text)["options"] for arg in ("-o", option))
     for treatment in ("iv", "im", "spravato", "kap", "oral"):
-        args = ("estimate", "-t", treatment, "--add-on", "consultation", "--format", "json")
+        args = ("estimate", "-t", treatment, "--add-on", "consultation", "--format", "json", *options)
         args = args if treatment in ("iv", "im") else args[:3] + args[5:]
         new_doc = json.loads(run(*args).stdout)
         old_doc = json.loads(run("--pricing", str(old), *args).stdout)
