@@ -108,7 +108,7 @@ def _offer_lines(sheet: Sheet, width: int) -> list[str]:
             ]
             for did, d in sheet.discounts.items()
         ]
-        columns = ("Discount", "Takes off", "Treatments", "Income up to")
+        columns: tuple[str, ...] = ("Discount", "Takes off", "Treatments", "Income up to")
         lines += ["", *fitted_lines("Discounts", columns, body, width)]
     if sheet.fees:
         body = [
@@ -131,7 +131,9 @@ def _takes_off(discount: Discount) -> str:
         return _pct(discount.pct)
     if discount.amount is not None:
         return fmt_grouped(discount.amount)
-    return f"first at {fmt_grouped(known(discount.first_session_price))}"
+    first = discount.first_session_price
+    assert first is not None  # a validated discount gives exactly one of the three
+    return f"first at {fmt_grouped(first)}"
 
 
 def _text_table(title: str, columns: tuple[str, ...], body: list[list[str]], width: int) -> list[str]:
