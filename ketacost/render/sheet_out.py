@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from ketacost import kinds
 from ketacost.money import cents, fmt, fmt_grouped
 from ketacost.prices import option_record
-from ketacost.render.plain import table_lines
+from ketacost.render.plain import fitted_lines, table_lines
 from ketacost.render.safe import terminal_text
 from ketacost.sheet import query
 from ketacost.sheet.diff import MISSING, SheetDiff, ValueChange
-from ketacost.sheet.model import Sheet, known
+from ketacost.sheet.model import Discount, Sheet, known
 
 if TYPE_CHECKING:
     from ketacost.kinds.base import Option
@@ -80,7 +80,60 @@ def _show_lines(sheet: Sheet, label: str, width: int) -> list[str]:
         f"default marginal rate {_pct(tax.default_marginal_rate)}.",
         width,
     )
+    return lines + _offer_lines(sheet, width)
+
+
+def _offer_lines(sheet: Sheet, width: int) -> list[str]:
+    """Packages, discounts and the fee schedule, each a table of its own after the tax line, when the sheet has
+    any (a table wider than ``width`` becomes one block per row: figures are never cut)."""
+    lines: list[str] = []
+    if sheet.packages:
+        body = [
+            [
+                f"{pid}: {p.name}" + (f" (includes {', '.join(p.includes)})" if p.includes else ""),
+                p.treatment,
+                str(p.sessions),
+                fmt_grouped(p.price),
+            ]
+            for pid, p in sheet.packages.items()
+        ]
+        lines += ["", *fitted_lines("Packages", ("Package", "Treatment", "Sessions", "Price"), body, width)]
+    if sheet.discounts:
+        body = [
+            [
+                f"{did}: {d.name}",
+                _takes_off(d),
+                "all" if d.treatments is None else ", ".join(d.treatments),
+                "-" if d.income_max is None else fmt_grouped(d.income_max),
+            ]
+            for did, d in sheet.discounts.items()
+        ]
+        columns: tuple[str, ...] = ("Discount", "Takes off", "Treatments", "Income up to")
+        lines += ["", *fitted_lines("Discounts", columns, body, width)]
+    if sheet.fees:
+        body = [
+            [
+                f"{fid}: {f.description}",
+                f.service_code,
+                f.provider,
+                *(fmt_grouped(p) for p in (f.price.low, f.price.typical, f.price.high)),
+            ]
+            for fid, f in sheet.fees.items()
+        ]
+        columns = ("Fee", "Code", "Provider", "Low", "Typical", "High")
+        lines += ["", *fitted_lines("Fee schedule (price per unit)", columns, body, width)]
     return lines
+
+
+def _takes_off(discount: Discount) -> str:
+    """What a discount takes off, in a few words: ``10%``, ``150.00`` or ``first at 375.00``."""
+    if discount.pct is not None:
+        return _pct(discount.pct)
+    if discount.amount is not None:
+        return fmt_grouped(discount.amount)
+    first = discount.first_session_price
+    assert first is not None  # a validated discount gives exactly one of the three
+    return f"first at {fmt_grouped(first)}"
 
 
 def _text_table(title: str, columns: tuple[str, ...], body: list[list[str]], width: int) -> list[str]:
