@@ -184,7 +184,7 @@ def test_a_code_no_fee_bills_is_refused_at_load_with_its_place(
     run: Callable[..., Any], sheet_text: str, write_sheet: Callable[..., Path]
 ) -> None:
     sheet = _by_code_sheet(sheet_text, write_sheet, 'allowed_by_code = { "96365" = 300.00, "99999" = 5.00 }')
-    line = next(n for n, text in enumerate(sheet.read_text().splitlines(), 1) if "allowed_by_code" in text)
+    line = next(n for n, text in enumerate(sheet.read_text().splitlines(), 1) if text.startswith("allowed_by_code"))
     result = run("--pricing", str(sheet), "estimate")
     assert result.exit_code == 2
     assert f"{sheet}:{line}:39: options.out_of_network.allowed_by_code.99999: '99999' is not a service code" in (
