@@ -55,11 +55,26 @@ class Maintenance(Record):
     horizon_months: int
 
 
+class LineItem(Record):
+    """A resolved line item as pricing reads it: its CPT/HCPCS code, how many at each price point, unit price."""
+
+    service_code: str
+    quantity: tuple[int, int, int]  # at low, typical, high
+    price: PriceRange
+
+    def quantity_at(self, point: PricePointName) -> int:
+        return self.quantity[("low", "typical", "high").index(point)]
+
+    def charge_at(self, point: PricePointName) -> Decimal:
+        return self.price.at(point) * self.quantity_at(point)
+
+
 class AddOn(Record):
     name: str
     price: PriceRange
     per: Literal["session", "course"]
     optional: bool
+    line_items: tuple[LineItem, ...] = ()
 
 
 class Treatment(Record):
@@ -70,6 +85,7 @@ class Treatment(Record):
     maintenance: Maintenance | None
     insurable: bool
     add_ons: Mapping[str, AddOn]
+    line_items: tuple[LineItem, ...] = ()  # (a per-code allowed amount reads them: kinds.out_of_network)
 
 
 class TaxYear(Record):
@@ -128,10 +144,18 @@ def _copy(record: type[Any], source: object) -> Any:
             value = _copy({"price": PriceRange, "course": Course, "maintenance": Maintenance}[name], value)
         elif name == "add_ons":
             value = {key: _copy(AddOn, add_on) for key, add_on in value.items()}
+        elif name == "line_items":
+            value = tuple(_line_item(item) for item in value if item.price is not None and item.service_code)
         elif isinstance(value, list):  # a sheet's array (an option's treatments, a lender grid's terms)
             value = tuple(value)
         values[name] = value
     return record(**values)
+
+
+def _line_item(item: Any) -> LineItem:
+    points = ("low", "typical", "high")
+    quantity = (item.quantity_at(points[0]), item.quantity_at(points[1]), item.quantity_at(points[2]))
+    return LineItem(service_code=item.service_code, quantity=quantity, price=_copy(PriceRange, item.price))
 
 
 def option_record(option: object) -> Option:

@@ -115,3 +115,91 @@ def test_a_bad_allowed_flag_is_bad_input(run: Callable[..., Any]) -> None:
     result = run(*OON, "--allowed", "-5")
     assert result.exit_code == 2
     assert "--allowed" in result.stderr
+
+
+# Per-code allowed amounts (issue 14 item 2): the built-in sheet's option, also offered for IV, with two codes.
+BY_CODE = 'allowed_by_code = { "96365" = 300.00, "99204" = 400.00 }'
+
+
+def _by_code_sheet(sheet_text: str, write_sheet: Callable[..., Path], by_code: str = BY_CODE) -> Path:
+    offered = 'treatments = ["spravato", "kap"]  # EXAMPLE'
+    assert offered in sheet_text
+    return write_sheet(sheet_text.replace(offered, f'{by_code}\ntreatments = ["spravato", "kap", "iv"]  #', 1))
+
+
+def test_allowed_by_code_per_line_item_with_the_consultation_on_the_first_session_only(
+    run_json: Callable[..., Any], sheet_text: str, write_sheet: Callable[..., Path]
+) -> None:
+    sheet = str(_by_code_sheet(sheet_text, write_sheet))
+    (option,) = run_json(
+        "--pricing", sheet, "estimate", "-t", "iv", "--add-on", "consultation", "-o", "out_of_network",
+        "--oon-deductible-left", "0", "--oon-coinsurance", "20",
+    )["options"]  # fmt: skip
+    typical = option["typical"]
+    # Typical IV session: 96365 infusion 370.00 + J3490 ketamine 230.00 = 600.00; the consultation (99204,
+    # 300.00, per course) on the first session only. The sheet's allowed_pct is 70.
+    #   96365: min(370.00, 300.00 x 1) = 300.00;  J3490 not listed: 70% of 230.00 = 161.00
+    #   99204: min(300.00, 400.00 x 1) = 300.00 (first session only)
+    #   allowed: session 1 = 300 + 161 + 300 = 761.00; sessions 2-6 = 461.00
+    #   deductible met, 20% coinsurance: back 0.8 x 761 = 608.80, then 0.8 x 461 = 368.80 (x5)
+    #   reimbursed 608.80 + 5 x 368.80 = 2452.80; paid 6 x 600 + 300 = 3900.00; net 1447.20
+    assert [claim["amount"] for claim in typical["reimbursements"]] == ["608.80"] + ["368.80"] * 5
+    assert typical["total_paid"] == "3900.00"
+    assert typical["reimbursed"] == "2452.80"
+    assert typical["net_cost"] == "1447.20"
+
+
+def test_the_allowed_flag_still_overrides_the_per_code_amounts(
+    run_json: Callable[..., Any], sheet_text: str, write_sheet: Callable[..., Path]
+) -> None:
+    sheet = str(_by_code_sheet(sheet_text, write_sheet))
+    (option,) = run_json(
+        "--pricing", sheet, "estimate", "-t", "iv", "-o", "out_of_network", "--allowed", "500",
+        "--oon-deductible-left", "0", "--oon-coinsurance", "20",
+    )["options"]  # fmt: skip
+    assert [claim["amount"] for claim in option["typical"]["reimbursements"]] == ["400.00"] * 6  # 0.8 x 500
+
+
+def test_per_code_amounts_are_per_unit_and_the_rest_of_a_charge_goes_at_the_percentage() -> None:
+    from ketacost.kinds.out_of_network import allowed_by_code
+    from ketacost.prices import LineItem, PriceRange
+
+    def item(code: str, unit: str, quantity: int) -> LineItem:
+        price = PriceRange(low=Decimal(unit), typical=Decimal(unit), high=Decimal(unit))
+        return LineItem(service_code=code, quantity=(quantity, quantity, quantity), price=price)
+
+    every = (item("G2082/G2083", "60.00", 2), item("J3490", "10.05", 1))
+    # Session charges 130.05 (120.00 + 10.05) and 150.05 (with 20.00 not in any line item, e.g. a --price rest).
+    # G2083 (an alternative of the item's code): min(120.00, 50.00 x 2) = 100.00; J3490 and the 20.00 at 70%:
+    # 10.05 x 0.7 = 7.035 -> 7.04 (half-up, once per session); 30.05 x 0.7 = 21.035 -> 21.04.
+    charges = [Decimal("130.05"), Decimal("150.05")]
+    by_code = {"G2083": Decimal("50.00")}
+    assert allowed_by_code(charges, (every, ()), "typical", by_code, Decimal(70)) == [
+        Decimal("107.04"),
+        Decimal("121.04"),
+    ]
+
+
+def test_a_code_no_fee_bills_is_refused_at_load_with_its_place(
+    run: Callable[..., Any], sheet_text: str, write_sheet: Callable[..., Path]
+) -> None:
+    sheet = _by_code_sheet(sheet_text, write_sheet, 'allowed_by_code = { "96365" = 300.00, "99999" = 5.00 }')
+    line = next(n for n, text in enumerate(sheet.read_text().splitlines(), 1) if text.startswith("allowed_by_code"))
+    result = run("--pricing", str(sheet), "estimate")
+    assert result.exit_code == 2
+    assert f"{sheet}:{line}:39: options.out_of_network.allowed_by_code.99999: '99999' is not a service code" in (
+        result.stderr
+    )
+
+
+def test_a_per_code_amount_is_money_and_excludes_a_fixed_allowed(
+    run: Callable[..., Any], sheet_text: str, write_sheet: Callable[..., Path]
+) -> None:
+    negative = _by_code_sheet(sheet_text, write_sheet, 'allowed_by_code = { "96365" = -1.00 }')
+    result = run("--pricing", str(negative), "estimate")
+    assert result.exit_code == 2
+    assert "options.out_of_network.allowed_by_code.96365: input should be greater than or equal to 0" in result.stderr
+    both = write_sheet(sheet_text.replace("allowed_pct = 70.00", 'allowed = 150.00\nallowed_by_code = { "96365" = 1 }'))
+    result = run("--pricing", str(both), "estimate")
+    assert result.exit_code == 2
+    assert "options.out_of_network.allowed" in result.stderr and "allowed_by_code, not both" in result.stderr

@@ -23,7 +23,7 @@ told apart by ``kind``, each field validated as the sheet type its record declar
 import datetime as dt
 import functools
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
@@ -409,6 +409,9 @@ def _sheet_type(annotation: Any) -> Any:
     if origin is tuple:
         element, *_ = get_args(annotation)
         return list[_sheet_type(element)]  # type: ignore[misc]
+    if origin in (dict, Mapping):  # a table of key = value (out_of_network's allowed_by_code)
+        key, value = get_args(annotation)
+        return dict[_sheet_type(key), _sheet_type(value)]  # type: ignore[misc]
     return annotation
 
 
@@ -580,6 +583,39 @@ def reference_problems(data: object) -> list[tuple[tuple[str | int, ...], str]]:
 
     problems.extend(offer_problems(data))
     problems.extend(version_problems(data))
+    problems.extend(_allowed_code_problems(data))
+    return problems
+
+
+def _allowed_code_problems(data: dict[str, object]) -> list[tuple[tuple[str | int, ...], str]]:
+    """An option's ``allowed_by_code`` may name only codes the sheet bills: a fee's or a line item's (any of a
+    code's alternatives, ``G2082/G2083``). A typo would otherwise leave the charge at the percentage unnoticed."""
+    used: set[str] = set()
+
+    def codes_of(owner: object) -> None:
+        if isinstance(owner, dict) and isinstance(owner.get("service_code"), str):
+            used.update(owner["service_code"].split("/"))
+
+    fees = data.get("fees")
+    for fee in fees.values() if isinstance(fees, dict) else ():
+        codes_of(fee)
+    treatments = data.get("treatments")
+    for treatment in treatments.values() if isinstance(treatments, dict) else ():
+        if not isinstance(treatment, dict):
+            continue
+        add_ons = treatment.get("add_ons")
+        for owner in [treatment, *(add_ons.values() if isinstance(add_ons, dict) else ())]:
+            items = owner.get("line_items") if isinstance(owner, dict) else None
+            for item in items if isinstance(items, list) else ():
+                codes_of(item)
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    options = data.get("options")
+    for option_id, option in options.items() if isinstance(options, dict) else ():
+        by_code = option.get("allowed_by_code") if isinstance(option, dict) else None
+        for code in by_code if isinstance(by_code, dict) else ():
+            if code not in used:
+                where = ("options", option_id, "allowed_by_code", code)
+                problems.append((where, f"{code!r} is not a service code of any fee or line item"))
     return problems
 
 
