@@ -9,6 +9,7 @@ otherwise)``: Rich for people at a terminal, plain text (no Rich) for pipes and 
 
 from collections.abc import Mapping
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -66,6 +67,15 @@ StoreOption = Annotated[
         help="Quote register (SQLite file). Default: $KETACOST_STORE, else quotes.sqlite3 in the user data directory.",
         show_default=False,
     ),
+]
+
+
+# The files a document command (quote, quotes show, superbill, superbills show) writes: defined once here.
+HtmlFileOption = Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Write the print-ready HTML page.")]
+MarkdownFileOption = Annotated[Path | None, typer.Option("--markdown", metavar="FILE", help="Write it as Markdown.")]
+JsonFileOption = Annotated[
+    Path | None,
+    typer.Option("--json", metavar="FILE", help="Write the JSON document, byte for byte what the register keeps."),
 ]
 
 

@@ -11,7 +11,7 @@ import typer
 from ketacost import values
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
-from ketacost.cli.options import StoreOption
+from ketacost.cli.options import HtmlFileOption, JsonFileOption, MarkdownFileOption, StoreOption
 from ketacost.cli.scenario import ScenarioFlags, naming_flags, scenario_flags
 from ketacost.errors import BadInput, KetacostError, SavedNotWritten
 
@@ -89,13 +89,9 @@ def quote_command(
             help="Expected ICD-10-CM diagnosis code, e.g. F33.2 (repeatable). Default: the treatment's in the sheet.",
         ),
     ] = None,
-    html: Annotated[
-        Path | None, typer.Option("--html", metavar="FILE", help="Write the print-ready HTML page.")
-    ] = None,
-    markdown: Annotated[Path | None, typer.Option("--markdown", metavar="FILE", help="Write it as Markdown.")] = None,
-    json_file: Annotated[
-        Path | None, typer.Option("--json", metavar="FILE", help="Write the JSON document (what the register keeps).")
-    ] = None,
+    html: HtmlFileOption = None,
+    markdown: MarkdownFileOption = None,
+    json_file: JsonFileOption = None,
     no_save: Annotated[
         bool, typer.Option("--no-save", help="Do not save the quote in the register (a draft: its ID is not kept).")
     ] = False,

@@ -8,7 +8,17 @@ import typer
 
 from ketacost import values
 from ketacost.cli.app import env_of, reports_errors
-from ketacost.cli.options import FormatOption, OutputFormat, Renderers, StoreOption, check_format, render
+from ketacost.cli.options import (
+    FormatOption,
+    HtmlFileOption,
+    JsonFileOption,
+    MarkdownFileOption,
+    OutputFormat,
+    Renderers,
+    StoreOption,
+    check_format,
+    render,
+)
 from ketacost.errors import BadInput
 
 if TYPE_CHECKING:
@@ -116,11 +126,9 @@ def list_command(
 def show_command(
     ctx: typer.Context,
     quote_id: QuoteIdArgument,
-    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Write the HTML page again.")] = None,
-    markdown: Annotated[Path | None, typer.Option("--markdown", metavar="FILE", help="Write it as Markdown.")] = None,
-    json_file: Annotated[
-        Path | None, typer.Option("--json", metavar="FILE", help="Write the JSON document exactly as stored.")
-    ] = None,
+    html: HtmlFileOption = None,
+    markdown: MarkdownFileOption = None,
+    json_file: JsonFileOption = None,
     store: StoreOption = None,
 ) -> None:
     """Show a saved quote exactly as it was issued, whatever the price sheet says today."""

@@ -11,7 +11,7 @@ import typer
 from ketacost import values
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
-from ketacost.cli.options import StoreOption
+from ketacost.cli.options import HtmlFileOption, JsonFileOption, MarkdownFileOption, StoreOption
 from ketacost.errors import BadInput, SavedNotWritten
 
 if TYPE_CHECKING:
@@ -80,11 +80,9 @@ def superbill_command(
         list[str] | None,
         typer.Option("--modifier", metavar="CODE=MOD", help="A modifier for a code, e.g. 99214=95. Repeatable."),
     ] = None,
-    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Write the print-ready HTML.")] = None,
-    markdown: Annotated[Path | None, typer.Option("--markdown", metavar="FILE", help="Write it as Markdown.")] = None,
-    json_file: Annotated[
-        Path | None, typer.Option("--json", metavar="FILE", help="Write the JSON document (what the register keeps).")
-    ] = None,
+    html: HtmlFileOption = None,
+    markdown: MarkdownFileOption = None,
+    json_file: JsonFileOption = None,
     no_save: Annotated[bool, typer.Option("--no-save", help="Do not save it in the register (a draft).")] = False,
     store: StoreOption = None,
     pricing: PricingOption = None,
@@ -310,11 +308,9 @@ def list_command(
 def show_command(
     ctx: typer.Context,
     superbill_id: Annotated[str, typer.Argument(metavar="ID", help="The superbill ID, e.g. S-20261127-7K3M.")],
-    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Write the HTML page again.")] = None,
-    markdown: Annotated[Path | None, typer.Option("--markdown", metavar="FILE", help="Write it as Markdown.")] = None,
-    json_file: Annotated[
-        Path | None, typer.Option("--json", metavar="FILE", help="Write the JSON document exactly as stored.")
-    ] = None,
+    html: HtmlFileOption = None,
+    markdown: MarkdownFileOption = None,
+    json_file: JsonFileOption = None,
     store: StoreOption = None,
 ) -> None:
     """Show a saved superbill exactly as it was issued, whatever the price sheet says today."""
