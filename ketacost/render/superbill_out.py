@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-from typing import TYPE_CHECKING
-
 from ketacost.render import superbill_view as view
+from ketacost.render.html import template
 from ketacost.superbill import Superbill
-
-if TYPE_CHECKING:
-    import jinja2
-
-
-@cache
-def _template() -> jinja2.Template:
-    import jinja2
-
-    from ketacost.render.gfe_html import _css_string
-
-    environment = jinja2.Environment(
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters["css_string"] = _css_string
-    text = resources.files("ketacost").joinpath("templates", "superbill.html.j2").read_text(encoding="utf-8")
-    return environment.from_string(text)
 
 
 def render_html(bill: Superbill) -> str:
-    return _template().render(
+    return template("superbill.html.j2").render(
         title=view.TITLE,
         b=bill,
         billing=view.provider_line(bill.billing),
