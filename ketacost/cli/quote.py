@@ -206,20 +206,22 @@ def quote_command(
     try:
         show_preview(env, rendered["gfe"])
     finally:  # even when the preview's reader went away: which quote was saved, and what was not written
-        _report(env, quote.id, where, failed, no_save=no_save)
+        report_saved(env, "quote", quote.id, where, failed, no_save=no_save)
 
 
-def _report(env: Env, quote_id: str, where: str, failed: list[Any], *, no_save: bool) -> None:
+def report_saved(env: Env, noun: str, doc_id: str, where: str, failed: list[Any], *, no_save: bool) -> None:
+    """Say where a document (a ``quote``, a ``superbill``) went, and refuse with what was not written and the
+    command that writes it from the register (``ketacost quotes show``, ``ketacost superbills show``)."""
     from ketacost import output
 
     if failed and no_save:
         raise output.combined([error for _, error in failed])
-    env.error(f"Quote {quote_id} {where}.")
+    env.error(f"{noun.capitalize()} {doc_id} {where}.")
     if failed:
         raise SavedNotWritten(
             *(
-                f"quote {quote_id} is {where}; {path} was not written: {output.reason(error, path)}; "
-                f"`ketacost quotes show {quote_id} {flag} {path}` writes it"
+                f"{noun} {doc_id} is {where}; {path} was not written: {output.reason(error, path)}; "
+                f"`ketacost {noun}s show {doc_id} {flag} {path}` writes it"
                 for (flag, path), error in failed
             )
         )

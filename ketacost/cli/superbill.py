@@ -10,9 +10,8 @@ import typer
 
 from ketacost import values
 from ketacost.cli.app import PricingOption, env_of, reports_errors
-from ketacost.cli.context import Env
 from ketacost.cli.options import HtmlFileOption, JsonFileOption, MarkdownFileOption, StoreOption
-from ketacost.errors import BadInput, SavedNotWritten
+from ketacost.errors import BadInput
 
 if TYPE_CHECKING:
     from ketacost.store import SuperbillRow
@@ -95,7 +94,7 @@ def superbill_command(
     """
     from ketacost import output, superbill
     from ketacost import store as register_store
-    from ketacost.cli.quote import Problems, now, protected_files, today
+    from ketacost.cli.quote import Problems, now, protected_files, report_saved, today, write_outputs
     from ketacost.sheet.load import discover, parse_sheet, read_text
     from ketacost.superbill.make import PLACES, read_session, read_sessions_csv
 
@@ -205,11 +204,11 @@ def superbill_command(
             assert opened is not None
             row = register_store.issue_superbill(opened, make, lambda: superbill.new_superbill_id(issued))
         where = f"saved in {register_path}"
-    failed = _write(env, rendered, targets)
+    failed = write_outputs(env, rendered, targets)
     try:
         env.stdout.write(rendered["preview"])
-    finally:
-        _report(env, row.id, where, failed, no_save=no_save)
+    finally:  # even when the preview's reader went away: which superbill was saved, and what was not written
+        report_saved(env, "superbill", row.id, where, failed, no_save=no_save)
 
 
 def render_all(document: str, *, html: bool, markdown: bool) -> dict[str, Any]:
@@ -226,28 +225,6 @@ def render_all(document: str, *, html: bool, markdown: bool) -> dict[str, Any]:
     if markdown:
         rendered["markdown"] = superbill_out.render_markdown(built)
     return rendered
-
-
-def _write(env: Env, rendered: dict[str, Any], targets: dict[str, Path | None]) -> list[Any]:
-    from ketacost.cli.quote import write_outputs
-
-    return write_outputs(env, rendered, targets)
-
-
-def _report(env: Env, superbill_id: str, where: str, failed: list[Any], *, no_save: bool) -> None:
-    from ketacost import output
-
-    if failed and no_save:
-        raise output.combined([error for _, error in failed])
-    env.error(f"Superbill {superbill_id} {where}.")
-    if failed:
-        raise SavedNotWritten(
-            *(
-                f"superbill {superbill_id} is {where}; {path} was not written: {output.reason(error, path)}; "
-                f"`ketacost superbills show {superbill_id} {flag} {path}` writes it"
-                for (flag, path), error in failed
-            )
-        )
 
 
 @superbills_app.command("list")
@@ -316,7 +293,7 @@ def show_command(
     """Show a saved superbill exactly as it was issued, whatever the price sheet says today."""
     from ketacost import output as files
     from ketacost import store as register_store
-    from ketacost.cli.quote import protected_files
+    from ketacost.cli.quote import protected_files, write_outputs
     from ketacost.sheet.load import discover
     from ketacost.superbill import normalize_superbill_id
 
@@ -332,7 +309,7 @@ def show_command(
     if not found:
         raise BadInput(f"no superbill {wanted} in the register {path}")
     rendered = render_all(found[0].document, html=html is not None, markdown=markdown is not None)
-    failed = _write(env, rendered, targets)
+    failed = write_outputs(env, rendered, targets)
     env.stdout.write(rendered["preview"])
     if failed:
         raise files.combined([error for _, error in failed])
