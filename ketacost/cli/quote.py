@@ -103,7 +103,7 @@ def quote_command(
     Prints a preview; --html, --markdown and --json write the document. The quote ID identifies it in
     `ketacost quotes show` and `ketacost quotes check`. Nothing is saved or written when any input is bad.
     """
-    from ketacost import gfe, output
+    from ketacost import gfe
     from ketacost import store as register_store
     from ketacost.gfe import timing as gfe_timing
     from ketacost.sheet.load import discover, parse_sheet, read_text
@@ -124,11 +124,11 @@ def quote_command(
         problems.lines.append("--supersedes: a draft (--no-save) replaces nothing; save the new quote")
     codes = problems.check(lambda: values.diagnosis_codes("--diagnosis", diagnosis))
     course = problems.check(scenario.parse)
-    targets = {"--html": html, "--markdown": markdown, "--json": json_file}
     source = discover(env.pricing)
     register_path = register_store.discover(store)
     # Even a draft (--no-save) must not write over the register or the sheet it was priced from.
-    problems.lines.extend(output.check_targets(targets, protected_files(register_path, source)))
+    targets, refused = document_targets(html, markdown, json_file, register_path, source)
+    problems.lines.extend(refused)
     problems.raise_any()
     assert name is not None and born is not None and codes is not None and course is not None
 
@@ -225,6 +225,17 @@ def report_saved(env: Env, noun: str, doc_id: str, where: str, failed: list[Any]
                 for (flag, path), error in failed
             )
         )
+
+
+def document_targets(
+    html: Path | None, markdown: Path | None, json_file: Path | None, register: Path, source: "SheetSource"
+) -> tuple[dict[str, Path | None], list[str]]:
+    """The files a document command (a quote, a superbill, issued or shown again) writes, by flag, and a line for
+    each that would replace the register, its sidecars or the price sheet in use."""
+    from ketacost import output
+
+    targets = {"--html": html, "--markdown": markdown, "--json": json_file}
+    return targets, output.check_targets(targets, protected_files(register, source))
 
 
 def protected_files(register: Path, source: "SheetSource") -> dict[str, Path]:

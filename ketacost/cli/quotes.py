@@ -134,13 +134,13 @@ def show_command(
     """Show a saved quote exactly as it was issued, whatever the price sheet says today."""
     from ketacost import output as files
     from ketacost import store as register_store
-    from ketacost.cli.quote import protected_files, render_all, show_preview, write_outputs
+    from ketacost.cli.quote import document_targets, render_all, show_preview, write_outputs
     from ketacost.sheet.load import discover
 
     env = env_of(ctx)
-    targets = {"--html": html, "--markdown": markdown, "--json": json_file}
-    protected = protected_files(register_store.discover(store), discover(env.pricing))
-    problems = files.check_targets(targets, protected)
+    targets, problems = document_targets(
+        html, markdown, json_file, register_store.discover(store), discover(env.pricing)
+    )
     if problems:
         raise BadInput(*problems)
     found, _, replaced_by = _load_linked(store, quote_id)

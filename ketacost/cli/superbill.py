@@ -92,9 +92,9 @@ def superbill_command(
     from --session or --sessions-csv. Saved in the register (`ketacost superbills list`); nothing is saved or
     written when any input is bad.
     """
-    from ketacost import output, superbill
     from ketacost import store as register_store
-    from ketacost.cli.quote import Problems, now, protected_files, report_saved, today, write_outputs
+    from ketacost import superbill
+    from ketacost.cli.quote import Problems, document_targets, now, report_saved, today, write_outputs
     from ketacost.sheet.load import discover, parse_sheet, read_text
     from ketacost.superbill.make import PLACES, read_session, read_sessions_csv
 
@@ -131,10 +131,10 @@ def superbill_command(
             sessions += problems.check(lambda: read_sessions_csv(text, str(sessions_csv), issued)) or []
     if not sessions and not problems.lines:
         problems.lines.append("--session: give at least one session that took place (or --sessions-csv)")
-    targets = {"--html": html, "--markdown": markdown, "--json": json_file}
     source = discover(env.pricing)
     register_path = register_store.discover(store)
-    problems.lines.extend(output.check_targets(targets, protected_files(register_path, source)))
+    targets, refused = document_targets(html, markdown, json_file, register_path, source)
+    problems.lines.extend(refused)
     problems.raise_any()
     assert name is not None and born is not None and member is not None
 
@@ -293,14 +293,13 @@ def show_command(
     """Show a saved superbill exactly as it was issued, whatever the price sheet says today."""
     from ketacost import output as files
     from ketacost import store as register_store
-    from ketacost.cli.quote import protected_files, write_outputs
+    from ketacost.cli.quote import document_targets, write_outputs
     from ketacost.sheet.load import discover
     from ketacost.superbill import normalize_superbill_id
 
     env = env_of(ctx)
-    targets = {"--html": html, "--markdown": markdown, "--json": json_file}
     path = register_store.discover(store)
-    problems = files.check_targets(targets, protected_files(path, discover(env.pricing)))
+    targets, problems = document_targets(html, markdown, json_file, path, discover(env.pricing))
     if problems:
         raise BadInput(*problems)
     wanted = normalize_superbill_id(superbill_id)
