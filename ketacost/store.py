@@ -195,9 +195,7 @@ class Register:
                 with self._transaction():
                     if supersedes:
                         self._check_replaceable(supersedes, quote)
-                    placeholders = ", ".join("?" * len(_COLUMNS))
-                    values = tuple(getattr(quote, name) for name in _COLUMNS)
-                    self._db.execute(f"INSERT INTO quotes ({', '.join(_COLUMNS)}) VALUES ({placeholders})", values)
+                    self._insert("quotes", _COLUMNS, quote)
                     if supersedes:
                         self._db.execute(
                             "INSERT INTO supersessions (quote_id, supersedes) VALUES (?, ?)", (quote.id, supersedes)
@@ -316,6 +314,55 @@ class Register:
                 "the register was changed outside ketacost"
             )
         return quote
+
+    # Superbills (issue 14): the second append-only table, beside the quotes.
+
+    def issue_superbill(self, make: Callable[[str], SuperbillRow], new_id: Callable[[], str]) -> SuperbillRow:
+        """Save the superbill ``make(id)`` builds, in one transaction, retrying with a new id if the id is taken."""
+        for _ in range(MAX_ID_ATTEMPTS):
+            row = make(new_id())
+            try:
+                with self._transaction():
+                    self._insert("superbills", _SUPERBILL_COLUMNS, row)
+            except sqlite3.IntegrityError as error:
+                if "superbills.id" not in str(error):
+                    raise
+                continue
+            return row
+        raise Conflict(f"{self.path}: could not find an unused superbill ID after {MAX_ID_ATTEMPTS} attempts")
+
+    def superbills(self, patient: str | None = None, wanted: str | None = None) -> list[SuperbillRow]:
+        """Superbills in the order issued (``patient``: any part of the name, ignoring case; ``wanted``: one id), each
+        checked against its SHA-256. A register made before superbills has none."""
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'superbills'").fetchone():
+            return []
+        where, args = [], []
+        for text in (patient, wanted):
+            if text and not _storable(text):
+                return []
+        if patient:
+            where.append("instr(casefold(patient_name), ?) > 0")
+            args.append(patient.casefold())
+        if wanted is not None:
+            where.append("id = ?")
+            args.append(wanted)
+        sql = f"SELECT {', '.join(_SUPERBILL_COLUMNS)} FROM superbills"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = _patiently(lambda: self._db.execute(sql + " ORDER BY seq", args).fetchall())
+        found = [SuperbillRow(*row) for row in rows]
+        for row in found:
+            if sha256(row.document) != row.document_sha256:
+                raise BadInput(
+                    f"{self.path}: superbill {row.id}: the stored document does not match its SHA-256: "
+                    "the register was changed outside ketacost"
+                )
+        return found
+
+    def _insert(self, table: str, columns: tuple[str, ...], row: object) -> None:
+        """One row into ``table``, its ``columns`` read from ``row``'s fields of the same names."""
+        values = tuple(getattr(row, name) for name in columns)
+        self._db.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -656,51 +703,3 @@ class SuperbillRow:
 
 
 _SUPERBILL_COLUMNS = tuple(field.name for field in dataclasses.fields(SuperbillRow))
-
-
-def issue_superbill(register: Register, make: Callable[[str], SuperbillRow], new_id: Callable[[], str]) -> SuperbillRow:
-    """Save the superbill ``make(id)`` builds, in one transaction, retrying with a new id if the id is taken."""
-    db = register._db
-    for _ in range(MAX_ID_ATTEMPTS):
-        row = make(new_id())
-        try:
-            with register._transaction():
-                placeholders = ", ".join("?" * len(_SUPERBILL_COLUMNS))
-                values = tuple(getattr(row, name) for name in _SUPERBILL_COLUMNS)
-                db.execute(f"INSERT INTO superbills ({', '.join(_SUPERBILL_COLUMNS)}) VALUES ({placeholders})", values)
-        except sqlite3.IntegrityError as error:
-            if "superbills.id" not in str(error):
-                raise
-            continue
-        return row
-    raise Conflict(f"{register.path}: could not find an unused superbill ID after {MAX_ID_ATTEMPTS} attempts")
-
-
-def superbills(register: Register, patient: str | None = None, wanted: str | None = None) -> list[SuperbillRow]:
-    """Superbills in the order issued (``patient``: any part of the name, ignoring case; ``wanted``: one id), each
-    checked against its SHA-256. A register made before superbills has none."""
-    db = register._db
-    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'superbills'").fetchone():
-        return []
-    where, args = [], []
-    for text in (patient, wanted):
-        if text and not _storable(text):
-            return []
-    if patient:
-        where.append("instr(casefold(patient_name), ?) > 0")
-        args.append(patient.casefold())
-    if wanted is not None:
-        where.append("id = ?")
-        args.append(wanted)
-    sql = f"SELECT {', '.join(_SUPERBILL_COLUMNS)} FROM superbills"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    rows = _patiently(lambda: db.execute(sql + " ORDER BY seq", args).fetchall())
-    found = [SuperbillRow(*row) for row in rows]
-    for row in found:
-        if sha256(row.document) != row.document_sha256:
-            raise BadInput(
-                f"{register.path}: superbill {row.id}: the stored document does not match its SHA-256: "
-                "the register was changed outside ketacost"
-            )
-    return found

@@ -202,7 +202,7 @@ def superbill_command(
     else:
         with register_store.open_register(register_path, create=True) as opened:
             assert opened is not None
-            row = register_store.issue_superbill(opened, make, lambda: superbill.new_superbill_id(issued))
+            row = opened.issue_superbill(make, lambda: superbill.new_superbill_id(issued))
         where = f"saved in {register_path}"
     failed = write_outputs(env, rendered, targets)
     try:
@@ -247,7 +247,7 @@ def list_command(
     env = env_of(ctx)
     path = register_store.discover(store)
     with register_store.open_register(path, create=False) as opened:
-        found = register_store.superbills(opened, patient=patient) if opened is not None else []
+        found = opened.superbills(patient=patient) if opened is not None else []
     if json_output:
         keys = ("id", "patient_name", "patient_dob", "issued_on", "service", "first_date", "last_date")
         rows = [
@@ -304,7 +304,7 @@ def show_command(
         raise BadInput(*problems)
     wanted = normalize_superbill_id(superbill_id)
     with register_store.open_register(path, create=False) as opened:
-        found = register_store.superbills(opened, wanted=wanted) if opened is not None else []
+        found = opened.superbills(wanted=wanted) if opened is not None else []
     if not found:
         raise BadInput(f"no superbill {wanted} in the register {path}")
     rendered = render_all(found[0].document, html=html is not None, markdown=markdown is not None)
