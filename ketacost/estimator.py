@@ -135,20 +135,38 @@ class Estimate(Record):
     cheaper_with: tuple[tuple[str, str], ...] = ()  # (need, option id): cheaper than ``cheapest`` for those who have it
 
 
-class Memo:
-    """Courses kept across the scenarios of a batch, for one price list: scenarios at the sheet's prices meet the
-    same few courses again and again. At most :data:`LIMIT`, all dropped when full, so memory stays flat.
+# A priced option kept by a Memo: its outcome and its notes, each as (what, values), held at whatever points
+# the next scenario prices that total at.
+_Priced = tuple[Outcome, tuple[tuple[str, tuple[Any, ...]], ...]]
 
-    (Priced options are not kept: with balances, tax rates and prices that vary from scenario to scenario, too
-    few repeat to pay for working out their keys.)
+
+class Memo:
+    """What is kept across the scenarios of a batch, for one price list: scenarios at the sheet's prices meet the
+    same few courses again and again, and the same course totals with the same money paid first. Each store
+    holds at most its limit (:data:`LIMIT`, :data:`PRICED`) and is dropped whole when full: memory stays flat.
+
+    ``priced``: the options of the kinds priced from the option, its term, the total and what is paid first
+    alone (a kind module's ``FUNDED = True``: the loans and plans), by exactly those, for the scenarios at the
+    sheet's prices without balances (:meth:`kept`). Other kinds read the scenario's balances, rates and
+    coverage, which vary too much from scenario to scenario to be worth a key.
     """
 
-    LIMIT = 512  # a sheet has a few dozen courses at its own prices; each kept costs a few KiB
-    __slots__ = ("courses", "sheet")
+    LIMIT = 512  # courses: a sheet has a few dozen at its own prices; each kept costs a few KiB
+    PRICED = 4096  # priced options: a dozen-odd per course and money paid first; each about a KiB
+    __slots__ = ("courses", "priced", "sheet")
 
     def __init__(self, sheet: PriceList) -> None:
         self.sheet = sheet
         self.courses: dict[tuple[Any, ...], Course] = {}
+        self.priced: dict[tuple[Any, ...], _Priced] = {}
+
+    def kept(self, scenario: Scenario) -> "dict[tuple[Any, ...], _Priced] | None":
+        """Where this scenario's priced options are kept, or None when they are not worth keeping: a price or a
+        balance of its own makes totals and money paid first that few other scenarios meet, and keeping them
+        would crowd out the ones that do repeat."""
+        if scenario.price is not None or scenario.hsa_balance is not None or scenario.fsa_balance is not None:
+            return None
+        return self.priced
 
     def course(self, treatment_id: str, treatment: Treatment, scenario: Scenario) -> Course:
         """:func:`price_course`, once for each treatment, sessions, boosters, price and add-ons."""
@@ -200,7 +218,7 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
     per_session_course = course
     if scenario.package is not None or scenario.discount is not None:
         course = offers.apply(sheet, treatment, course, scenario)
-    pricer = Pricer(sheet, course, scenario)
+    pricer = Pricer(sheet, course, scenario, None if memo is None or memo.sheet is not sheet else memo.kept(scenario))
     listed = scenario.options or (
         *sheet.options,
         *(() if scenario.package else offers.packages_for(sheet, treatment_id)),
@@ -236,8 +254,15 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
 class Pricer:
     """Prices each payment option for a course; shared inputs are worked out once."""
 
-    def __init__(self, sheet: PriceList, course: Course, scenario: Scenario) -> None:
+    def __init__(
+        self,
+        sheet: PriceList,
+        course: Course,
+        scenario: Scenario,
+        priced: "dict[tuple[Any, ...], _Priced] | None" = None,
+    ) -> None:
         self.sheet = sheet
+        self._priced = priced  # a batch's Memo.priced
         self.course = course
         self.scenario = scenario
         self.tax_rate = sheet.tax.default_marginal_rate if scenario.tax_rate is None else scenario.tax_rate
@@ -251,6 +276,8 @@ class Pricer:
             (total, tuple(p for p, t in zip(POINTS, totals, strict=True) if t == total)) for total in distinct
         )
         self._shared = tuple(distinct.index(total) for total in totals)
+        # What the boosters add at each point: a year's total less the series'.
+        self._boosters = tuple(horizon - total for horizon, total in zip(course.horizon_total, totals, strict=True))
         self.points: tuple[PricePointName, ...] = POINTS  # the price points being priced: what notes hold at
         self._funding: dict[Decimal, tuple[Decimal, Decimal, tuple[tuple[str, Decimal, Decimal], ...]]] = {}
 
@@ -275,13 +302,30 @@ class Pricer:
         else:
             price = kind.price if term is None else functools.partial(kind.price, term=term)
             priced = []
+            kept = self._priced if kind.funded else None
             for total, points in self._totals:
                 self.points = points
-                priced.append(price(self, option, total, points[0]))
+                if kept is None:
+                    priced.append(price(self, option, total, points[0]))
+                    continue
+                key = (option_id, term, total, self._funded(total)[2])
+                known = kept.get(key)
+                if known is None:
+                    start = len(notes)
+                    outcome = price(self, option, total, points[0])
+                    if len(kept) >= Memo.PRICED:
+                        kept.clear()
+                    known = kept[key] = (outcome, tuple((what, values) for what, _, values in notes[start:]))
+                else:
+                    notes.extend([(what, points, values) for what, values in known[1]])
+                priced.append(known[0])
             at_low, at_typical, at_high = self._shared
             low, typical, high = priced[at_low], priced[at_typical], priced[at_high]
-        at_points = zip(POINTS, (low, typical, high), strict=True)
-        year = tuple(self._year(kind, option, outcome, point) for point, outcome in at_points)
+        if kind.year is None:
+            year = self._series_year(low, typical, high)
+        else:
+            at_points = zip(POINTS, (low, typical, high), strict=True)
+            year = tuple(self._year(kind, option, outcome, point) for point, outcome in at_points)
         if option.note:
             notes.append((SAID, (), (option.note,)))
         requires = kind.requires(option.kind)
@@ -294,13 +338,25 @@ class Pricer:
             option_id, option.kind, option.name, low, typical, high, tuple(notes), requires, None, None, None, year
         )
 
+    def _series_year(self, *outcomes: Outcome) -> tuple[Decimal | None, ...]:
+        """The net cost over the horizon at each point of a kind without its own ``year``: the series' net cost
+        plus the boosters paid as billed (the add-ons are in the series); a point's outcome met again (one
+        total for several points) is added up once."""
+        year: list[Decimal | None] = []
+        last = net = None
+        for outcome, boosters in zip(outcomes, self._boosters, strict=True):
+            if not outcome.available:
+                year.append(None)
+                continue
+            if outcome is not last:
+                last, net = outcome, outcome.net_cost
+            year.append(net + boosters)  # type: ignore[operator]
+        return tuple(year)
+
     def _year(self, kind: Any, option: PaymentOption, outcome: Outcome, point: PricePointName) -> Decimal | None:
-        """The option's net cost over the horizon: its kind's ``year``, else the series' net cost plus the boosters
-        paid as billed (the add-ons are in the series)."""
+        """The option's net cost over the horizon, by its kind's ``year``."""
         if not outcome.available:
             return None
-        if kind.year is None:
-            return outcome.net_cost + self.course.horizon_total.at(point) - self.course.total.at(point)
         kept, self.notes, self.points = self.notes, [], (point,)  # what a year's pricing notes is not shown
         try:
             year: Decimal = kind.year(self, option, outcome, point)

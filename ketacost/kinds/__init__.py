@@ -10,7 +10,9 @@ one need, e.g. ``"va"``, or a mapping from its JSON kinds to their needs; see :d
 option, outcome, point)`` (its net cost over the 12-month horizon, when not the series' plus the boosters paid as
 billed), ``RANK`` (its place in lists; then by module name), ``expand(option)`` (an option that is several rows,
 one per term: each row's months; ``price`` then takes ``term=`` its index), ``COVERAGE = True`` (a way of paying
-through health coverage: never listed on a self-pay Good Faith Estimate). (``CONDITIONAL = True``, the older
+through health coverage: never listed on a self-pay Good Faith Estimate), ``FUNDED = True`` (``price`` reads
+nothing but the option, its term, the total and ``pricer.funding(total)``, and records notes only through the
+pricer: a batch then keeps its outcomes by those, :class:`ketacost.estimator.Memo`). (``CONDITIONAL = True``, the older
 spelling, is a need of ``"eligibility"``.)
 
 Importing this package is cheap: the kind modules are imported on first use, and none imports pydantic.
@@ -48,6 +50,7 @@ class Kind(Record):
     rank: int
     expand: Callable[[Any], tuple[int, ...]] | None
     coverage: bool
+    funded: bool
 
     @classmethod
     def of(cls, module: ModuleType) -> "Kind":
@@ -69,6 +72,7 @@ class Kind(Record):
             getattr(module, "RANK", 1000),
             getattr(module, "expand", None),
             getattr(module, "COVERAGE", False),
+            getattr(module, "FUNDED", False),
         )
 
     def __hash__(self) -> int:  # by its module, one kind each: NOTES, a dict, cannot be hashed

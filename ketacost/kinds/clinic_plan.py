@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ketacost.prices import PricePointName
 
 RANK = 40
+FUNDED = True  # priced from the total and what is paid first alone (ketacost.kinds)
 
 
 class ClinicPlan(Option):

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ketacost.prices import PricePointName
 
 RANK = 50
+FUNDED = True  # priced from the total and what is paid first alone (ketacost.kinds)
 
 
 class DeferredInterest(Option):

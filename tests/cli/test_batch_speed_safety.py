@@ -108,3 +108,55 @@ def test_every_batch_row_equals_the_scenario_estimated_alone(
             for point in ("low", "high"):  # (a point where the option is not offered has no net cost to compare)
                 if option[point]["available"]:
                     assert row[f"net_cost_{point}"] == option[point]["net_cost"], (cells, option["id"], point)
+
+
+# Scenarios at the sheet's prices, met again with what a batch keeps (ketacost.estimator.Memo): the same totals
+# with other money paid first (a down payment; balances, which are not kept), other points sharing a total
+# (one --price), and a lender's grid whose notes (down payment, fee, rate) must come back at the right points.
+GRID = """
+[options.grid]
+kind = "lender_grid"
+name = "Grid with fees"
+months = [6, 12, 36]
+apr = [0.00, 9.99, 19.99]
+fee_pct = [0.00, 2.50, 5.00]
+fee = [0.00, 35.00, 0.00]
+monthly_fee = [0.00, 0.00, 4.00]
+down_payment_pct = [25.00, 10.00, 0.00]
+min_amount = 300.00
+"""
+
+KEPT_AGAIN: list[dict[str, Any]] = [
+    {"treatment": "iv", "sessions": 6},
+    {"treatment": "iv", "sessions": 6, "down_payment": "250"},
+    {"treatment": "iv", "sessions": 6},
+    {"treatment": "iv", "sessions": 6, "down_payment": "250", "tax_rate": "35"},
+    {"treatment": "iv", "sessions": 6, "hsa_balance": "1000"},
+    {"treatment": "iv", "sessions": 6, "price": "500"},
+    {"treatment": "iv", "sessions": 6, "down_payment": "3000"},
+    {"treatment": "kap", "sessions": 3},
+    {"treatment": "iv", "sessions": 6, "budget": "300"},
+    {"treatment": "kap", "sessions": 3, "add_ons": ["integration"]},
+    {"treatment": "iv", "sessions": 6},
+]
+
+
+def test_what_a_batch_keeps_gives_every_figure_and_note_of_the_scenario_alone(
+    sheet_text: str, write_sheet: Callable[[str], Path]
+) -> None:
+    """The JSON of each estimate priced with a batch's Memo (outcomes and notes kept from earlier scenarios)
+    equals the JSON of the same scenario priced from nothing, notes and the points they hold at included."""
+    import ketacost
+    from ketacost import api
+    from ketacost.estimator import Memo, estimate
+    from ketacost.render.json_out import render_json
+
+    sheet = ketacost.load_sheet(write_sheet(sheet_text + EXTRA_OPTIONS + GRID))
+    memo = Memo(sheet.prices)
+    for inputs in KEPT_AGAIN * 2:
+        scenario = api.scenario(**inputs)
+        kept = render_json(estimate(sheet.prices, scenario, source="s", memo=memo))
+        forget()
+        alone = render_json(estimate(sheet.prices, scenario, source="s"))
+        assert kept == alone, inputs
+    assert memo.priced, "the batch kept nothing: this test no longer tests what it says"
