@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 from ketacost.finance import schedule as _schedule
 from ketacost.kinds.base import Money, Months, Option, Percent, Rule, pct
 from ketacost.money import HUNDRED, cents, fmt_grouped
-from ketacost.outcome import Outcome, _planned, financed, regz_apr, regz_apr_like, unavailable
+from ketacost.outcome import Outcome, _planned, financed, regz_apr, unavailable
 
 if TYPE_CHECKING:
     from ketacost.estimator import Pricer
@@ -87,20 +87,12 @@ def price(pricer: "Pricer", option: LenderGrid, total: Decimal, point: "PricePoi
         return unavailable(f"finances at most {fmt_grouped(option.max_amount)} (this would be {fmt_grouped(amount)})")
     months = option.months[term]
     rate = _at(option, "apr", term)
-    fee_pct, flat = _at(option, "fee_pct", term), _at(option, "fee", term)
-    fee = cents(amount * fee_pct / HUNDRED) + flat
+    fee = cents(amount * _at(option, "fee_pct", term) / HUNDRED) + _at(option, "fee", term)
     monthly_fee = _at(option, "monthly_fee", term)
     plan = _amortize(amount + fee, rate, months, monthly_fee)
     charge = plan.interest + fee + plan.fees
     # Fees are prepaid finance charges: the amount financed is what the clinic is paid (Reg Z APR).
-    # The hint: the note rate without fees; with them, the APR last found for the same term (a flat fee's APR
-    # varies with the amount, but little from one scenario to the next). A hint never changes the APR.
-    if not (charge and amount):
-        apr = None
-    elif fee or monthly_fee:
-        apr = regz_apr_like((rate, months, fee_pct, flat, monthly_fee), amount, plan.runs)
-    else:
-        apr = regz_apr(amount, plan.runs, rate)
+    apr = regz_apr(amount, plan.runs, None if fee or monthly_fee else rate) if charge and amount else None
     if down:
         pricer.note("down", _at(option, "down_payment_pct", term))
     if fee or monthly_fee:
