@@ -291,23 +291,12 @@ class Register:
         return _patiently(lambda: self._db.execute(sql).fetchone()) is not None
 
     def get(self, quote_id: str) -> Quote | None:
-        if not _storable(quote_id):
-            return None
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM quotes WHERE id = ?"
-        row = _patiently(lambda: self._db.execute(sql, (quote_id,)).fetchone())
-        return None if row is None else self._checked(Quote(*row), "quote")
+        found = self._saved("quotes", _COLUMNS, Quote, "quote", _matching(None, wanted=quote_id))
+        return found[0] if found else None
 
     def find(self, patient: str | None = None, since: dt.date | None = None) -> list[Quote]:
         """Quotes in the order issued; ``patient`` matches any part of the name, ignoring case."""
-        matching = _matching(patient, since=since)
-        if matching is None:
-            return []
-        where, args = matching
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM quotes"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        rows = _patiently(lambda: self._db.execute(sql + " ORDER BY seq", args).fetchall())
-        return [self._checked(Quote(*row), "quote") for row in rows]
+        return self._saved("quotes", _COLUMNS, Quote, "quote", _matching(patient, since=since))
 
     def listing(
         self, patient: str | None = None, since: dt.date | None = None, *, verify: bool = False
@@ -373,15 +362,28 @@ class Register:
         checked against its SHA-256. A register made before superbills has none."""
         if not self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'superbills'").fetchone():
             return []
-        matching = _matching(patient, wanted=wanted)
+        return self._saved(
+            "superbills", _SUPERBILL_COLUMNS, SuperbillRow, "superbill", _matching(patient, wanted=wanted)
+        )
+
+    def _saved(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        row: Callable[..., Saved],
+        noun: str,
+        matching: tuple[list[str], list[str]] | None,
+    ) -> list[Saved]:
+        """The whole rows of ``table`` that match (see :func:`_matching`), in the order issued, each built by ``row``
+        from its ``columns`` and checked against its SHA-256."""
         if matching is None:
             return []
         where, args = matching
-        sql = f"SELECT {', '.join(_SUPERBILL_COLUMNS)} FROM superbills"
+        sql = f"SELECT {', '.join(columns)} FROM {table}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = _patiently(lambda: self._db.execute(sql + " ORDER BY seq", args).fetchall())
-        return [self._checked(SuperbillRow(*row), "superbill") for row in rows]
+        return [self._checked(row(*values), noun) for values in rows]
 
     def _insert(self, table: str, columns: tuple[str, ...], row: object) -> None:
         """One row into ``table``, its ``columns`` read from ``row``'s fields of the same names."""
