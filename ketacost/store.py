@@ -100,15 +100,22 @@ CREATE TABLE supersessions (
 
 
 @dataclass(frozen=True, slots=True)
-class Listed:
-    """One register row as a list shows it (no document: a list of 100,000 quotes stays small)."""
+class Issued:
+    """The columns every saved document's row (a quote's, a superbill's) begins with: its id, whose it is, when it
+    was issued and for what service."""
 
     id: str
     patient_name: str
     patient_dob: str
-    issued_at: str
-    issued_on: str
+    issued_at: str  # when it was saved, ISO 8601 with the UTC offset
+    issued_on: str  # the issue date printed on the document
     service: str
+
+
+@dataclass(frozen=True, slots=True)
+class Listed(Issued):
+    """One register row as a list shows it (no document: a list of 100,000 quotes stays small)."""
+
     total_low: str
     total_high: str
     sheet_sha256: str
@@ -706,15 +713,9 @@ def _add_superbills(db: sqlite3.Connection) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class SuperbillRow:
+class SuperbillRow(Issued):
     """One superbill in the register."""
 
-    id: str
-    patient_name: str
-    patient_dob: str
-    issued_at: str
-    issued_on: str
-    service: str
     first_date: str
     last_date: str
     total_charged: str
