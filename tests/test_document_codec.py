@@ -4,7 +4,9 @@ input naming the superbill (the GFE's side: tests/test_gfe_codec.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,11 @@ def test_each_codec_refuses_the_others_document_by_its_own_name() -> None:
 
 def test_both_documents_share_one_text_form() -> None:
     assert gfe.canonical_json is superbill.canonical_json
+
+
+def test_superbill_ids_are_made_and_read_back_as_quote_ids_are_with_their_own_letter() -> None:
+    made = {superbill.new_superbill_id(dt.date(2026, 11, 27)) for _ in range(50)}
+    assert all(re.fullmatch(r"S-20261127-[0-9A-HJKMNP-TV-Z]{4}", made_id) for made_id in made)
+    assert superbill.normalize_superbill_id(" s-20261127-oil9 ") == "S-20261127-0119"
+    assert superbill.normalize_superbill_id("q-20261127-oil9") == "Q-20261127-OIL9"  # a quote's: only upper-cased
+    assert gfe.normalize_quote_id("s-20261127-oil9") == "S-20261127-OIL9"
