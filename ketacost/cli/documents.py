@@ -4,7 +4,9 @@ happened; the steps that differ (building, rendering, the preview) come from the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -29,22 +31,43 @@ class _Saved(Protocol):
 R = TypeVar("R", bound=_Saved)
 
 
-def saved_columns(
-    document: str, inputs: Mapping[str, Any], *, sheet_sha256: str, sheet_effective: str, sheet_source: str
-) -> dict[str, str]:
-    """The register columns every saved document has beside its own: the command's inputs (canonical JSON), the
-    document as issued and its SHA-256, and the sheet it was priced from."""
-    from ketacost.document import canonical_json
-    from ketacost.store import sha256
+def now() -> dt.datetime:
+    """When a document is saved, with the local UTC offset (tests replace this function)."""
+    return dt.datetime.now().astimezone()
 
-    return {
-        "inputs": canonical_json(inputs),
-        "document": document,
-        "document_sha256": sha256(document),
-        "sheet_sha256": sheet_sha256,
-        "sheet_effective": sheet_effective,
-        "sheet_source": sheet_source,
-    }
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a document command knows before it draws an id, for the register columns every saved document has
+    beside its own: whose it is, its issue date, the command's inputs and the sheet it was priced from."""
+
+    patient_name: str
+    patient_dob: dt.date
+    issued: dt.date
+    inputs: Mapping[str, Any]
+    sheet_sha256: str
+    sheet_effective: dt.date
+    sheet_source: str
+
+    def columns(self, doc_id: str, document: str, service: str) -> dict[str, str]:
+        """Those columns for one document (its id, its canonical JSON, its service), saved now."""
+        from ketacost.document import canonical_json
+        from ketacost.store import sha256
+
+        return {
+            "id": doc_id,
+            "patient_name": self.patient_name,
+            "patient_dob": self.patient_dob.isoformat(),
+            "issued_at": now().isoformat(timespec="seconds"),
+            "issued_on": self.issued.isoformat(),
+            "service": service,
+            "inputs": canonical_json(self.inputs),
+            "document": document,
+            "document_sha256": sha256(document),
+            "sheet_sha256": self.sheet_sha256,
+            "sheet_effective": self.sheet_effective.isoformat(),
+            "sheet_source": self.sheet_source,
+        }
 
 
 def issue(

@@ -30,11 +30,6 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def now() -> dt.datetime:
-    """When a quote is saved, with the local UTC offset (tests replace this function)."""
-    return dt.datetime.now().astimezone()
-
-
 class Problems:
     """Collects every bad input, so that all of them are reported at once."""
 
@@ -163,6 +158,7 @@ def quote_command(
         draft = gfe.build(
             sheet, course, request, quote_id="", issued=issued, source=source.label, sheet_sha256=sheet_sha256
         )
+    stamp = documents.Stamp(name, born, issued, inputs, sheet_sha256, sheet.effective, source.label)
     rendered: dict[str, Any] = {}
 
     def make(quote_id: str) -> register_store.Quote:
@@ -172,21 +168,9 @@ def quote_command(
         rendered.clear()
         rendered.update(render_all(document, html=html is not None, markdown=markdown is not None))
         return register_store.Quote(
-            id=quote_id,
-            patient_name=name,
-            patient_dob=born.isoformat(),
-            issued_at=now().isoformat(timespec="seconds"),
-            issued_on=issued.isoformat(),
-            service=built.service,
+            **stamp.columns(quote_id, document, built.service),
             total_low=str(built.total.low),
             total_high=str(built.total.high),
-            **documents.saved_columns(
-                document,
-                inputs,
-                sheet_sha256=sheet_sha256,
-                sheet_effective=sheet.effective.isoformat(),
-                sheet_source=source.label,
-            ),
         )
 
     def late_warning() -> None:

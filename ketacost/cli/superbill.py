@@ -95,7 +95,7 @@ def superbill_command(
     from ketacost import store as register_store
     from ketacost import superbill
     from ketacost.cli import documents
-    from ketacost.cli.quote import Problems, now, today
+    from ketacost.cli.quote import Problems, today
     from ketacost.sheet.load import discover, parse_sheet, read_text
     from ketacost.superbill.make import PLACES, read_session, read_sessions_csv
 
@@ -170,6 +170,7 @@ def superbill_command(
         "modifiers": list(modifier or ()),
         "pricing": source.label,
     }
+    stamp = documents.Stamp(name, born, issued, inputs, sheet_sha256, sheet.effective, source.label)
     rendered: dict[str, Any] = {}
 
     def make(superbill_id: str) -> "SuperbillRow":
@@ -179,23 +180,11 @@ def superbill_command(
         rendered.update(render_all(document, html=html is not None, markdown=markdown is not None))
         dates = [line.date for line in built.services]
         return register_store.SuperbillRow(
-            id=superbill_id,
-            patient_name=name,
-            patient_dob=born.isoformat(),
-            issued_at=now().isoformat(timespec="seconds"),
-            issued_on=issued.isoformat(),
-            service=built.service,
+            **stamp.columns(superbill_id, document, built.service),
             first_date=min(dates).isoformat(),
             last_date=max(dates).isoformat(),
             total_charged=str(built.total_charged),
             total_paid=str(built.total_paid),
-            **documents.saved_columns(
-                document,
-                inputs,
-                sheet_sha256=sheet_sha256,
-                sheet_effective=sheet.effective.isoformat(),
-                sheet_source=source.label,
-            ),
         )
 
     documents.issue(
