@@ -41,6 +41,8 @@ R = TypeVar("R")
 
 
 class _SavedRow(Protocol):
+    """A saved document's row, as far as checking it against its SHA-256 goes."""
+
     @property
     def id(self) -> str: ...
     @property
