@@ -21,11 +21,11 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from ketacost.errors import BadInput, Conflict, SystemRefused
 
@@ -37,6 +37,21 @@ BUSY_TIMEOUT_SECONDS = 30.0
 MAX_ID_ATTEMPTS = 20
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+
+class _SavedRow(Protocol):
+    """A saved document's row, as far as checking it against its SHA-256 goes."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def document(self) -> str: ...
+    @property
+    def document_sha256(self) -> str: ...
+
+
+Saved = TypeVar("Saved", bound=_SavedRow)
 
 _SCHEMA = """
 CREATE TABLE quotes (
@@ -61,11 +76,20 @@ CREATE INDEX quotes_listed ON quotes (
     seq, id, patient_name, patient_dob, issued_at, issued_on, service, total_low, total_high,
     sheet_sha256, sheet_effective, sheet_source
 );
-CREATE TRIGGER quotes_never_updated BEFORE UPDATE ON quotes
-BEGIN SELECT RAISE(ABORT, 'saved quotes are never changed'); END;
-CREATE TRIGGER quotes_never_deleted BEFORE DELETE ON quotes
-BEGIN SELECT RAISE(ABORT, 'saved quotes are never deleted'); END;
 """
+
+
+def _append_only(table: str, noun: str, *, if_not_exists: str = "") -> str:
+    """The two triggers that keep ``table`` append-only: saved ``noun`` (quotes, superbills) are never changed or
+    deleted. Each table's guard is made here, so that all of them refuse alike."""
+    return "".join(
+        f"CREATE TRIGGER {if_not_exists}{table}_never_{done} BEFORE {verb} ON {table}\n"
+        f"BEGIN SELECT RAISE(ABORT, 'saved {noun} are never {word}'); END;\n"
+        for done, verb, word in (("updated", "UPDATE", "changed"), ("deleted", "DELETE", "deleted"))
+    )
+
+
+_SCHEMA += _append_only("quotes", "quotes")
 
 # Version 2: which quote replaced which (``quote --supersedes``); append-only like the quotes. A quote is replaced
 # at most once (a later change of scope replaces the newest GFE, so the links form one chain).
@@ -74,23 +98,26 @@ CREATE TABLE supersessions (
     quote_id   TEXT NOT NULL UNIQUE REFERENCES quotes (id),  -- the new GFE
     supersedes TEXT NOT NULL UNIQUE REFERENCES quotes (id)   -- the GFE it replaces
 );
-CREATE TRIGGER supersessions_never_updated BEFORE UPDATE ON supersessions
-BEGIN SELECT RAISE(ABORT, 'saved quotes are never changed'); END;
-CREATE TRIGGER supersessions_never_deleted BEFORE DELETE ON supersessions
-BEGIN SELECT RAISE(ABORT, 'saved quotes are never deleted'); END;
-"""
+""" + _append_only("supersessions", "quotes")
 
 
 @dataclass(frozen=True, slots=True)
-class Listed:
-    """One register row as a list shows it (no document: a list of 100,000 quotes stays small)."""
+class Issued:
+    """The columns every saved document's row (a quote's, a superbill's) begins with: its id, whose it is, when it
+    was issued and for what service."""
 
     id: str
     patient_name: str
     patient_dob: str
-    issued_at: str
-    issued_on: str
+    issued_at: str  # when it was saved, ISO 8601 with the UTC offset
+    issued_on: str  # the issue date printed on the document
     service: str
+
+
+@dataclass(frozen=True, slots=True)
+class Listed(Issued):
+    """One register row as a list shows it (no document: a list of 100,000 quotes stays small)."""
+
     total_low: str
     total_high: str
     sheet_sha256: str
@@ -153,6 +180,26 @@ def _unlistable(fields: list[object], lenient: bool) -> str | None:
     return None
 
 
+def _matching(
+    patient: str | None, *, since: dt.date | None = None, wanted: str | None = None
+) -> tuple[list[str], list[str]] | None:
+    """The SQL conditions and arguments for rows whose patient's name holds ``patient`` (any part, ignoring case),
+    issued on or after ``since``, with the id ``wanted``; None when a text cannot match anything stored."""
+    if any(text and not _storable(text) for text in (patient, wanted)):
+        return None
+    where, args = [], []
+    if patient:
+        where.append("instr(casefold(patient_name), ?) > 0")
+        args.append(patient.casefold())
+    if since is not None:
+        where.append("issued_on >= ?")
+        args.append(since.isoformat())
+    if wanted is not None:
+        where.append("id = ?")
+        args.append(wanted)
+    return where, args
+
+
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -189,25 +236,43 @@ class Register:
         """Save the quote ``make(id)`` builds, in one transaction, retrying with a new id if the id is taken. With
         ``supersedes``, the new quote replaces that one (same patient, not replaced before), in the same
         transaction."""
+
+        def link(quote: Quote) -> None:
+            self._check_replaceable(supersedes, quote)
+            self._db.execute("INSERT INTO supersessions (quote_id, supersedes) VALUES (?, ?)", (quote.id, supersedes))
+
+        try:
+            return self._issue("quotes", _COLUMNS, "quote", make, new_id, also=link if supersedes else None)
+        except sqlite3.IntegrityError as error:
+            if "supersessions.supersedes" in str(error):  # another process replaced it just now
+                raise Conflict(f"--supersedes: quote {supersedes} was already replaced") from None
+            raise
+
+    def _issue(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        noun: str,
+        make: Callable[[str], R],
+        new_id: Callable[[], str],
+        *,
+        also: Callable[[R], None] | None = None,
+    ) -> R:
+        """Save the row ``make(id)`` builds into the append-only ``table``, in one transaction (with what ``also``
+        does, after the row), retrying with a new id while the id is taken."""
         for _ in range(MAX_ID_ATTEMPTS):
-            quote = make(new_id())
+            row = make(new_id())
             try:
                 with self._transaction():
-                    if supersedes:
-                        self._check_replaceable(supersedes, quote)
-                    self._insert("quotes", _COLUMNS, quote)
-                    if supersedes:
-                        self._db.execute(
-                            "INSERT INTO supersessions (quote_id, supersedes) VALUES (?, ?)", (quote.id, supersedes)
-                        )
+                    self._insert(table, columns, row)
+                    if also is not None:
+                        also(row)
             except sqlite3.IntegrityError as error:
-                if "supersessions.supersedes" in str(error):  # another process replaced it just now
-                    raise Conflict(f"--supersedes: quote {supersedes} was already replaced") from None
-                if "quotes.id" not in str(error):
+                if f"{table}.id" not in str(error):
                     raise
                 continue  # an id issued before (or just now by another process): draw another
-            return quote
-        raise Conflict(f"{self.path}: could not find an unused quote ID after {MAX_ID_ATTEMPTS} attempts")
+            return row
+        raise Conflict(f"{self.path}: could not find an unused {noun} ID after {MAX_ID_ATTEMPTS} attempts")
 
     def _check_replaceable(self, old_id: str, new: Quote) -> None:
         row = self._db.execute("SELECT patient_name, patient_dob FROM quotes WHERE id = ?", (old_id,)).fetchone()
@@ -235,28 +300,12 @@ class Register:
         return _patiently(lambda: self._db.execute(sql).fetchone()) is not None
 
     def get(self, quote_id: str) -> Quote | None:
-        if not _storable(quote_id):
-            return None
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM quotes WHERE id = ?"
-        row = _patiently(lambda: self._db.execute(sql, (quote_id,)).fetchone())
-        return None if row is None else self._checked(Quote(*row))
+        found = self._saved("quotes", _COLUMNS, Quote, "quote", _matching(None, wanted=quote_id))
+        return found[0] if found else None
 
     def find(self, patient: str | None = None, since: dt.date | None = None) -> list[Quote]:
         """Quotes in the order issued; ``patient`` matches any part of the name, ignoring case."""
-        where, args = [], []
-        if patient and not _storable(patient):
-            return []
-        if patient:
-            where.append("instr(casefold(patient_name), ?) > 0")
-            args.append(patient.casefold())
-        if since is not None:
-            where.append("issued_on >= ?")
-            args.append(since.isoformat())
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM quotes"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        rows = _patiently(lambda: self._db.execute(sql + " ORDER BY seq", args).fetchall())
-        return [self._checked(Quote(*row)) for row in rows]
+        return self._saved("quotes", _COLUMNS, Quote, "quote", _matching(patient, since=since))
 
     def listing(
         self, patient: str | None = None, since: dt.date | None = None, *, verify: bool = False
@@ -264,15 +313,10 @@ class Register:
         """The quotes in the order issued, one row at a time, with only the columns a list shows (never the
         documents, unless ``verify`` asks to check each against its SHA-256, one at a time). A row that cannot be
         listed comes as :class:`Damaged`, and the rest still come."""
-        where, args = [], []
-        if patient and not _storable(patient):
+        matching = _matching(patient, since=since)
+        if matching is None:
             return
-        if patient:
-            where.append("instr(casefold(patient_name), ?) > 0")
-            args.append(patient.casefold())
-        if since is not None:
-            where.append("issued_on >= ?")
-            args.append(since.isoformat())
+        where, args = matching
         check = "sha256_hex(CAST(document AS BLOB)) = document_sha256" if verify else "1"
         # Only indexed columns unless verifying: the covering index quotes_listed answers without reading the rows,
         # whose later columns sit behind each document's overflow pages.
@@ -307,73 +351,57 @@ class Register:
                 # it is reported (not text) and the rows after it still listed.
                 self._db.text_factory = _lenient_text
 
-    def _checked(self, quote: Quote) -> Quote:
-        if sha256(quote.document) != quote.document_sha256:
+    def _checked(self, row: Saved, noun: str) -> Saved:
+        """A saved row (a quote, a superbill) whose document still matches its SHA-256; bad input if it does not."""
+        if sha256(row.document) != row.document_sha256:
             raise BadInput(
-                f"{self.path}: quote {quote.id}: the stored document does not match its SHA-256: "
+                f"{self.path}: {noun} {row.id}: the stored document does not match its SHA-256: "
                 "the register was changed outside ketacost"
             )
-        return quote
+        return row
 
     # Superbills (issue 14): the second append-only table, beside the quotes.
 
     def issue_superbill(self, make: Callable[[str], SuperbillRow], new_id: Callable[[], str]) -> SuperbillRow:
         """Save the superbill ``make(id)`` builds, in one transaction, retrying with a new id if the id is taken."""
-        for _ in range(MAX_ID_ATTEMPTS):
-            row = make(new_id())
-            try:
-                with self._transaction():
-                    self._insert("superbills", _SUPERBILL_COLUMNS, row)
-            except sqlite3.IntegrityError as error:
-                if "superbills.id" not in str(error):
-                    raise
-                continue
-            return row
-        raise Conflict(f"{self.path}: could not find an unused superbill ID after {MAX_ID_ATTEMPTS} attempts")
+        return self._issue("superbills", _SUPERBILL_COLUMNS, "superbill", make, new_id)
 
     def superbills(self, patient: str | None = None, wanted: str | None = None) -> list[SuperbillRow]:
         """Superbills in the order issued (``patient``: any part of the name, ignoring case; ``wanted``: one id), each
         checked against its SHA-256. A register made before superbills has none."""
         if not self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'superbills'").fetchone():
             return []
-        where, args = [], []
-        for text in (patient, wanted):
-            if text and not _storable(text):
-                return []
-        if patient:
-            where.append("instr(casefold(patient_name), ?) > 0")
-            args.append(patient.casefold())
-        if wanted is not None:
-            where.append("id = ?")
-            args.append(wanted)
-        sql = f"SELECT {', '.join(_SUPERBILL_COLUMNS)} FROM superbills"
+        return self._saved(
+            "superbills", _SUPERBILL_COLUMNS, SuperbillRow, "superbill", _matching(patient, wanted=wanted)
+        )
+
+    def _saved(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        row: Callable[..., Saved],
+        noun: str,
+        matching: tuple[list[str], list[str]] | None,
+    ) -> list[Saved]:
+        """The whole rows of ``table`` that match (see :func:`_matching`), in the order issued, each built by ``row``
+        from its ``columns`` and checked against its SHA-256."""
+        if matching is None:
+            return []
+        where, args = matching
+        sql = f"SELECT {', '.join(columns)} FROM {table}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = _patiently(lambda: self._db.execute(sql + " ORDER BY seq", args).fetchall())
-        found = [SuperbillRow(*row) for row in rows]
-        for row in found:
-            if sha256(row.document) != row.document_sha256:
-                raise BadInput(
-                    f"{self.path}: superbill {row.id}: the stored document does not match its SHA-256: "
-                    "the register was changed outside ketacost"
-                )
-        return found
+        return [self._checked(row(*values), noun) for values in rows]
 
     def _insert(self, table: str, columns: tuple[str, ...], row: object) -> None:
         """One row into ``table``, its ``columns`` read from ``row``'s fields of the same names."""
         values = tuple(getattr(row, name) for name in columns)
         self._db.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _transaction(self) -> AbstractContextManager[None]:
         # Take the write lock now: writers queue here, not mid-transaction.
-        _patiently(lambda: self._db.execute("BEGIN IMMEDIATE"))
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        return _immediate(self._db, patiently=True)
 
 
 @contextmanager
@@ -578,15 +606,13 @@ def _prepare(path: Path, db: sqlite3.Connection) -> None:
         _add_listing_index(db)
         _add_superbills(db)
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _immediate(db):
         version = db.execute("PRAGMA user_version").fetchone()[0]  # again, now that we hold the lock
         if version == 0:
             tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables:
                 raise BadInput(f"{path}: is an SQLite database but not a ketacost quote register")
-            for statement in _statements(_SCHEMA):
-                db.execute(statement)
+            _create(db, _SCHEMA)
             version = 1
         if 0 < version < SCHEMA_VERSION:
             _add_listing_index(db)
@@ -598,17 +624,12 @@ def _prepare(path: Path, db: sqlite3.Connection) -> None:
                 f"{path}: the quote register has schema version {version}; this ketacost reads version "
                 f"{SCHEMA_VERSION} (upgrade ketacost)"
             )
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
     _add_superbills(db)
 
 
 def _add_supersessions(db: sqlite3.Connection) -> None:
     """Version 1 -> 2: the table of which quote replaced which (``quote --supersedes``), append-only."""
-    for statement in _statements(_SUPERSESSIONS):
-        db.execute(statement)
+    _create(db, _SUPERSESSIONS)
 
 
 # The steps from each version to the next, in order: _MIGRATIONS[n - 1] takes a version-n register to n + 1.
@@ -621,6 +642,29 @@ def _add_listing_index(db: sqlite3.Connection) -> None:
         return
     create = next(statement for statement in _statements(_SCHEMA) if "quotes_listed" in statement)
     db.execute(create.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+
+
+def _create(db: sqlite3.Connection, script: str) -> None:
+    """Run a schema script (tables, indexes and their append-only guards) inside the caller's transaction."""
+    for statement in _statements(script):
+        db.execute(statement)
+
+
+@contextmanager
+def _immediate(db: sqlite3.Connection, *, patiently: bool = False) -> Iterator[None]:
+    """One write transaction, its lock taken at once (``patiently``: waiting out SQLite's instant busy replies),
+    committed when the block ends and rolled back when it raises anything."""
+    begin = functools.partial(db.execute, "BEGIN IMMEDIATE")
+    if patiently:
+        _patiently(begin)
+    else:
+        begin()
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _statements(script: str) -> list[str]:
@@ -656,11 +700,7 @@ CREATE TABLE IF NOT EXISTS superbills (
     sheet_effective TEXT NOT NULL,
     sheet_source    TEXT NOT NULL
 );
-CREATE TRIGGER IF NOT EXISTS superbills_never_updated BEFORE UPDATE ON superbills
-BEGIN SELECT RAISE(ABORT, 'saved superbills are never changed'); END;
-CREATE TRIGGER IF NOT EXISTS superbills_never_deleted BEFORE DELETE ON superbills
-BEGIN SELECT RAISE(ABORT, 'saved superbills are never deleted'); END;
-"""
+""" + _append_only("superbills", "superbills", if_not_exists="IF NOT EXISTS ")
 
 
 def _add_superbills(db: sqlite3.Connection) -> None:
@@ -670,26 +710,14 @@ def _add_superbills(db: sqlite3.Connection) -> None:
         "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'superbills_never_deleted'"
     ).fetchone():
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        for statement in _statements(_SUPERBILLS):
-            db.execute(statement)
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+    with _immediate(db):
+        _create(db, _SUPERBILLS)
 
 
 @dataclass(frozen=True, slots=True)
-class SuperbillRow:
+class SuperbillRow(Issued):
     """One superbill in the register."""
 
-    id: str
-    patient_name: str
-    patient_dob: str
-    issued_at: str
-    issued_on: str
-    service: str
     first_date: str
     last_date: str
     total_charged: str

@@ -2,8 +2,8 @@
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -13,11 +13,10 @@ from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
 from ketacost.cli.options import HtmlFileOption, JsonFileOption, MarkdownFileOption, StoreOption
 from ketacost.cli.scenario import ScenarioFlags, naming_flags, scenario_flags
-from ketacost.errors import BadInput, KetacostError, SavedNotWritten
+from ketacost.errors import BadInput
 
 if TYPE_CHECKING:
     from ketacost.gfe import GoodFaithEstimate
-    from ketacost.sheet.load import SheetSource
 
 T = TypeVar("T")
 
@@ -29,11 +28,6 @@ def register(app: typer.Typer) -> None:
 def today() -> dt.date:
     """The issue date: the local calendar day (tests replace this function)."""
     return dt.date.today()
-
-
-def now() -> dt.datetime:
-    """When a quote is saved, with the local UTC offset (tests replace this function)."""
-    return dt.datetime.now().astimezone()
 
 
 class Problems:
@@ -105,6 +99,7 @@ def quote_command(
     """
     from ketacost import gfe
     from ketacost import store as register_store
+    from ketacost.cli import documents
     from ketacost.gfe import timing as gfe_timing
     from ketacost.sheet.load import discover, parse_sheet, read_text
 
@@ -127,7 +122,7 @@ def quote_command(
     source = discover(env.pricing)
     register_path = register_store.discover(store)
     # Even a draft (--no-save) must not write over the register or the sheet it was priced from.
-    targets, refused = document_targets(html, markdown, json_file, register_path, source)
+    targets, refused = documents.document_targets(html, markdown, json_file, register_path, source)
     problems.lines.extend(refused)
     problems.raise_any()
     assert name is not None and born is not None and codes is not None and course is not None
@@ -163,6 +158,7 @@ def quote_command(
         draft = gfe.build(
             sheet, course, request, quote_id="", issued=issued, source=source.label, sheet_sha256=sheet_sha256
         )
+    stamp = documents.Stamp(name, born, issued, inputs, sheet_sha256, sheet.effective, source.label)
     rendered: dict[str, Any] = {}
 
     def make(quote_id: str) -> register_store.Quote:
@@ -172,80 +168,29 @@ def quote_command(
         rendered.clear()
         rendered.update(render_all(document, html=html is not None, markdown=markdown is not None))
         return register_store.Quote(
-            id=quote_id,
-            patient_name=name,
-            patient_dob=born.isoformat(),
-            issued_at=now().isoformat(timespec="seconds"),
-            issued_on=issued.isoformat(),
-            service=built.service,
+            **stamp.columns(quote_id, document, built.service),
             total_low=str(built.total.low),
             total_high=str(built.total.high),
-            inputs=gfe.canonical_json(inputs),
-            document=document,
-            document_sha256=register_store.sha256(document),
-            sheet_sha256=sheet_sha256,
-            sheet_effective=sheet.effective.isoformat(),
-            sheet_source=source.label,
         )
 
-    if no_save:
-        quote = make(gfe.new_quote_id(issued))
-        where = "not saved (--no-save)"
-    else:
-        with register_store.open_register(register_path, create=True) as opened:
-            assert opened is not None
-            quote = opened.issue(make, lambda: gfe.new_quote_id(issued), supersedes=replaces)
-        where = f"saved in {register_path}"
+    def late_warning() -> None:
+        late = gfe_timing.due(asked or issued, first)
+        if issued > late.by:
+            env.error(f"warning: this Good Faith Estimate is late: {late.sentence()}")
 
-    # Files first, then the preview: once the quote is saved, what a script most needs is every file written,
-    # and a preview that cannot be printed (a closed pipe, an ASCII terminal) must not cost one of them.
-    failed = write_outputs(env, rendered, targets)
-    late = gfe_timing.due(asked or issued, first)
-    if issued > late.by:
-        env.error(f"warning: this Good Faith Estimate is late: {late.sentence()}")
-    try:
-        show_preview(env, rendered["gfe"])
-    finally:  # even when the preview's reader went away: which quote was saved, and what was not written
-        report_saved(env, "quote", quote.id, where, failed, no_save=no_save)
-
-
-def report_saved(env: Env, noun: str, doc_id: str, where: str, failed: list[Any], *, no_save: bool) -> None:
-    """Say where a document (a ``quote``, a ``superbill``) went, and refuse with what was not written and the
-    command that writes it from the register (``ketacost quotes show``, ``ketacost superbills show``)."""
-    from ketacost import output
-
-    if failed and no_save:
-        raise output.combined([error for _, error in failed])
-    env.error(f"{noun.capitalize()} {doc_id} {where}.")
-    if failed:
-        raise SavedNotWritten(
-            *(
-                f"{noun} {doc_id} is {where}; {path} was not written: {output.reason(error, path)}; "
-                f"`ketacost {noun}s show {doc_id} {flag} {path}` writes it"
-                for (flag, path), error in failed
-            )
-        )
-
-
-def document_targets(
-    html: Path | None, markdown: Path | None, json_file: Path | None, register: Path, source: "SheetSource"
-) -> tuple[dict[str, Path | None], list[str]]:
-    """The files a document command (a quote, a superbill, issued or shown again) writes, by flag, and a line for
-    each that would replace the register, its sidecars or the price sheet in use."""
-    from ketacost import output
-
-    targets = {"--html": html, "--markdown": markdown, "--json": json_file}
-    return targets, output.check_targets(targets, protected_files(register, source))
-
-
-def protected_files(register: Path, source: "SheetSource") -> dict[str, Path]:
-    """The files no output may replace: the quote register and its sidecars, and the price sheet in use."""
-    from ketacost.output import register_paths
-
-    protected = register_paths(register)
-    if not source.embedded:
-        protected["the price sheet in use"] = source.path
-    return protected
+    documents.issue(
+        env,
+        "quote",
+        make=make,
+        new_id=lambda: gfe.new_quote_id(issued),
+        save=functools.partial(register_store.Register.issue, supersedes=replaces),
+        no_save=no_save,
+        register_path=register_path,
+        rendered=rendered,
+        targets=targets,
+        preview=lambda: show_preview(env, rendered["gfe"]),
+        before_preview=late_warning,
+    )
 
 
 def render_all(document: str, *, html: bool, markdown: bool) -> dict[str, Any]:
@@ -265,26 +210,6 @@ def render_all(document: str, *, html: bool, markdown: bool) -> dict[str, Any]:
 
         rendered["markdown"] = render_gfe_markdown(built)
     return rendered
-
-
-def write_outputs(
-    env: Env, rendered: dict[str, Any], targets: dict[str, Path | None]
-) -> list[tuple[tuple[str, Path], KetacostError]]:
-    """Write each file asked for (flag -> path), atomically; the ones that could not be written, with why."""
-    from ketacost.output import write_atomic
-
-    keys = {"--html": "html", "--markdown": "markdown", "--json": "json"}
-    failed: list[tuple[tuple[str, Path], KetacostError]] = []
-    for flag, path in targets.items():
-        if path is None:
-            continue
-        try:
-            write_atomic(path, rendered[keys[flag]])
-        except KetacostError as error:
-            failed.append(((flag, path), error))
-            continue
-        env.error(f"Wrote {path}")
-    return failed
 
 
 def show_preview(env: Env, built: "GoodFaithEstimate") -> None:

@@ -62,16 +62,24 @@ def _load(store: str | None, quote_id: str) -> "tuple[Quote, Path]":
 def _load_linked(store: str | None, quote_id: str) -> "tuple[Quote, Path, str | None]":
     """The quote, the register it is in, and the quote that replaced it (if one did)."""
     from ketacost import store as register_store
+
+    path = register_store.discover(store)
+    found, replaced_by = _find_linked(path, quote_id)
+    return found, path, replaced_by
+
+
+def _find_linked(path: Path, quote_id: str) -> "tuple[Quote, str | None]":
+    """The quote in the register at ``path``, and the quote that replaced it (if one did); bad input if none."""
+    from ketacost import store as register_store
     from ketacost.gfe import normalize_quote_id
 
     wanted = normalize_quote_id(quote_id)
-    path = register_store.discover(store)
     with register_store.open_register(path, create=False) as opened:
         found = opened.get(wanted) if opened is not None else None
         replaced_by = opened.replaced_by(wanted) if opened is not None and found is not None else None
     if found is None:
         raise BadInput(f"no quote {wanted} in the register {path}")
-    return found, path, replaced_by
+    return found, replaced_by
 
 
 @quotes_app.command("list")
@@ -132,25 +140,23 @@ def show_command(
     store: StoreOption = None,
 ) -> None:
     """Show a saved quote exactly as it was issued, whatever the price sheet says today."""
-    from ketacost import output as files
-    from ketacost import store as register_store
-    from ketacost.cli.quote import document_targets, render_all, show_preview, write_outputs
-    from ketacost.sheet.load import discover
+    from ketacost.cli import documents
+    from ketacost.cli.quote import render_all, show_preview
 
     env = env_of(ctx)
-    targets, problems = document_targets(
-        html, markdown, json_file, register_store.discover(store), discover(env.pricing)
-    )
-    if problems:
-        raise BadInput(*problems)
-    found, _, replaced_by = _load_linked(store, quote_id)
-    rendered = render_all(found.document, html=html is not None, markdown=markdown is not None)
-    failed = write_outputs(env, rendered, targets)  # files before the preview, as `quote` does
-    show_preview(env, rendered["gfe"])
-    if replaced_by is not None:  # the document stays as issued; the register knows what came after it
-        env.stdout.write(f"\nReplaced by quote {replaced_by} (a new Good Faith Estimate for a changed scope).\n")
-    if failed:
-        raise files.combined([error for _, error in failed])
+    replaced_by: list[str | None] = []
+
+    def load(path: Path) -> str:
+        found, newer = _find_linked(path, quote_id)
+        replaced_by.append(newer)
+        return found.document
+
+    def preview(rendered: "documents.Rendered") -> None:
+        show_preview(env, rendered["gfe"])
+        if replaced_by[0] is not None:  # the document stays as issued; the register knows what came after it
+            env.stdout.write(f"\nReplaced by quote {replaced_by[0]} (a new Good Faith Estimate for a changed scope).\n")
+
+    documents.show(env, store, html, markdown, json_file, load=load, render_all=render_all, preview=preview)
 
 
 @quotes_app.command("check")

@@ -94,7 +94,8 @@ def superbill_command(
     """
     from ketacost import store as register_store
     from ketacost import superbill
-    from ketacost.cli.quote import Problems, document_targets, now, report_saved, today, write_outputs
+    from ketacost.cli import documents
+    from ketacost.cli.quote import Problems, today
     from ketacost.sheet.load import discover, parse_sheet, read_text
     from ketacost.superbill.make import PLACES, read_session, read_sessions_csv
 
@@ -133,7 +134,7 @@ def superbill_command(
         problems.lines.append("--session: give at least one session that took place (or --sessions-csv)")
     source = discover(env.pricing)
     register_path = register_store.discover(store)
-    targets, refused = document_targets(html, markdown, json_file, register_path, source)
+    targets, refused = documents.document_targets(html, markdown, json_file, register_path, source)
     problems.lines.extend(refused)
     problems.raise_any()
     assert name is not None and born is not None and member is not None
@@ -169,6 +170,7 @@ def superbill_command(
         "modifiers": list(modifier or ()),
         "pricing": source.label,
     }
+    stamp = documents.Stamp(name, born, issued, inputs, sheet_sha256, sheet.effective, source.label)
     rendered: dict[str, Any] = {}
 
     def make(superbill_id: str) -> "SuperbillRow":
@@ -178,37 +180,25 @@ def superbill_command(
         rendered.update(render_all(document, html=html is not None, markdown=markdown is not None))
         dates = [line.date for line in built.services]
         return register_store.SuperbillRow(
-            id=superbill_id,
-            patient_name=name,
-            patient_dob=born.isoformat(),
-            issued_at=now().isoformat(timespec="seconds"),
-            issued_on=issued.isoformat(),
-            service=built.service,
+            **stamp.columns(superbill_id, document, built.service),
             first_date=min(dates).isoformat(),
             last_date=max(dates).isoformat(),
             total_charged=str(built.total_charged),
             total_paid=str(built.total_paid),
-            inputs=superbill.canonical_json(inputs),
-            document=document,
-            document_sha256=register_store.sha256(document),
-            sheet_sha256=sheet_sha256,
-            sheet_effective=sheet.effective.isoformat(),
-            sheet_source=source.label,
         )
 
-    if no_save:
-        row = make(superbill.new_superbill_id(issued))
-        where = "not saved (--no-save)"
-    else:
-        with register_store.open_register(register_path, create=True) as opened:
-            assert opened is not None
-            row = opened.issue_superbill(make, lambda: superbill.new_superbill_id(issued))
-        where = f"saved in {register_path}"
-    failed = write_outputs(env, rendered, targets)
-    try:
-        env.stdout.write(rendered["preview"])
-    finally:  # even when the preview's reader went away: which superbill was saved, and what was not written
-        report_saved(env, "superbill", row.id, where, failed, no_save=no_save)
+    documents.issue(
+        env,
+        "superbill",
+        make=make,
+        new_id=lambda: superbill.new_superbill_id(issued),
+        save=register_store.Register.issue_superbill,
+        no_save=no_save,
+        register_path=register_path,
+        rendered=rendered,
+        targets=targets,
+        preview=lambda: env.stdout.write(rendered["preview"]),
+    )
 
 
 def render_all(document: str, *, html: bool, markdown: bool) -> dict[str, Any]:
@@ -291,24 +281,26 @@ def show_command(
     store: StoreOption = None,
 ) -> None:
     """Show a saved superbill exactly as it was issued, whatever the price sheet says today."""
-    from ketacost import output as files
     from ketacost import store as register_store
-    from ketacost.cli.quote import document_targets, write_outputs
-    from ketacost.sheet.load import discover
+    from ketacost.cli import documents
     from ketacost.superbill import normalize_superbill_id
 
+    def load(path: Path) -> str:
+        wanted = normalize_superbill_id(superbill_id)
+        with register_store.open_register(path, create=False) as opened:
+            found = opened.superbills(wanted=wanted) if opened is not None else []
+        if not found:
+            raise BadInput(f"no superbill {wanted} in the register {path}")
+        return found[0].document
+
     env = env_of(ctx)
-    path = register_store.discover(store)
-    targets, problems = document_targets(html, markdown, json_file, path, discover(env.pricing))
-    if problems:
-        raise BadInput(*problems)
-    wanted = normalize_superbill_id(superbill_id)
-    with register_store.open_register(path, create=False) as opened:
-        found = opened.superbills(wanted=wanted) if opened is not None else []
-    if not found:
-        raise BadInput(f"no superbill {wanted} in the register {path}")
-    rendered = render_all(found[0].document, html=html is not None, markdown=markdown is not None)
-    failed = write_outputs(env, rendered, targets)
-    env.stdout.write(rendered["preview"])
-    if failed:
-        raise files.combined([error for _, error in failed])
+    documents.show(
+        env,
+        store,
+        html,
+        markdown,
+        json_file,
+        load=load,
+        render_all=render_all,
+        preview=lambda rendered: env.stdout.write(rendered["preview"]),
+    )

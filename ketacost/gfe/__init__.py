@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ketacost.document import canonical_json
 from ketacost.gfe.ids import new_quote_id, normalize_quote_id
 from ketacost.gfe.make import MAX_SCOPE_DAYS, build
 from ketacost.gfe.model import (
@@ -65,10 +66,3 @@ def from_document(document: Mapping[str, Any]) -> GoodFaithEstimate:
     from ketacost.gfe import codec
 
     return codec.from_document(document)
-
-
-def canonical_json(document: Mapping[str, Any]) -> str:
-    """The one text form of a document: what ``--json`` writes and the register stores, byte for byte."""
-    from ketacost.gfe import codec
-
-    return codec.canonical_json(document)

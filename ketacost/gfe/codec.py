@@ -1,27 +1,21 @@
 """A Good Faith Estimate <-> its canonical JSON document (what ``--json`` writes and the register keeps, byte for
-byte), by one pydantic TypeAdapter over the GFE's own value types. Imported only by the quote commands.
+byte), through the one document codec (:mod:`ketacost.document.codec`) over the GFE's own value types. Imported
+only when a GFE document is first written or read.
 
 The document groups a few of the GFE's fields differently (the clinic's contact inside ``clinic``, the service's
 name, description, date and codes inside ``service``, the payment rows under ``payment_options``); the classes
-below give those groups, in the document's key order. Money is written as two-decimal strings and read back as
-the Decimal it says.
+below give those groups, in the document's key order.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import TypeAdapter, ValidationError
-from pydantic_core import core_schema
-
-from ketacost.course import Range
-from ketacost.errors import BadInput
+from ketacost.document.codec import Codec
 from ketacost.gfe.model import (
     DOCUMENT_KIND,
     DOCUMENT_VERSION,
@@ -36,42 +30,6 @@ from ketacost.gfe.model import (
     Scope,
     SheetInfo,
 )
-from ketacost.money import fmt
-
-_MONEY = core_schema.no_info_after_validator_function(
-    Decimal,  # the exact amount the text says (pydantic's decimal type would also take floats)
-    core_schema.str_schema(),
-    serialization=core_schema.plain_serializer_function_ser_schema(fmt, return_schema=core_schema.str_schema()),
-)
-
-
-def _range(value: Range) -> dict[str, str]:
-    return {"low": fmt(value.low), "typical": fmt(value.typical), "high": fmt(value.high)}
-
-
-def _weeks(value: tuple[int, int]) -> dict[str, int]:
-    return {"min": value[0], "max": value[1]}
-
-
-def form_schema(name: str) -> core_schema.CoreSchema:
-    """The pydantic core schema of a :class:`~ketacost.gfe.model.DocumentForm` mark."""
-    if name == "money":
-        return _MONEY
-    if name == "range":
-        fields = {point: core_schema.typed_dict_field(_MONEY) for point in ("low", "typical", "high")}
-        return core_schema.no_info_after_validator_function(
-            lambda value: Range(value["low"], value["typical"], value["high"]),
-            core_schema.typed_dict_schema(fields),
-            serialization=core_schema.plain_serializer_function_ser_schema(_range),
-        )
-    if name == "weeks":
-        bound = core_schema.typed_dict_field(core_schema.int_schema())
-        return core_schema.no_info_after_validator_function(
-            lambda value: (value["min"], value["max"]),
-            core_schema.typed_dict_schema({"min": bound, "max": bound}),
-            serialization=core_schema.plain_serializer_function_ser_schema(_weeks),
-        )
-    raise ValueError(f"no document form {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +81,7 @@ class _Document:
     separately_scheduled_note: str = ""
 
 
-_ADAPTER = TypeAdapter(_Document)
+_CODEC = Codec(_Document, kind=DOCUMENT_KIND, version=DOCUMENT_VERSION, title="Good Faith Estimate")
 
 
 def to_document(gfe: GoodFaithEstimate) -> dict[str, Any]:
@@ -149,31 +107,12 @@ def to_document(gfe: GoodFaithEstimate) -> dict[str, Any]:
         diagnosis_names=gfe.diagnosis_names,
         separately_scheduled_note=gfe.separately_scheduled_note,
     )
-    data: dict[str, Any] = _ADAPTER.dump_python(document, mode="json")
-    return data
-
-
-def canonical_json(document: Mapping[str, Any]) -> str:
-    """The one text form of a document: what ``--json`` writes and the register stores, byte for byte."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return _CODEC.dump(document)
 
 
 def from_document(document: Mapping[str, Any]) -> GoodFaithEstimate:
     """Read a document written by :func:`to_document` (of this or an earlier version) back into a GFE."""
-    if document.get("document") != DOCUMENT_KIND or document.get("version") != DOCUMENT_VERSION:
-        raise BadInput(
-            f"not a Good Faith Estimate document this ketacost can read "
-            f"(document {document.get('document')!r}, version {document.get('version')!r})"
-        )
-    try:
-        read = _ADAPTER.validate_python(document)
-    except ValidationError as error:
-        raise BadInput(
-            *(
-                f"not a readable Good Faith Estimate document: {'.'.join(map(str, problem['loc']))}: {problem['msg']}"
-                for problem in error.errors()
-            )
-        ) from None
+    read = _CODEC.read(document)
     clinic = _fields(read.clinic)
     del clinic["contact"]
     return GoodFaithEstimate(

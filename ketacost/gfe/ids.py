@@ -1,25 +1,17 @@
-"""Quote IDs: ``Q-YYYYMMDD-XXXX``, made at random and read back as people type them."""
+"""Quote IDs: ``Q-YYYYMMDD-XXXX``, made at random and read back as people type them (:mod:`ketacost.document.ids`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import secrets
 
-# Crockford's base32: no I, L, O or U, so an ID read aloud or copied by hand is unambiguous.
-_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_ID_SUFFIX_LENGTH = 4
+from ketacost.document.ids import new_id, normalize_id
 
 
 def new_quote_id(issued: dt.date) -> str:
     """``Q-YYYYMMDD-XXXX``: the issue date and 4 random base32 characters (uniqueness: the register retries)."""
-    suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(_ID_SUFFIX_LENGTH))
-    return f"Q-{issued:%Y%m%d}-{suffix}"
+    return new_id("Q", issued)
 
 
 def normalize_quote_id(text: str) -> str:
     """A quote ID as typed: any case; in the random part O reads as 0 and I or L as 1, as Crockford's base32 says."""
-    value = text.strip().upper()
-    if re.fullmatch(r"Q-[0-9]{8}-[0-9A-Z]{4}", value):
-        return value[:11] + value[11:].translate(str.maketrans("OIL", "011"))
-    return value
+    return normalize_id("Q", text)

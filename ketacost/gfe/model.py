@@ -1,40 +1,24 @@
 """What a Good Faith Estimate says, as plain frozen values (the CMS model form's parts); no arithmetic, no I/O.
 
 Fields written in the JSON document other than as JSON writes them are marked with :data:`Money`,
-:data:`MoneyRange` and :data:`Weeks`; :mod:`ketacost.gfe.codec` gives the marks their meaning (and pydantic is
-imported only there).
+:data:`MoneyRange` and :data:`Weeks`, the marks every saved document shares (:mod:`ketacost.document`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Annotated, Any, Final
+from typing import Final
 
 from ketacost.course import Range
+from ketacost.document import Money as Money
+from ketacost.document import MoneyRange as MoneyRange
+from ketacost.document import SheetInfo as SheetInfo
+from ketacost.document import Weeks as Weeks
 from ketacost.money import fmt_grouped
 
 DOCUMENT_KIND: Final = "ketacost.good-faith-estimate"
 DOCUMENT_VERSION: Final = 1
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentForm:
-    """A mark on a field: how the document writes it (``money``, ``range``, ``weeks``; see the codec)."""
-
-    name: str
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        # Called by pydantic when the codec builds its TypeAdapter: the codec owns every pydantic detail.
-        from ketacost.gfe.codec import form_schema
-
-        return form_schema(self.name)
-
-
-Money = Annotated[Decimal, DocumentForm("money")]  # "2400.00"
-MoneyRange = Annotated[Range, DocumentForm("range")]  # {"low": "2400.00", "typical": ..., "high": ...}
-Weeks = Annotated[tuple[int, int], DocumentForm("weeks")]  # {"min": 3, "max": 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +97,6 @@ class PaymentRow:
 class Disclaimer:
     title: str
     paragraphs: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SheetInfo:
-    source: str
-    effective: str
-    sha256: str
 
 
 @dataclass(frozen=True, slots=True)

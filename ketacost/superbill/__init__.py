@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ketacost.document import canonical_json
 from ketacost.superbill.ids import new_superbill_id, normalize_superbill_id
 from ketacost.superbill.make import PLACES, build, read_sessions_csv
 from ketacost.superbill.model import (
@@ -53,10 +54,3 @@ def from_document(document: Mapping[str, Any]) -> Superbill:
     from ketacost.superbill import codec
 
     return codec.from_document(document)
-
-
-def canonical_json(document: Mapping[str, Any]) -> str:
-    """The one text form of a document: what ``--json`` writes and the register stores, byte for byte."""
-    from ketacost.gfe import canonical_json as canonical
-
-    return canonical(document)

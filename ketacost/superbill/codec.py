@@ -1,5 +1,5 @@
 """A superbill <-> its canonical JSON document (what ``--json`` writes and the register keeps, byte for byte), by
-one pydantic TypeAdapter over the superbill's own value types, as :mod:`ketacost.gfe.codec` does for a GFE."""
+the one document codec (:mod:`ketacost.document.codec`) over the superbill's own value types, as for a GFE."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import TypeAdapter, ValidationError
-
-from ketacost.errors import BadInput
-from ketacost.gfe.model import Money, SheetInfo
+from ketacost.document import Money, SheetInfo
+from ketacost.document.codec import Codec
 from ketacost.superbill.model import (
     DOCUMENT_KIND,
     DOCUMENT_VERSION,
@@ -51,7 +49,7 @@ class _Document:
     pricing: SheetInfo
 
 
-_ADAPTER = TypeAdapter(_Document)
+_CODEC = Codec(_Document, kind=DOCUMENT_KIND, version=DOCUMENT_VERSION, title="superbill")
 
 
 def to_document(bill: Superbill) -> dict[str, Any]:
@@ -68,25 +66,11 @@ def to_document(bill: Superbill) -> dict[str, Any]:
         totals=_Totals(bill.total_charged, bill.total_paid, bill.balance),
         pricing=bill.sheet,
     )
-    data: dict[str, Any] = _ADAPTER.dump_python(document, mode="json")
-    return data
+    return _CODEC.dump(document)
 
 
 def from_document(document: Mapping[str, Any]) -> Superbill:
-    if document.get("document") != DOCUMENT_KIND or document.get("version") != DOCUMENT_VERSION:
-        raise BadInput(
-            f"not a superbill document this ketacost can read "
-            f"(document {document.get('document')!r}, version {document.get('version')!r})"
-        )
-    try:
-        read = _ADAPTER.validate_python(document)
-    except ValidationError as error:
-        raise BadInput(
-            *(
-                f"not a readable superbill document: {'.'.join(map(str, problem['loc']))}: {problem['msg']}"
-                for problem in error.errors()
-            )
-        ) from None
+    read = _CODEC.read(document)
     return Superbill(
         superbill_id=read.superbill_id,
         issued=read.issued,

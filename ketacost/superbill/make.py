@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ketacost.codes import check_icd10, format_tin
+from ketacost.document import SheetInfo
 from ketacost.errors import BadInput
-from ketacost.gfe.model import SheetInfo
 from ketacost.money import ZERO, allocate, fmt
 from ketacost.sheet.model import CLINIC, LineItem, Sheet
 from ketacost.superbill.model import Diagnosis, Patient, Provider, Service, Session, Superbill

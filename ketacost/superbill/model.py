@@ -1,5 +1,5 @@
-"""What a superbill says, as plain frozen values; no arithmetic, no I/O. Money fields carry the GFE's document
-mark (:data:`ketacost.gfe.model.Money`), so the codec writes them as two-decimal strings."""
+"""What a superbill says, as plain frozen values; no arithmetic, no I/O. Money fields carry the documents'
+mark (:data:`ketacost.document.Money`), so the codec writes them as two-decimal strings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from ketacost.gfe.model import Money, SheetInfo
+from ketacost.document import Money, SheetInfo
 
 DOCUMENT_KIND: Final = "ketacost.superbill"
 DOCUMENT_VERSION: Final = 1
