@@ -134,14 +134,21 @@ def _workers(sheet: PriceList, source: str, writer: Writer, base: Scenario, jobs
     """A pool of ``jobs`` workers, each holding the sheet, the flags' scenario and rows like ``writer``'s.
 
     On Linux they are forked (the sheet is inherited: nothing to send); elsewhere spawned, and handed the sheet
-    and scenario pickled. On the way out, whatever happened (a worker's bug, the output failing, Ctrl-C), the
-    chunks not started are cancelled and the workers end once their current chunk is done.
+    and scenario pickled. Once the batch is done they are shut down; when it stops early (a worker's bug, the
+    output failing, Ctrl-C) they are terminated at once rather than left to price the chunks handed to them.
     """
+    import multiprocessing
+
+    others = set(multiprocessing.active_children())  # children that are not this pool's
     executor = ProcessPoolExecutor(
         jobs, mp_context=_context(), initializer=_start_worker, initargs=(sheet, source, writer.ROWS, base)
     )
     try:
         yield executor
+    except BaseException:
+        for process in set(multiprocessing.active_children()) - others:
+            process.terminate()
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
