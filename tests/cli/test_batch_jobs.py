@@ -294,3 +294,37 @@ def test_the_installed_program_runs_a_batch_with_workers(tmp_path: Path) -> None
     assert parallel.stderr == serial.stderr
     assert parallel.stdout == serial.stdout
     assert parallel.stdout.count(b"\n") > 10_000
+
+
+@pytest.mark.parametrize("whom", ["group", "main"])
+def test_ctrl_c_ends_the_workers_too(tmp_path: Path, whom: str) -> None:
+    """Ctrl-C at a terminal reaches the whole process group; ``kill -INT`` the main process only. Either way
+    the command stops as the serial one does, and no worker is left running."""
+    import os
+    import signal
+    import time
+
+    path = write_csv(tmp_path / "s.csv", 30_000)
+    out = tmp_path / "out.csv"
+    with out.open("wb") as stdout:
+        process = subprocess.Popen(
+            [installed_ketacost(), "estimate", "--input", path.name, "--jobs", "2"],
+            cwd=tmp_path,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # a process group of its own, as a terminal's foreground job has
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # whatever this test runner ignores
+        )
+        deadline = time.monotonic() + 60
+        while out.stat().st_size < 100_000 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the workers are pricing
+        assert process.poll() is None, "the batch ended before it could be interrupted"
+        if whom == "group":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            os.kill(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert b"Traceback" not in stderr
+    with pytest.raises(ProcessLookupError):  # nothing left in its process group: the workers are gone
+        os.killpg(process.pid, 0)
