@@ -4,7 +4,8 @@ Each input record holds the estimate's flags as columns or fields (treatment, se
 hsa_balance, fsa_balance, options). Each output row is tagged with the record's line number and carries the
 option's figures at the typical price plus its net cost at the low and high price. A bad record becomes an
 error record naming its line, and the others go on. The sheet is loaded once by the caller; records are read,
-priced and written one at a time, so memory does not grow with the input.
+priced and written one at a time, so memory does not grow with the input (:mod:`ketacost.batch_workers` has
+worker processes price them, a chunk at a time).
 """
 
 from __future__ import annotations
