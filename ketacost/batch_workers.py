@@ -57,11 +57,14 @@ def priced(
         first, failure = _take(records, CHUNK + 1)
         if failure is None and len(first) > CHUNK:
             with _workers(sheet, source, writer, base, jobs) as executor:
-                chunks = _chunks(itertools.chain(first, records))
-                pending = deque([_submit(executor, next(chunks))])  # the workers start now
-                yield _in_order(executor, chunks, pending, WINDOW * jobs)
-            return
-        records = _replay(first, failure)
+                if executor is not None:
+                    chunks = _chunks(itertools.chain(first, records))
+                    pending = deque([_submit(executor, next(chunks))])  # the workers start now
+                    yield _in_order(executor, chunks, pending, WINDOW * jobs)
+                    return
+            records = itertools.chain(first, records)  # this system has no worker processes: priced here
+        else:
+            records = _replay(first, failure)
     price = Pricer(sheet, source, writer, base)
     yield ((line, price(fields)) for line, fields in records)
 
@@ -100,7 +103,13 @@ Pending = deque[tuple[list[int], "Future[list[Priced]]"]]  # each chunk's lines 
 
 
 def _submit(executor: ProcessPoolExecutor, chunk: list[Record]) -> tuple[list[int], Future[list[Priced]]]:
-    return [line for line, _ in chunk], executor.submit(_price, [fields for _, fields in chunk])
+    try:
+        future = executor.submit(_price, [fields for _, fields in chunk])
+    except OSError as error:  # starting a worker failed: too many processes, too little memory
+        from ketacost.errors import SystemRefused
+
+        raise SystemRefused(f"--jobs: cannot start the worker processes: {error.strerror or error}") from None
+    return [line for line, _ in chunk], future
 
 
 def _in_order(
@@ -130,19 +139,26 @@ def _results(chunk: tuple[list[int], Future[list[Priced]]]) -> Iterator[tuple[in
 
 
 @contextlib.contextmanager
-def _workers(sheet: PriceList, source: str, writer: Writer, base: Scenario, jobs: int) -> Iterator[ProcessPoolExecutor]:
+def _workers(
+    sheet: PriceList, source: str, writer: Writer, base: Scenario, jobs: int
+) -> Iterator[ProcessPoolExecutor | None]:
     """A pool of ``jobs`` workers, each holding the sheet, the flags' scenario and rows like ``writer``'s.
 
     On Linux they are forked (the sheet is inherited: nothing to send); elsewhere spawned, and handed the sheet
     and scenario pickled. Once the batch is done they are shut down; when it stops early (a worker's bug, the
     output failing, Ctrl-C) they are terminated at once rather than left to price the chunks handed to them.
+    None where the system has no worker processes (no working semaphores, as on some serverless hosts).
     """
     import multiprocessing
 
     others = set(multiprocessing.active_children())  # children that are not this pool's
-    executor = ProcessPoolExecutor(
-        jobs, mp_context=_context(), initializer=_start_worker, initargs=(sheet, source, writer.ROWS, base)
-    )
+    try:
+        executor = ProcessPoolExecutor(
+            jobs, mp_context=_context(), initializer=_start_worker, initargs=(sheet, source, writer.ROWS, base)
+        )
+    except (NotImplementedError, ImportError):  # what multiprocessing raises where it cannot work
+        yield None
+        return
     try:
         yield executor
     except BaseException:

@@ -328,3 +328,38 @@ def test_ctrl_c_ends_the_workers_too(tmp_path: Path, whom: str) -> None:
     assert b"Traceback" not in stderr
     with pytest.raises(ProcessLookupError):  # nothing left in its process group: the workers are gone
         os.killpg(process.pid, 0)
+
+
+def test_a_system_that_will_not_start_workers_exits_4(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    def fork() -> int:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    path = write_csv(tmp_path / "s.csv", 600)
+    monkeypatch.setattr(os, "fork", fork)
+    result = run("estimate", "--input", path.name, "--jobs", "2")
+    assert (result.exit_code, result.stderr) == (
+        4,
+        "--jobs: cannot start the worker processes: Resource temporarily unavailable\n",
+    )
+
+
+def test_a_system_without_worker_processes_prices_the_batch_here(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where multiprocessing cannot work (no sem_open, as on some serverless hosts) a batch still runs."""
+    from ketacost import batch_workers
+
+    class NoPool:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise NotImplementedError("This platform lacks a functioning sem_open implementation")
+
+    path = write_csv(tmp_path / "s.csv", 600)
+    serial = run("estimate", "--input", path.name, "--jobs", "1")
+    monkeypatch.setattr(batch_workers, "ProcessPoolExecutor", NoPool)
+    result = run("estimate", "--input", path.name, "--jobs", "2")
+    assert (result.exit_code, result.stderr, result.stdout) == (serial.exit_code, serial.stderr, serial.stdout)
