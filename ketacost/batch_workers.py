@@ -14,12 +14,12 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from ketacost.batch import _NO_FLAGS, Priced, Pricer, Record, Rows, Writer
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
     from ketacost.prices import PriceList
@@ -150,6 +150,7 @@ def _workers(
     None where the system has no worker processes (no working semaphores, as on some serverless hosts).
     """
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # only here: a small batch does not import it
 
     others = set(multiprocessing.active_children())  # children that are not this pool's
     try:

@@ -94,9 +94,8 @@ class Pools:
     """Records the worker pools a batch starts (in this process, before it forks)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import concurrent.futures
         from concurrent.futures import ProcessPoolExecutor
-
-        from ketacost import batch_workers
 
         self.workers: list[int | None] = []
         pools = self
@@ -106,7 +105,7 @@ class Pools:
                 pools.workers.append(max_workers)
                 super().__init__(max_workers, **kwargs)
 
-        monkeypatch.setattr(batch_workers, "ProcessPoolExecutor", Recorded)
+        monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recorded)
 
 
 @pytest.mark.parametrize("kind", ["csv", "jsonl"])
@@ -352,7 +351,7 @@ def test_a_system_without_worker_processes_prices_the_batch_here(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where multiprocessing cannot work (no sem_open, as on some serverless hosts) a batch still runs."""
-    from ketacost import batch_workers
+    import concurrent.futures
 
     class NoPool:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -360,6 +359,6 @@ def test_a_system_without_worker_processes_prices_the_batch_here(
 
     path = write_csv(tmp_path / "s.csv", 600)
     serial = run("estimate", "--input", path.name, "--jobs", "1")
-    monkeypatch.setattr(batch_workers, "ProcessPoolExecutor", NoPool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoPool)
     result = run("estimate", "--input", path.name, "--jobs", "2")
     assert (result.exit_code, result.stderr, result.stdout) == (serial.exit_code, serial.stderr, serial.stdout)
