@@ -135,7 +135,12 @@ def _in_order(
 
 def _results(chunk: tuple[list[int], Future[list[Priced]]]) -> Iterator[tuple[int, Priced]]:
     lines, future = chunk
-    return zip(lines, future.result(), strict=True)
+    try:
+        priced = future.result()
+    except Exception as error:  # a bug: the records priced before it are written first, as the serial path does
+        yield from zip(lines, error.__dict__.pop(_PRICED_BEFORE, ()), strict=False)  # fewer: up to the bug
+        raise
+    yield from zip(lines, priced, strict=True)
 
 
 @contextlib.contextmanager
@@ -188,8 +193,19 @@ def _start_worker(sheet: PriceList, source: str, rows: type[Rows], base: Scenari
     _pricer = Pricer(sheet, source, rows(), base)
 
 
+_PRICED_BEFORE = "_ketacost_priced_before"  # what an unexpected exception carries back from a worker
+
+
 def _price(records: list[Mapping[str, Any] | str]) -> list[Priced]:
-    """A chunk's rows or error messages, in a worker."""
+    """A chunk's rows or error messages, in a worker. An unexpected exception (a bug) is sent back with the
+    records priced before it (an exception's attributes travel with it)."""
     price = _pricer
     assert price is not None, "the worker's initializer sets it"
-    return [price(fields) for fields in records]
+    priced: list[Priced] = []
+    try:
+        for fields in records:
+            priced.append(price(fields))
+    except Exception as error:
+        setattr(error, _PRICED_BEFORE, priced)
+        raise
+    return priced

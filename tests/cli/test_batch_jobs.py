@@ -244,8 +244,10 @@ def test_a_bug_in_a_worker_is_an_internal_error_not_a_hang(tmp_path: Path, how: 
         text=True,
         timeout=120,
     )
-    if how == "raise":
+    if how == "raise":  # and the rows before it are written, as by one process
         assert (serial.returncode, serial.stderr) == (result.returncode, result.stderr)
+        assert serial.stdout == result.stdout
+        assert result.stdout.count("\n") > 1000 * 10
 
 
 def test_workers_that_are_spawned_get_the_sheet_and_flags_pickled(monkeypatch: pytest.MonkeyPatch) -> None:
