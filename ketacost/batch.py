@@ -4,7 +4,8 @@ Each input record holds the estimate's flags as columns or fields (treatment, se
 hsa_balance, fsa_balance, options). Each output row is tagged with the record's line number and carries the
 option's figures at the typical price plus its net cost at the low and high price. A bad record becomes an
 error record naming its line, and the others go on. The sheet is loaded once by the caller; records are read,
-priced and written one at a time, so memory does not grow with the input.
+priced and written one at a time, so memory does not grow with the input (:mod:`ketacost.batch_workers` has
+worker processes price them, a chunk at a time).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal, Protocol, TextIO
+from typing import Any, ClassVar, Literal, Protocol, TextIO
 
 import ketacost.scenario as scenarios
 from ketacost.errors import BadInput
@@ -267,11 +268,17 @@ def scenario(fields: Mapping[str, Any], base: Scenario) -> Scenario:
     return scenarios.parse(fields, base=base, name=lambda each: each.field)
 
 
-class Writer(Protocol):
-    """Writes a batch's output: an estimate's rows are made (``texts``) apart from the line they carry, so that a
-    scenario met again is written again without being priced or formatted again."""
+class Rows(Protocol):
+    """Makes an estimate's rows as text, apart from the line they carry, so that a scenario met again is written
+    again without being priced or formatted again; with no stream, so that worker processes make them too."""
 
     def texts(self, result: Estimate) -> tuple[str, ...]: ...
+
+
+class Writer(Rows, Protocol):
+    """Writes a batch's output (in the main process only); ``ROWS`` makes the same rows without a stream."""
+
+    ROWS: ClassVar[type[Rows]]
 
     def write(self, line: int, texts: tuple[str, ...]) -> None: ...
 
@@ -311,18 +318,15 @@ def _option_values(result: Estimate) -> Iterator[tuple[OptionEstimate, bool, tup
 _BOOL = {True: "true", False: "false"}
 
 
-class CsvWriter:
-    """CSV with one header row; text cells defused against spreadsheet formulas; an ``error`` column.
+class CsvRows:
+    """A CSV batch's rows made from an estimate, with no stream: what a worker process makes (see CsvWriter).
 
-    Rows of available options are written as text: their own cells are numbers, two-decimal money, true/false
+    Rows of available options are made as text: their own cells are numbers, two-decimal money, true/false
     or empty, none of which csv would quote, and the text cells (treatment, option id, kind, name) are encoded
     by csv itself, once each. Other rows go through csv.writer.
     """
 
-    def __init__(self, out: TextIO) -> None:
-        self._write = out.write
-        self._writer = csv.writer(out, lineterminator="\n")
-        self._writer.writerow(COLUMNS)
+    def __init__(self) -> None:
         self._buffer = io.StringIO()
         self._encoder = csv.writer(self._buffer, lineterminator="")
         self._treatments: dict[str, str] = {}  # encoded once each: treatments and options are few
@@ -403,6 +407,18 @@ class CsvWriter:
             )
         return tuple(texts)
 
+
+class CsvWriter(CsvRows):
+    """CSV with one header row; text cells defused against spreadsheet formulas; an ``error`` column."""
+
+    ROWS: ClassVar[type[Rows]] = CsvRows
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__()
+        self._write = out.write
+        self._writer = csv.writer(out, lineterminator="\n")
+        self._writer.writerow(COLUMNS)
+
     def rows(self, line: int, result: Estimate) -> int:
         """Write one estimate's rows; how many."""
         texts = self.texts(result)
@@ -417,11 +433,10 @@ class CsvWriter:
         self._writer.writerow([line, *[""] * (len(COLUMNS) - 2), safe_cell(message)])
 
 
-class JsonlWriter:
-    """One JSON object per line, without the fields that do not apply; an error is ``{"line": N, "error": "..."}``."""
+class JsonlRows:
+    """A JSON Lines batch's rows made from an estimate, with no stream: what a worker process makes."""
 
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
+    def __init__(self) -> None:
         self._figures = COLUMNS[COLUMNS.index("months") : -1]
 
     def texts(self, result: Estimate) -> tuple[str, ...]:
@@ -452,6 +467,16 @@ class JsonlWriter:
             texts.append(", " + json.dumps(record, ensure_ascii=False)[1:] + "\n")  # what follows {"line": N
         return tuple(texts)
 
+
+class JsonlWriter(JsonlRows):
+    """One JSON object per line, without the fields that do not apply; an error is ``{"line": N, "error": "..."}``."""
+
+    ROWS: ClassVar[type[Rows]] = JsonlRows
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__()
+        self._out = out
+
     def rows(self, line: int, result: Estimate) -> int:
         """Write one estimate's rows; how many."""
         texts = self.texts(result)
@@ -478,6 +503,59 @@ def _key(fields: Mapping[str, Any]) -> str:
     return "\x1f".join([f"{name}={type(value).__name__}:{value!r}" for name, value in fields.items()])
 
 
+Priced = tuple[str, ...] | str  # a record's rows (Rows.texts) or what is wrong with it (its error record's message)
+
+
+class Pricer:
+    """Turns a record into its rows or its error message: the one definition a batch prices by, whether in this
+    process or in a worker (:mod:`ketacost.batch_workers`). Each holds its own caches: the estimator's ``Memo``
+    and the rows of the :data:`KEPT` scenarios met most recently."""
+
+    def __init__(self, sheet: PriceList, source: str, rows: Rows, base: Scenario = _NO_FLAGS) -> None:
+        self._sheet, self._source, self._texts, self._base = sheet, source, rows.texts, base
+        self._memo = Memo(sheet)
+        self._kept: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # a record's fields -> its rows, the recent ones
+
+    def __call__(self, fields: Mapping[str, Any] | str) -> Priced:
+        try:
+            if isinstance(fields, str):
+                raise BadInput(fields)
+            key = _key(fields)
+            kept = self._kept
+            texts = kept.get(key)
+            if texts is None:
+                result = estimate(self._sheet, scenario(fields, self._base), source=self._source, memo=self._memo)
+                texts = kept[key] = self._texts(result)
+                if len(kept) > KEPT:
+                    kept.popitem(last=False)
+            else:
+                kept.move_to_end(key)
+            return texts
+        except BadInput as error:
+            return short("; ".join(error.lines))
+
+
+def write(
+    priced: Iterable[tuple[int, Priced]], writer: Writer, progress: Callable[[int], None] | None = None
+) -> Summary:
+    """Write each record's rows (or its error record) in the order given, and count them."""
+    summary = Summary()
+    for line, texts in priced:
+        summary.scenarios += 1
+        if isinstance(texts, str):
+            writer.error(line, texts)
+            summary.rows += 1
+            summary.failed += 1
+        else:
+            writer.write(line, texts)
+            summary.rows += len(texts)
+        if progress is not None and summary.scenarios % 1000 == 0:
+            progress(summary.scenarios)
+    if progress is not None:
+        progress(summary.scenarios)
+    return summary
+
+
 def run(
     sheet: PriceList,
     source: str,
@@ -486,32 +564,7 @@ def run(
     base: Scenario = _NO_FLAGS,
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
-    """Price every record and write its rows (or its error record); the sheet is validated once, by the caller."""
-    summary = Summary()
-    memo = Memo(sheet)
-    kept: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # a record's fields -> its rows, the recent ones
-    for line, fields in records:
-        summary.scenarios += 1
-        try:
-            if isinstance(fields, str):
-                raise BadInput(fields)
-            key = _key(fields)
-            texts = kept.get(key)
-            if texts is None:
-                texts = writer.texts(estimate(sheet, scenario(fields, base), source=source, memo=memo))
-                kept[key] = texts
-                if len(kept) > KEPT:
-                    kept.popitem(last=False)
-            else:
-                kept.move_to_end(key)
-            writer.write(line, texts)
-            summary.rows += len(texts)
-        except BadInput as error:
-            writer.error(line, short("; ".join(error.lines)))
-            summary.rows += 1
-            summary.failed += 1
-        if progress is not None and summary.scenarios % 1000 == 0:
-            progress(summary.scenarios)
-    if progress is not None:
-        progress(summary.scenarios)
-    return summary
+    """Price every record in this process and write its rows (or its error record); the sheet is validated once,
+    by the caller. (:func:`ketacost.batch_workers.priced` prices them in worker processes.)"""
+    price = Pricer(sheet, source, writer, base)
+    return write(((line, price(fields)) for line, fields in records), writer, progress)

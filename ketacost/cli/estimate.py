@@ -9,7 +9,15 @@ import typer
 
 from ketacost.cli.app import PricingOption, env_of, reports_errors
 from ketacost.cli.context import Env
-from ketacost.cli.options import FormatOption, InputOption, OutputFormat, Renderers, check_format, render
+from ketacost.cli.options import (
+    FormatOption,
+    InputOption,
+    JobsOption,
+    OutputFormat,
+    Renderers,
+    check_format,
+    render,
+)
 from ketacost.cli.scenario import ScenarioFlags, naming_flags, scenario_flags
 from ketacost.scenario import Scenario
 
@@ -52,6 +60,7 @@ def estimate_command(
     ] = False,
     output: FormatOption = OutputFormat.table,
     input_path: InputOption = None,
+    jobs: JobsOption = None,
     pricing: PricingOption = None,
 ) -> None:
     """Estimate a course's cost and each payment option's upfront, monthly and total cost.
@@ -65,12 +74,13 @@ def estimate_command(
     """
     if input_path is None:
         check_format(ctx, output, WITH_TIMELINE if timeline else RENDERERS)
+    _check_jobs(input_path, jobs)
     env = env_of(ctx, pricing)
     if input_path is not None:
         flags = scenario.parse()
         given = ctx.get_parameter_source("output")
         chosen = output if given is not None and given.name != "DEFAULT" else None
-        batch(env, input_path, chosen, flags)
+        batch(env, input_path, chosen, flags, jobs)
         return
     print_estimate(env, scenario, timeline, output)
 
@@ -89,9 +99,20 @@ def print_estimate(env: Env, scenario: ScenarioFlags, timeline: bool, output: Ou
     render(env, output, result, WITH_TIMELINE if timeline else RENDERERS)
 
 
-def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario) -> None:
-    """Stream the scenarios in ``path`` through one loaded sheet; CSV or JSON Lines out (default: as the input)."""
+def _check_jobs(input_path: str | None, jobs: int | None) -> None:
+    from ketacost.errors import BadInput
+
+    if jobs is not None and input_path is None:
+        raise BadInput("--jobs: only with --input (worker processes price a batch of scenarios)")
+    if jobs is not None and jobs < 1:
+        raise BadInput(f"--jobs {jobs}: give 1 or more worker processes")
+
+
+def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario, jobs: int | None = None) -> None:
+    """Stream the scenarios in ``path`` through one loaded sheet; CSV or JSON Lines out (default: as the input).
+    ``jobs`` worker processes price them (default: one per CPU this process may use; 1: this process alone)."""
     from ketacost import batch as batches
+    from ketacost import batch_workers
     from ketacost.errors import BadInput
     from ketacost.sheet.load import discover, load_prices
 
@@ -110,9 +131,15 @@ def batch(env: Env, path: str, output: OutputFormat | None, base: Scenario) -> N
         if output is None:
             output = OutputFormat.csv if kind == "csv" else OutputFormat.json
         records = batches.read_csv(lines, path) if kind == "csv" else batches.read_jsonl(lines, path)
-        with _progress(env, path, counted) as progress:
-            writer = batches.CsvWriter(env.stdout) if output is OutputFormat.csv else batches.JsonlWriter(env.stdout)
-            summary = batches.run(sheet, source.label, records, writer, base, progress)
+        writer = batches.CsvWriter(env.stdout) if output is OutputFormat.csv else batches.JsonlWriter(env.stdout)
+        if jobs is None:
+            jobs = batch_workers.default_jobs()
+        # The workers start before the progress bar's thread does: forking a process that runs threads is unsafe.
+        with (
+            batch_workers.priced(sheet, source.label, records, writer, base, jobs) as priced,
+            _progress(env, path, counted) as progress,
+        ):
+            summary = batches.write(priced, writer, progress)
     except UnicodeDecodeError as error:
         raise BadInput(f"{path}: not UTF-8 text (byte 0x{error.object[error.start]:02x})") from None
     except OSError as error:

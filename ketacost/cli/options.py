@@ -88,3 +88,13 @@ InputOption = Annotated[
         help="Batch: one scenario per CSV row or JSON line (.csv, .jsonl; - for stdin); writes CSV or JSON Lines.",
     ),
 ]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        help="Worker processes for --input; default: the CPUs this process may use.",
+        show_default=False,
+    ),
+]
