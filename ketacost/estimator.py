@@ -153,10 +153,11 @@ class Memo:
 
     LIMIT = 512  # courses: a sheet has a few dozen at its own prices; each kept costs a few KiB
     PRICED = 4096  # priced options: a dozen-odd per course and money paid first; each about a KiB
-    __slots__ = ("courses", "priced", "sheet")
+    __slots__ = ("courses", "grid", "priced", "sheet")
 
     def __init__(self, sheet: PriceList) -> None:
         self.sheet = sheet
+        self.grid = grid_rows(sheet)  # the rows of its lenders' grids, worked out once
         self.courses: dict[tuple[Any, ...], Course] = {}
         self.priced: dict[tuple[Any, ...], _Priced] = {}
 
@@ -191,7 +192,7 @@ def estimate(sheet: "PriceList | Sheet", scenario: Scenario, *, source: str, mem
     treatment_id = scenario.treatment or sheet.default_treatment
     treatment = sheet.treatments.get(treatment_id)
     unknown = [] if treatment is not None else [("treatment", _unknown("treatment", treatment_id, sheet.treatments))]
-    rows = grid_rows(sheet)
+    rows = grid_rows(sheet) if memo is None or memo.sheet is not sheet else memo.grid
     unknown += [
         ("options", _unknown("payment option", option_id, sheet.options))
         for option_id in scenario.options
@@ -571,7 +572,7 @@ def _cheapest(
     """The lowest net cost at the typical price among the options open to the patient (requiring nothing, or only
     what they said they have); with ``fallback``, when none is available, among the others."""
     available = [o for o in options if o.typical.available]
-    candidates = [o for o in available if set(o.requires) <= have] or (available if fallback else [])
+    candidates = [o for o in available if have.issuperset(o.requires)] or (available if fallback else [])
     if not candidates:
         return None
     return min(candidates, key=lambda o: o.typical.net_cost).id
@@ -582,10 +583,12 @@ def _cheaper_with(
 ) -> tuple[tuple[str, str], ...]:
     """For each need the patient did not claim: the cheapest option needing it, when it beats ``cheapest``."""
     by_id = {o.id: o for o in options}
-    best = by_id[cheapest].typical.net_cost if cheapest is not None and set(by_id[cheapest].requires) <= have else None
+    best = (
+        by_id[cheapest].typical.net_cost if cheapest is not None and have.issuperset(by_id[cheapest].requires) else None
+    )
     found: dict[str, OptionEstimate] = {}
     for option in options:
-        missing = set(option.requires) - have
+        missing = {need for need in option.requires if need not in have}
         if len(missing) != 1 or not option.typical.available:
             continue
         (need,) = missing
