@@ -139,7 +139,8 @@ _COLUMNS = tuple(field.name for field in dataclasses.fields(Quote))  # the table
 _LISTED = tuple(field.name for field in dataclasses.fields(Listed))
 _DATES = (_LISTED.index("patient_dob"), _LISTED.index("issued_on"))
 _AMOUNTS = (_LISTED.index("total_low"), _LISTED.index("total_high"))
-_TRIGGERS = ("quotes_never_updated", "quotes_never_deleted")
+# The append-only tables (each guarded by _append_only's two triggers) and what their guard keeps, in messages.
+_GUARDED = {"quotes": "quotes", "supersessions": "quote replacements", "superbills": "superbills"}
 # In SQL, so that a list does not check 100,000 rows one by one in Python: a row that passes is listable (every
 # listed column text, the dates shaped as dates, the totals plain amounts); one that does not is judged by _unlistable.
 _SOUND = " AND ".join(
@@ -494,16 +495,21 @@ def _readable(path: Path, db: sqlite3.Connection) -> bool:
 
 
 def _check_triggers(path: Path, db: sqlite3.Connection) -> None:
-    """Refuse to save into a register whose guards against changing or deleting quotes were dropped."""
-    marks = ", ".join("?" * len(_TRIGGERS))
-    sql = f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'quotes' AND name IN ({marks})"
-    present = {row[0] for row in _patiently(lambda: db.execute(sql, _TRIGGERS).fetchall())}
-    missing = [name for name in _TRIGGERS if name not in present]
-    if missing:
-        raise BadInput(
-            f"{path}: the register's guard against changing or deleting quotes is gone (trigger "
-            f"{', '.join(missing)} was dropped outside ketacost); nothing was saved to it"
-        )
+    """Refuse to save into a register whose guards against changing or deleting saved documents (quotes, their
+    replacements, superbills: every append-only table it has) were dropped."""
+    sql = "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+    present = set(_patiently(lambda: db.execute(sql).fetchall()))
+    for table, noun in _GUARDED.items():
+        if ("table", table) not in present:
+            continue  # not made yet (a register from before it): nothing of it to guard
+        missing = [
+            name for name in (f"{table}_never_updated", f"{table}_never_deleted") if ("trigger", name) not in present
+        ]
+        if missing:
+            raise BadInput(
+                f"{path}: the register's guard against changing or deleting {noun} is gone (trigger "
+                f"{', '.join(missing)} was dropped outside ketacost); nothing was saved to it"
+            )
 
 
 def _make_private(path: Path, *, writing: bool) -> None:
@@ -706,9 +712,8 @@ CREATE TABLE IF NOT EXISTS superbills (
 def _add_superbills(db: sqlite3.Connection) -> None:
     """Migration step: a register gets the superbills table and its guards (once, in one transaction). Additive,
     so the schema version stays: a ketacost without superbills still reads the quotes of a register that has them."""
-    if db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'superbills_never_deleted'"
-    ).fetchone():
+    # By the table, not a trigger: a guard dropped outside ketacost is refused (_check_triggers), not remade.
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'superbills'").fetchone():
         return
     with _immediate(db):
         _create(db, _SUPERBILLS)

@@ -406,6 +406,37 @@ def test_a_register_whose_guards_were_dropped_is_not_written_to(run: Run, regist
     assert listed_ids(run, "--store", str(path)) == ids  # still read
 
 
+@pytest.mark.parametrize(
+    ("trigger", "noun"),
+    [
+        ("superbills_never_updated", "superbills"),
+        ("superbills_never_deleted", "superbills"),
+        ("supersessions_never_deleted", "quote replacements"),
+    ],
+)
+def test_every_saved_documents_guard_is_checked_before_writing(
+    run: Run, register: tuple[Path, list[str]], trigger: str, noun: str
+) -> None:
+    """The superbills' and the quote replacements' guards too, not only the quotes': a register missing any is
+    not written to (before, a dropped superbill guard went unnoticed, or was quietly made again)."""
+    path, ids = register
+    db = sqlite3.connect(path)
+    db.execute(f"DROP TRIGGER {trigger}")
+    db.commit()
+    db.close()
+    result = run("quote", *ANA, "--store", str(path), "--html", "g.html")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"{path}: the register's guard against changing or deleting {noun} is gone (trigger {trigger} was dropped "
+        "outside ketacost); nothing was saved to it"
+    )
+    assert not Path("g.html").exists()
+    assert listed_ids(run, "--store", str(path)) == ids  # still read
+    db = sqlite3.connect(path)
+    assert not db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (trigger,)).fetchone()  # not remade
+    db.close()
+
+
 def without_permission_override() -> None:
     """In the child, before exec: give up the capabilities that let root ignore permission bits (DAC override,
     read-search, file owner), so that a read-only directory is read-only to it as to anybody."""
