@@ -5,8 +5,9 @@ Booster timing: the series takes ``weeks_max`` weeks; booster k falls ``k x inte
 that fall after it are counted in ``boosters_asked`` and said (never dropped silently).
 """
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from ketacost.errors import BadInput
 from ketacost.money import ZERO, cents
@@ -78,6 +79,20 @@ def _month_of(week: int, horizon_months: int) -> int:
     return min(week * 12 // WEEKS_PER_YEAR, horizon_months - 1)
 
 
+class _AddOn(Protocol):
+    @property
+    def optional(self) -> bool: ...
+
+
+AddOnT = TypeVar("AddOnT", bound=_AddOn)
+
+
+def included_add_ons(add_ons: Mapping[str, AddOnT], named: Collection[str]) -> list[tuple[str, AddOnT]]:
+    """The add-ons a course includes, in the sheet's order: each one not optional, and the optional ones named
+    (``--add-on``). The one rule for the estimate, packages, the Good Faith Estimate and the superbill."""
+    return [(add_on_id, add_on) for add_on_id, add_on in add_ons.items() if not add_on.optional or add_on_id in named]
+
+
 def unknown_add_ons(treatment_id: str, treatment: Treatment, scenario: Scenario) -> list[str]:
     """A message for each add-on the scenario names that the treatment does not have."""
     known = ", ".join(treatment.add_ons) or "none"
@@ -94,11 +109,7 @@ def price_course(treatment_id: str, treatment: Treatment, scenario: Scenario) ->
     if unknown:
         raise BadInput(*unknown)
     sessions = scenario.sessions or treatment.course.sessions
-    included = [
-        add_on
-        for add_on_id, add_on in treatment.add_ons.items()
-        if not add_on.optional or add_on_id in scenario.add_ons
-    ]
+    included = [add_on for _, add_on in included_add_ons(treatment.add_ons, scenario.add_ons)]
 
     def per_session(point: PricePointName) -> Decimal:
         base = scenario.price if scenario.price is not None else treatment.price.at(point)

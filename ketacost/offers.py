@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from ketacost.course import POINTS, Course, Range
+from ketacost.course import POINTS, Course, Range, included_add_ons
 from ketacost.errors import BadInput
 from ketacost.money import HUNDRED, ZERO, cents, fmt_grouped
 from ketacost.outcome import Outcome, unavailable
@@ -49,8 +49,8 @@ def _add_ons(
 ) -> tuple[Decimal, Decimal]:
     """The add-ons the package leaves out, in the course: (per session, per course)."""
     per_session = per_course = ZERO
-    for add_on_id, add_on in treatment.add_ons.items():
-        if add_on_id in package.includes or (add_on.optional and add_on_id not in scenario.add_ons):
+    for add_on_id, add_on in included_add_ons(treatment.add_ons, scenario.add_ons):
+        if add_on_id in package.includes:
             continue
         if add_on.per == "session":
             per_session += add_on.price.at(point)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from ketacost import kinds
 from ketacost.codes import format_tin
+from ketacost.course import included_add_ons
 from ketacost.errors import BadInput
 from ketacost.estimator import POINTS, OptionEstimate, Range, Scenario, estimate
 from ketacost.gfe.model import (
@@ -158,11 +159,7 @@ def _payment_rows(options: Iterable[OptionEstimate], chosen: Iterable[str]) -> t
 
 def _included_add_ons(treatment: Treatment, scenario: Scenario) -> list[tuple[str, AddOn]]:
     """The add-ons the estimate included, in sheet order (the same rule as :func:`price_course`)."""
-    return [
-        (add_on_id, add_on)
-        for add_on_id, add_on in treatment.add_ons.items()
-        if not add_on.optional or add_on_id in scenario.add_ons
-    ]
+    return included_add_ons(treatment.add_ons, scenario.add_ons)
 
 
 def _require_line_items(source: str, treatment_id: str, treatment: Treatment, add_ons: list[tuple[str, AddOn]]) -> None:
@@ -219,10 +216,11 @@ def _scope(treatment: Treatment, sessions: int, unit: str, starts: dt.date | Non
 
 def _separately_scheduled(treatment: Treatment, scenario: Scenario) -> tuple[str, ...]:
     texts = [" ".join(text.split()) for text in treatment.separate_scheduling]
+    included = dict(included_add_ons(treatment.add_ons, scenario.add_ons))
     texts += [
         f"{add_on.name} (not included in this estimate)"
         for add_on_id, add_on in treatment.add_ons.items()
-        if add_on.optional and add_on_id not in scenario.add_ons
+        if add_on_id not in included
     ]
     return tuple(texts)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ketacost.codes import check_icd10, format_tin
+from ketacost.course import included_add_ons
 from ketacost.document import SheetInfo
 from ketacost.errors import BadInput
 from ketacost.money import ZERO, allocate, fmt
@@ -67,9 +68,7 @@ def line_items(sheet: Sheet, treatment_id: str, add_ons: Sequence[str], price: D
     if price is not None:
         charges = allocate(price, charges)
     found = [_item(item, charge, False) for item, charge in zip(items, charges, strict=True)]
-    for add_on_id, add_on in treatment.add_ons.items():
-        if add_on.optional and add_on_id not in add_ons:
-            continue
+    for add_on_id, add_on in included_add_ons(treatment.add_ons, add_ons):
         if not add_on.line_items:
             raise BadInput(f"treatments.{treatment_id}.add_ons.{add_on_id}: no line_items")
         found += [_item(item, item.charge_at("typical"), add_on.per == "course") for item in add_on.line_items]
