@@ -11,6 +11,7 @@ import re
 import sqlite3
 import stat
 import subprocess
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -296,3 +297,36 @@ def test_the_installed_entry_point_issues_and_reprints(tmp_path: Path) -> None:
     )
     assert again.returncode == 0, again.stderr
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_a_diagnosis_the_sheet_describes_takes_the_sheets_words(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sheet_text: str, write_sheet: Callable[[str], Path]
+) -> None:
+    """The clinic's own ``[[diagnoses]]`` describe a code for the superbill as for the GFE: the built-in sheet's
+    F32.A was refused ("no description known"), and the sheet's wording comes before ketacost's own list."""
+    monkeypatch.chdir(tmp_path)
+    superbill_ok(run, "-t", "iv", "--session", "2026-11-02", "--diagnosis", "F32.A", "--json", "a.json")
+    assert json.loads(Path("a.json").read_text(encoding="utf-8"))["diagnoses"] == [
+        {"code": "F32.A", "description": "Depression, unspecified"}
+    ]
+    sheet = write_sheet(
+        sheet_text + '\n[[diagnoses]]\ncode = "F41.1"\ndescription = "Anxiety, as the clinic words it"\n'
+    )
+    result = run(
+        "--pricing",
+        str(sheet),
+        "superbill",
+        *PATIENT,
+        "-t",
+        "iv",
+        "--session",
+        "2026-11-02",
+        "--diagnosis",
+        "F41.1",
+        "--json",
+        "b.json",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(Path("b.json").read_text(encoding="utf-8"))["diagnoses"] == [
+        {"code": "F41.1", "description": "Anxiety, as the clinic words it"}
+    ]

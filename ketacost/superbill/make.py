@@ -30,8 +30,9 @@ PLACES: Mapping[str, str] = {
     "10": "Telehealth provided in patient's home",
 }
 
-# ICD-10-CM titles of the codes ketamine care is usually billed under (CDC/CMS ICD-10-CM tabular list). Other codes
-# need their description given: --diagnosis CODE=DESCRIPTION.
+# ICD-10-CM titles of the codes ketamine care is usually billed under (CDC/CMS ICD-10-CM tabular list), for a sheet
+# that does not describe them in [[diagnoses]] (the sheet's own descriptions come first). Other codes need their
+# description given: --diagnosis CODE=DESCRIPTION.
 ICD10_TITLES: Mapping[str, str] = {
     "F32.2": "Major depressive disorder, single episode, severe without psychotic features",
     "F32.9": "Major depressive disorder, single episode, unspecified",
@@ -83,8 +84,11 @@ def _item(item: LineItem, charge: Decimal, once: bool) -> Item:
     return Item(item.description, code, item.provider, item.quantity_at("typical"), charge, once)
 
 
-def diagnoses(given: Sequence[str], expected: Sequence[str]) -> tuple[Diagnosis, ...]:
-    """``CODE`` or ``CODE=DESCRIPTION`` as typed (none: the treatment's expected codes), each with its title."""
+def diagnoses(
+    given: Sequence[str], expected: Sequence[str], described: Mapping[str, str] = ICD10_TITLES
+) -> tuple[Diagnosis, ...]:
+    """``CODE`` or ``CODE=DESCRIPTION`` as typed (none: the treatment's expected codes), each with its title: as
+    typed, else from ``described`` (the sheet's ``[[diagnoses]]`` over :data:`ICD10_TITLES`)."""
     found: dict[str, Diagnosis] = {}
     problems: list[str] = []
     for text in given or expected:
@@ -94,7 +98,7 @@ def diagnoses(given: Sequence[str], expected: Sequence[str]) -> tuple[Diagnosis,
         except ValueError as error:
             problems.append(f"--diagnosis: {error}")
             continue
-        title = " ".join(description.split()) or ICD10_TITLES.get(code, "")
+        title = " ".join(description.split()) or " ".join(described.get(code, "").split())
         if not title:
             problems.append(f"--diagnosis: no description known for {code}: give it as {code}=DESCRIPTION")
         found[code] = Diagnosis(code, title)
@@ -150,7 +154,7 @@ def build(
         raise BadInput(
             *(f"--modifier: {code} is not a code of this superbill ({', '.join(sorted(coded))})" for code in stray)
         )
-    found = diagnoses(diagnosis, treatment.diagnosis_codes)
+    found = diagnoses(diagnosis, treatment.diagnosis_codes, {**ICD10_TITLES, **sheet.diagnosis_names})
     codes = tuple(d.code for d in found)
     services: list[Service] = []
     problems: list[str] = []
